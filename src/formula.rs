@@ -1,0 +1,486 @@
+//! Formulas of derived metrics: a small expression language over series.
+//!
+//! `arr / 12`, `ltv / cac`, `arr / prev(arr, 3) - 1`. The parser is written
+//! by hand (evalexpr, the usual crate, is AGPL) and keeps the byte span of
+//! every token so that an error can point at the exact character in the
+//! YAML file.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::period::Month;
+
+/// A parsed formula.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A number literal.
+    Number(f64),
+    /// Another metric's value in the same period.
+    Metric {
+        /// Its id.
+        id: String,
+        /// Where it is written in the formula.
+        span: Range<usize>,
+    },
+    /// `-x`.
+    Negate(Box<Expr>),
+    /// `a op b`.
+    Binary(Op, Box<Expr>, Box<Expr>),
+    /// A function over the series.
+    Call(Function, Vec<Expr>),
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `^`
+    Pow,
+}
+
+/// Functions a formula may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// `prev(x)` or `prev(x, n)`: the value n months earlier (default 1).
+    Prev(i32),
+    /// `growth(x)`: x / prev(x) - 1, period over period.
+    Growth,
+    /// `cmgr(x, n)`: compound monthly growth over the last n months.
+    Cmgr(i32),
+    /// `sum(a, b, ...)`.
+    Sum,
+    /// `min(a, b, ...)`.
+    Min,
+    /// `max(a, b, ...)`.
+    Max,
+}
+
+/// The names a formula may call, for error messages.
+pub const FUNCTIONS: &str = "prev(x[, n]), growth(x), cmgr(x, n), sum(…), min(…), max(…)";
+
+/// A formula that could not be parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, in bytes of the formula text.
+    pub span: Range<usize>,
+    /// How to fix it.
+    pub help: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Ident(String),
+    Sym(char),
+    End,
+}
+
+struct Lexer {
+    toks: Vec<(Tok, Range<usize>)>,
+}
+
+fn lex(text: &str) -> Result<Lexer, ParseError> {
+    let mut toks = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let start = i;
+        if c.is_whitespace() {
+            i += c.len_utf8();
+        } else if c.is_ascii_digit() || c == '.' {
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_') {
+                i += 1;
+            }
+            let literal = text[start..i].replace('_', "");
+            let n = literal.parse().map_err(|_| ParseError {
+                message: format!("`{}` is not a number", &text[start..i]),
+                span: start..i,
+                help: "write numbers as 12, 0.5 or 1_000".into(),
+            })?;
+            toks.push((Tok::Num(n), start..i));
+        } else if c.is_alphabetic() || c == '_' {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            if i == start {
+                i += c.len_utf8();
+            }
+            toks.push((Tok::Ident(text[start..i].to_string()), start..i));
+        } else if "+-*/^(),".contains(c) {
+            i += 1;
+            toks.push((Tok::Sym(c), start..i));
+        } else {
+            return Err(ParseError {
+                message: format!("unexpected character `{c}` in formula"),
+                span: start..start + c.len_utf8(),
+                help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions".into(),
+            });
+        }
+    }
+    toks.push((Tok::End, text.len()..text.len()));
+    Ok(Lexer { toks })
+}
+
+struct Parser {
+    toks: Vec<(Tok, Range<usize>)>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> &(Tok, Range<usize>) {
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    fn next(&mut self) -> (Tok, Range<usize>) {
+        let t = self.peek().clone();
+        self.pos += 1;
+        t
+    }
+
+    fn expect(&mut self, sym: char, help: &str) -> Result<(), ParseError> {
+        match self.next() {
+            (Tok::Sym(c), _) if c == sym => Ok(()),
+            (tok, span) => Err(ParseError {
+                message: format!("expected `{sym}`, found {}", describe(&tok)),
+                span,
+                help: help.into(),
+            }),
+        }
+    }
+
+    /// Pratt parsing: `min_bp` is the binding power an operator needs to
+    /// take the expression parsed so far as its left operand.
+    fn expr(&mut self, min_bp: u8) -> Result<Expr, ParseError> {
+        let mut left = self.prefix()?;
+        loop {
+            let op = match self.peek().0 {
+                Tok::Sym('+') => Op::Add,
+                Tok::Sym('-') => Op::Sub,
+                Tok::Sym('*') => Op::Mul,
+                Tok::Sym('/') => Op::Div,
+                Tok::Sym('^') => Op::Pow,
+                _ => return Ok(left),
+            };
+            let (lbp, rbp) = match op {
+                Op::Add | Op::Sub => (1, 2),
+                Op::Mul | Op::Div => (3, 4),
+                Op::Pow => (8, 7), // right-associative, binds tighter than unary minus
+            };
+            if lbp < min_bp {
+                return Ok(left);
+            }
+            self.next();
+            let right = self.expr(rbp)?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn prefix(&mut self) -> Result<Expr, ParseError> {
+        match self.next() {
+            (Tok::Num(n), _) => Ok(Expr::Number(n)),
+            (Tok::Sym('-'), _) => Ok(Expr::Negate(Box::new(self.expr(5)?))),
+            (Tok::Sym('('), _) => {
+                let inner = self.expr(0)?;
+                self.expect(')', "close the parenthesis")?;
+                Ok(inner)
+            }
+            (Tok::Ident(name), span) if self.peek().0 == Tok::Sym('(') => self.call(name, span),
+            (Tok::Ident(id), span) => Ok(Expr::Metric { id, span }),
+            (tok, span) => Err(ParseError {
+                message: format!("expected a metric, a number or `(`, found {}", describe(&tok)),
+                span,
+                help: "complete the expression, e.g. `arr / 12`".into(),
+            }),
+        }
+    }
+
+    fn call(&mut self, name: String, span: Range<usize>) -> Result<Expr, ParseError> {
+        self.next(); // the `(`
+        let mut args = Vec::new();
+        let mut arg_spans = Vec::new();
+        if self.peek().0 != Tok::Sym(')') {
+            loop {
+                let start = self.peek().1.start;
+                args.push(self.expr(0)?);
+                arg_spans.push(start..self.toks[self.pos - 1].1.end);
+                if self.peek().0 != Tok::Sym(',') {
+                    break;
+                }
+                self.next();
+            }
+        }
+        let close = self.peek().1.clone();
+        self.expect(')', "close the function call's parenthesis")?;
+        let whole = span.start..close.end;
+        let function = resolve_function(&name, span, &args, &arg_spans, whole)?;
+        // The count argument of prev/cmgr is folded into the function.
+        if matches!(function, Function::Prev(_) | Function::Cmgr(_)) {
+            args.truncate(1);
+        }
+        Ok(Expr::Call(function, args))
+    }
+}
+
+fn resolve_function(
+    name: &str,
+    name_span: Range<usize>,
+    args: &[Expr],
+    arg_spans: &[Range<usize>],
+    whole: Range<usize>,
+) -> Result<Function, ParseError> {
+    let arity = |ok: bool, expected: &str| -> Result<(), ParseError> {
+        if ok {
+            Ok(())
+        } else {
+            Err(ParseError {
+                message: format!("`{name}` takes {expected}, found {}", args.len()),
+                span: whole.clone(),
+                help: format!("functions: {FUNCTIONS}"),
+            })
+        }
+    };
+    let months = |i: usize| -> Result<i32, ParseError> {
+        match args.get(i) {
+            None => Ok(1),
+            Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 => Ok(*n as i32),
+            Some(_) => Err(ParseError {
+                message: format!("the second argument of `{name}` must be a whole number of months"),
+                span: arg_spans[i].clone(),
+                help: format!("write e.g. `{name}(arr, 3)`"),
+            }),
+        }
+    };
+    match name {
+        "prev" => {
+            arity(matches!(args.len(), 1 | 2), "one or two arguments")?;
+            Ok(Function::Prev(months(1)?))
+        }
+        "growth" => arity(args.len() == 1, "one argument").map(|_| Function::Growth),
+        "cmgr" => {
+            arity(args.len() == 2, "two arguments")?;
+            Ok(Function::Cmgr(months(1)?))
+        }
+        "sum" | "min" | "max" => {
+            arity(!args.is_empty(), "at least one argument")?;
+            Ok(match name {
+                "sum" => Function::Sum,
+                "min" => Function::Min,
+                _ => Function::Max,
+            })
+        }
+        _ => Err(ParseError {
+            message: format!("unknown function `{name}`"),
+            span: name_span,
+            help: format!("functions: {FUNCTIONS}"),
+        }),
+    }
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Num(n) => format!("number `{n}`"),
+        Tok::Ident(i) => format!("`{i}`"),
+        Tok::Sym(c) => format!("`{c}`"),
+        Tok::End => "the end of the formula".into(),
+    }
+}
+
+/// Parses a formula.
+pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    let Lexer { toks } = lex(text)?;
+    let mut parser = Parser { toks, pos: 0 };
+    let expr = parser.expr(0)?;
+    match parser.next() {
+        (Tok::End, _) => Ok(expr),
+        (tok, span) => Err(ParseError {
+            message: format!("unexpected {} after a complete expression", describe(&tok)),
+            span,
+            help: "join the parts with an operator such as `*` or remove the extra text".into(),
+        }),
+    }
+}
+
+impl Expr {
+    /// Every metric the formula reads, with where it is written.
+    pub fn references(&self) -> Vec<(&str, Range<usize>)> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::Metric { id, span } = e {
+                out.push((id.as_str(), span.clone()));
+            }
+        });
+        out
+    }
+
+    /// The distinct metric ids the formula reads.
+    pub fn inputs(&self) -> BTreeSet<&str> {
+        self.references().into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// How many months back the formula looks at most (for `prev`).
+    pub fn lookback(&self) -> i32 {
+        match self {
+            Expr::Number(_) | Expr::Metric { .. } => 0,
+            Expr::Negate(e) => e.lookback(),
+            Expr::Binary(_, a, b) => a.lookback().max(b.lookback()),
+            Expr::Call(f, args) => {
+                let own = match f {
+                    Function::Prev(n) | Function::Cmgr(n) => *n,
+                    Function::Growth => 1,
+                    _ => 0,
+                };
+                own + args.iter().map(Expr::lookback).max().unwrap_or(0)
+            }
+        }
+    }
+
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match self {
+            Expr::Negate(e) => e.walk(f),
+            Expr::Binary(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.walk(f)),
+            _ => {}
+        }
+    }
+
+    /// The value in `month`, reading metrics through `lookup`. Missing input
+    /// gives `None`, never zero; a division by zero also gives `None` and
+    /// sets `divided_by_zero`.
+    pub fn eval(&self, month: Month, lookup: &dyn Fn(&str, Month) -> Option<f64>, divided_by_zero: &mut bool) -> Option<f64> {
+        let v = match self {
+            Expr::Number(n) => Some(*n),
+            Expr::Metric { id, .. } => lookup(id, month),
+            Expr::Negate(e) => e.eval(month, lookup, divided_by_zero).map(|v| -v),
+            Expr::Binary(op, a, b) => {
+                let a = a.eval(month, lookup, divided_by_zero)?;
+                let b = b.eval(month, lookup, divided_by_zero)?;
+                match op {
+                    Op::Add => Some(a + b),
+                    Op::Sub => Some(a - b),
+                    Op::Mul => Some(a * b),
+                    Op::Div if b == 0.0 => {
+                        *divided_by_zero = true;
+                        None
+                    }
+                    Op::Div => Some(a / b),
+                    Op::Pow => Some(a.powf(b)),
+                }
+            }
+            Expr::Call(f, args) => self.call(*f, args, month, lookup, divided_by_zero),
+        };
+        v.filter(|v| v.is_finite())
+    }
+
+    fn call(&self, f: Function, args: &[Expr], month: Month, lookup: &dyn Fn(&str, Month) -> Option<f64>, dz: &mut bool) -> Option<f64> {
+        let at = |m: Month, dz: &mut bool| args[0].eval(m, lookup, dz);
+        match f {
+            Function::Prev(n) => at(month.offset(-n), dz),
+            Function::Growth => ratio_minus_one(at(month, dz)?, at(month.offset(-1), dz)?, dz),
+            Function::Cmgr(n) => {
+                let growth = ratio_minus_one(at(month, dz)?, at(month.offset(-n), dz)?, dz)?;
+                Some((1.0 + growth).powf(1.0 / n as f64) - 1.0)
+            }
+            Function::Sum | Function::Min | Function::Max => {
+                let values: Option<Vec<f64>> = args.iter().map(|a| a.eval(month, lookup, dz)).collect();
+                let values = values?;
+                Some(match f {
+                    Function::Sum => values.iter().sum(),
+                    Function::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
+                    _ => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                })
+            }
+        }
+    }
+}
+
+fn ratio_minus_one(now: f64, before: f64, dz: &mut bool) -> Option<f64> {
+    if before == 0.0 {
+        *dz = true;
+        return None;
+    }
+    Some(now / before - 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn eval_at(text: &str, data: &[(&str, i32, f64)], month: i32) -> Option<f64> {
+        let map: HashMap<(String, i32), f64> = data.iter().map(|(id, m, v)| ((id.to_string(), *m), *v)).collect();
+        let lookup = |id: &str, m: Month| map.get(&(id.to_string(), m.0)).copied();
+        let mut dz = false;
+        parse(text).unwrap().eval(Month(month), &lookup, &mut dz)
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(eval_at("1 + 2 * 3", &[], 0), Some(7.0));
+        assert_eq!(eval_at("(1 + 2) * 3", &[], 0), Some(9.0));
+        assert_eq!(eval_at("2 ^ 3 ^ 2", &[], 0), Some(512.0));
+        assert_eq!(eval_at("-2 ^ 2", &[], 0), Some(-4.0));
+        assert_eq!(eval_at("10 - 4 - 3", &[], 0), Some(3.0));
+        assert_eq!(eval_at("1_000 / 8", &[], 0), Some(125.0));
+    }
+
+    #[test]
+    fn metrics_and_missing_values() {
+        let data = [("arr", 5, 120.0), ("arr", 4, 60.0), ("arr", 2, 30.0)];
+        assert_eq!(eval_at("arr / 12", &data, 5), Some(10.0));
+        assert_eq!(eval_at("arr / 12", &data, 6), None, "missing stays missing");
+        assert_eq!(eval_at("growth(arr)", &data, 5), Some(1.0));
+        assert_eq!(eval_at("arr / prev(arr, 3) - 1", &data, 5), Some(3.0));
+        assert_eq!(eval_at("cmgr(arr, 3)", &data, 5), Some(4f64.powf(1.0 / 3.0) - 1.0));
+        assert_eq!(eval_at("sum(arr, 1, 2)", &data, 5), Some(123.0));
+        assert_eq!(eval_at("max(arr, prev(arr))", &data, 5), Some(120.0));
+        assert_eq!(eval_at("min(arr, prev(arr))", &data, 5), Some(60.0));
+    }
+
+    #[test]
+    fn division_by_zero_is_missing_and_flagged() {
+        let lookup = |_: &str, _: Month| Some(0.0);
+        let mut dz = false;
+        assert_eq!(parse("ltv / cac").unwrap().eval(Month(0), &lookup, &mut dz), None);
+        assert!(dz);
+    }
+
+    #[test]
+    fn references_carry_spans() {
+        let e = parse("ltv / cac").unwrap();
+        assert_eq!(e.references(), vec![("ltv", 0..3), ("cac", 6..9)]);
+        assert_eq!(parse("arr / prev(arr, 3)").unwrap().lookback(), 3);
+    }
+
+    #[test]
+    fn errors_point_at_the_culprit() {
+        let err = parse("arr / lag(arr)").unwrap_err();
+        assert_eq!((err.message.as_str(), err.span.clone()), ("unknown function `lag`", 6..9));
+        let err = parse("arr / (12").unwrap_err();
+        assert_eq!(err.span, 9..9);
+        assert!(err.message.contains("expected `)`"));
+        let err = parse("arr 12").unwrap_err();
+        assert_eq!(err.span, 4..6);
+        let err = parse("arr $ 12").unwrap_err();
+        assert_eq!(err.span, 4..5);
+        let err = parse("prev(arr, x)").unwrap_err();
+        assert_eq!(err.span, 10..11);
+        let err = parse("growth()").unwrap_err();
+        assert!(err.message.contains("takes one argument"), "{}", err.message);
+        let err = parse("arr *").unwrap_err();
+        assert!(err.message.contains("end of the formula"));
+    }
+}

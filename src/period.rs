@@ -1,0 +1,128 @@
+//! Months, the only period palanca knows, and the two ways to write them.
+//!
+//! No date crate has a year-month type, and a plan's periods are plain
+//! months, so a month is a number: `year * 12 + month - 1`. That makes
+//! "three months earlier" a subtraction and keeps series ordered.
+
+use std::fmt;
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub i32);
+
+impl Month {
+    /// The month of `year` numbered 1 to 12.
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        (1..=12)
+            .contains(&month)
+            .then(|| Month(year * 12 + month as i32 - 1))
+    }
+
+    /// The year, e.g. 2024.
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// The month number, 1 to 12.
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+
+    /// The month `n` months later (earlier when negative).
+    pub fn offset(self, n: i32) -> Month {
+        Month(self.0 + n)
+    }
+
+    /// Months from `self` to `later`.
+    pub fn months_until(self, later: Month) -> i32 {
+        later.0 - self.0
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse_iso(text: &str) -> Option<Month> {
+        let (y, m) = text.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Month::new(y.parse().ok()?, m.parse().ok()?)
+    }
+
+    /// The quarter, 1 to 4.
+    pub fn quarter(self) -> u32 {
+        (self.month() - 1) / 3 + 1
+    }
+}
+
+impl fmt::Display for Month {
+    /// `YYYY-MM`, the form used in files, URLs and CSV.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+/// Why a period key could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodError {
+    /// Neither `YYYY-MM` nor `M<n>`.
+    Malformed,
+    /// `M0` or a negative plan month.
+    ZeroPlanMonth,
+}
+
+/// Reads a period key: `2024-03`, or `M3` for the third month of the plan
+/// that starts at `start`.
+pub fn parse_period(text: &str, start: Month) -> Result<Month, PeriodError> {
+    let text = text.trim();
+    if let Some(n) = text.strip_prefix('M').or_else(|| text.strip_prefix('m')) {
+        let n: i32 = n.parse().map_err(|_| PeriodError::Malformed)?;
+        if n < 1 {
+            return Err(PeriodError::ZeroPlanMonth);
+        }
+        return Ok(start.offset(n - 1));
+    }
+    Month::parse_iso(text).ok_or(PeriodError::Malformed)
+}
+
+/// The plan month number of `month` (1 for `start`).
+pub fn plan_month(month: Month, start: Month) -> i32 {
+    start.months_until(month) + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jan24() -> Month {
+        Month::new(2024, 1).unwrap()
+    }
+
+    #[test]
+    fn iso_round_trip() {
+        let m = Month::parse_iso("2024-03").unwrap();
+        assert_eq!((m.year(), m.month()), (2024, 3));
+        assert_eq!(m.to_string(), "2024-03");
+        assert_eq!(m.quarter(), 1);
+    }
+
+    #[test]
+    fn plan_months_count_from_start() {
+        assert_eq!(parse_period("M1", jan24()).unwrap(), jan24());
+        assert_eq!(parse_period("M12", jan24()).unwrap().to_string(), "2024-12");
+        assert_eq!(parse_period("M13", jan24()).unwrap().to_string(), "2025-01");
+        assert_eq!(plan_month(Month::parse_iso("2025-01").unwrap(), jan24()), 13);
+    }
+
+    #[test]
+    fn bad_keys_are_rejected() {
+        for bad in ["2024-13", "2024-00", "24-03", "2024-3", "March", "M", "Mx", "2024/03"] {
+            assert_eq!(parse_period(bad, jan24()), Err(PeriodError::Malformed), "{bad}");
+        }
+        assert_eq!(parse_period("M0", jan24()), Err(PeriodError::ZeroPlanMonth));
+    }
+
+    #[test]
+    fn offsets_cross_years() {
+        let m = Month::parse_iso("2024-02").unwrap().offset(-3);
+        assert_eq!(m.to_string(), "2023-11");
+    }
+}
