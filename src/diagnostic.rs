@@ -63,7 +63,9 @@ impl Location {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| i + offset);
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let line_text = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
         let column = text[line_start..offset].chars().count() + 1;
         let end = floor_char_boundary(text, (offset + len).min(line_end));
         let width = text[offset..end].chars().count().max(1);
@@ -116,12 +118,22 @@ impl Diagnostic {
     }
 
     /// An error pointing at `len` bytes from `offset` in `source`.
-    pub fn error_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
+    pub fn error_at(
+        source: &Source,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::error(source.path.clone(), message).located(source, offset, len)
     }
 
     /// A warning pointing at `len` bytes from `offset` in `source`.
-    pub fn warning_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
+    pub fn warning_at(
+        source: &Source,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let mut d = Diagnostic::error_at(source, offset, len, message);
         d.severity = Severity::Warning;
         d
@@ -177,7 +189,11 @@ impl fmt::Display for Diagnostic {
             .take(loc.column - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let label = self.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+        let label = self
+            .label
+            .as_deref()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
         writeln!(f, "{pad} | {lead}{}{label}", "^".repeat(loc.width))?;
         write_help(f, self.help.as_deref(), gutter)
     }
@@ -223,7 +239,13 @@ impl Diagnostics {
     /// Errors first, then by file and line, so output is stable.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| (d.severity, d.file.clone(), d.location.as_ref().map(|l| (l.line, l.column)));
+            let key = |d: &Diagnostic| {
+                (
+                    d.severity,
+                    d.file.clone(),
+                    d.location.as_ref().map(|l| (l.line, l.column)),
+                )
+            };
             key(a).cmp(&key(b))
         });
     }
@@ -242,7 +264,10 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
-        let src = Source::new("content/metrics/x.yaml", "metrics:\n  - id: arr\n    formula: arrr / 12\n");
+        let src = Source::new(
+            "content/metrics/x.yaml",
+            "metrics:\n  - id: arr\n    formula: arrr / 12\n",
+        );
         let off = src.find_from(0, "arrr").unwrap();
         let d = Diagnostic::error_at(&src, off, 4, "unknown metric `arrr`")
             .label("not defined")

@@ -98,7 +98,9 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
         if c.is_whitespace() {
             i += c.len_utf8();
         } else if c.is_ascii_digit() || c == '.' {
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_')
+            {
                 i += 1;
             }
             let literal = text[start..i].replace('_', "");
@@ -123,7 +125,8 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
             return Err(ParseError {
                 message: format!("unexpected character `{c}` in formula"),
                 span: start..start + c.len_utf8(),
-                help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions".into(),
+                help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions"
+                    .into(),
             });
         }
     }
@@ -197,7 +200,10 @@ impl Parser {
             (Tok::Ident(name), span) if self.peek().0 == Tok::Sym('(') => self.call(name, span),
             (Tok::Ident(id), span) => Ok(Expr::Metric { id, span }),
             (tok, span) => Err(ParseError {
-                message: format!("expected a metric, a number or `(`, found {}", describe(&tok)),
+                message: format!(
+                    "expected a metric, a number or `(`, found {}",
+                    describe(&tok)
+                ),
                 span,
                 help: "complete the expression, e.g. `arr / 12`".into(),
             }),
@@ -254,7 +260,9 @@ fn resolve_function(
             None => Ok(1),
             Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 => Ok(*n as i32),
             Some(_) => Err(ParseError {
-                message: format!("the second argument of `{name}` must be a whole number of months"),
+                message: format!(
+                    "the second argument of `{name}` must be a whole number of months"
+                ),
                 span: arg_spans[i].clone(),
                 help: format!("write e.g. `{name}(arr, 3)`"),
             }),
@@ -360,7 +368,12 @@ impl Expr {
     /// The value in `month`, reading metrics through `lookup`. Missing input
     /// gives `None`, never zero; a division by zero also gives `None` and
     /// sets `divided_by_zero`.
-    pub fn eval(&self, month: Month, lookup: &dyn Fn(&str, Month) -> Option<f64>, divided_by_zero: &mut bool) -> Option<f64> {
+    pub fn eval(
+        &self,
+        month: Month,
+        lookup: &dyn Fn(&str, Month) -> Option<f64>,
+        divided_by_zero: &mut bool,
+    ) -> Option<f64> {
         let v = match self {
             Expr::Number(n) => Some(*n),
             Expr::Metric { id, .. } => lookup(id, month),
@@ -385,7 +398,14 @@ impl Expr {
         v.filter(|v| v.is_finite())
     }
 
-    fn call(&self, f: Function, args: &[Expr], month: Month, lookup: &dyn Fn(&str, Month) -> Option<f64>, dz: &mut bool) -> Option<f64> {
+    fn call(
+        &self,
+        f: Function,
+        args: &[Expr],
+        month: Month,
+        lookup: &dyn Fn(&str, Month) -> Option<f64>,
+        dz: &mut bool,
+    ) -> Option<f64> {
         let at = |m: Month, dz: &mut bool| args[0].eval(m, lookup, dz);
         match f {
             Function::Prev(n) => at(month.offset(-n), dz),
@@ -395,7 +415,8 @@ impl Expr {
                 Some((1.0 + growth).powf(1.0 / n as f64) - 1.0)
             }
             Function::Sum | Function::Min | Function::Max => {
-                let values: Option<Vec<f64>> = args.iter().map(|a| a.eval(month, lookup, dz)).collect();
+                let values: Option<Vec<f64>> =
+                    args.iter().map(|a| a.eval(month, lookup, dz)).collect();
                 let values = values?;
                 Some(match f {
                     Function::Sum => values.iter().sum(),
@@ -421,7 +442,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn eval_at(text: &str, data: &[(&str, i32, f64)], month: i32) -> Option<f64> {
-        let map: HashMap<(String, i32), f64> = data.iter().map(|(id, m, v)| ((id.to_string(), *m), *v)).collect();
+        let map: HashMap<(String, i32), f64> = data
+            .iter()
+            .map(|(id, m, v)| ((id.to_string(), *m), *v))
+            .collect();
         let lookup = |id: &str, m: Month| map.get(&(id.to_string(), m.0)).copied();
         let mut dz = false;
         parse(text).unwrap().eval(Month(month), &lookup, &mut dz)
@@ -444,7 +468,10 @@ mod tests {
         assert_eq!(eval_at("arr / 12", &data, 6), None, "missing stays missing");
         assert_eq!(eval_at("growth(arr)", &data, 5), Some(1.0));
         assert_eq!(eval_at("arr / prev(arr, 3) - 1", &data, 5), Some(3.0));
-        assert_eq!(eval_at("cmgr(arr, 3)", &data, 5), Some(4f64.powf(1.0 / 3.0) - 1.0));
+        assert_eq!(
+            eval_at("cmgr(arr, 3)", &data, 5),
+            Some(4f64.powf(1.0 / 3.0) - 1.0)
+        );
         assert_eq!(eval_at("sum(arr, 1, 2)", &data, 5), Some(123.0));
         assert_eq!(eval_at("max(arr, prev(arr))", &data, 5), Some(120.0));
         assert_eq!(eval_at("min(arr, prev(arr))", &data, 5), Some(60.0));
@@ -454,7 +481,10 @@ mod tests {
     fn division_by_zero_is_missing_and_flagged() {
         let lookup = |_: &str, _: Month| Some(0.0);
         let mut dz = false;
-        assert_eq!(parse("ltv / cac").unwrap().eval(Month(0), &lookup, &mut dz), None);
+        assert_eq!(
+            parse("ltv / cac").unwrap().eval(Month(0), &lookup, &mut dz),
+            None
+        );
         assert!(dz);
     }
 
@@ -468,7 +498,10 @@ mod tests {
     #[test]
     fn errors_point_at_the_culprit() {
         let err = parse("arr / lag(arr)").unwrap_err();
-        assert_eq!((err.message.as_str(), err.span.clone()), ("unknown function `lag`", 6..9));
+        assert_eq!(
+            (err.message.as_str(), err.span.clone()),
+            ("unknown function `lag`", 6..9)
+        );
         let err = parse("arr / (12").unwrap_err();
         assert_eq!(err.span, 9..9);
         assert!(err.message.contains("expected `)`"));
@@ -479,7 +512,11 @@ mod tests {
         let err = parse("prev(arr, x)").unwrap_err();
         assert_eq!(err.span, 10..11);
         let err = parse("growth()").unwrap_err();
-        assert!(err.message.contains("takes one argument"), "{}", err.message);
+        assert!(
+            err.message.contains("takes one argument"),
+            "{}",
+            err.message
+        );
         let err = parse("arr *").unwrap_err();
         assert!(err.message.contains("end of the formula"));
     }

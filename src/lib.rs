@@ -7,7 +7,20 @@
 //! [`render`] draws charts and fills templates into an in-memory site,
 //! and [`output`] swaps that site into place on disk.
 
+// A diagnostic carries its source line and help text; it is built only on
+// the error path, so its size costs nothing where speed matters.
+#![allow(clippy::result_large_err, reason = "diagnostics are cold-path values")]
+
+pub mod charts;
+pub mod cli;
 pub mod diagnostic;
 pub mod formula;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
 pub mod period;
+pub mod render;
+pub mod shortcode;
+pub mod theme;
 pub mod units;

@@ -141,10 +141,24 @@ impl NumberStyle {
     /// A change between two values: relative for most units, in points for
     /// percentages (80% to 85% is +5 pp, not +6.25%).
     pub fn format_change(&self, change: Change) -> String {
-        let sign = |v: f64| if v > 0.0 { "+" } else if v < 0.0 { "−" } else { "±" };
+        let sign = |v: f64| {
+            if v > 0.0 {
+                "+"
+            } else if v < 0.0 {
+                "−"
+            } else {
+                "±"
+            }
+        };
         match change {
-            Change::Points(p) => format!("{}{} pp", sign(p), self.decimals_trimmed(p.abs() * 100.0, 1)),
-            Change::Relative(r) => format!("{}{}%", sign(r), self.decimals_trimmed(r.abs() * 100.0, 1)),
+            Change::Points(p) => format!(
+                "{}{} pp",
+                sign(p),
+                self.decimals_trimmed(p.abs() * 100.0, 1)
+            ),
+            Change::Relative(r) => {
+                format!("{}{}%", sign(r), self.decimals_trimmed(r.abs() * 100.0, 1))
+            }
             Change::Absolute(a) => format!("{}{}", sign(a), self.decimals_trimmed(a.abs(), 1)),
         }
     }
@@ -351,17 +365,38 @@ mod tests {
         assert_eq!(parse_value(&t("4h"), Unit::Duration), Ok(14_400.0));
         assert_eq!(parse_value(&t("7d"), Unit::Duration), Ok(604_800.0));
         assert_eq!(parse_value(&RawValue::Number(3.0), Unit::Duration), Ok(3.0));
-        assert!(parse_value(&t("lots"), Unit::Count).unwrap_err().contains("not a number"));
-        assert!(parse_value(&t("4 parsecs"), Unit::Duration).unwrap_err().contains("not a duration"));
-        assert!(parse_value(&t("80"), Unit::Percent).unwrap_err().contains("not a percentage"));
+        assert!(
+            parse_value(&t("lots"), Unit::Count)
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            parse_value(&t("4 parsecs"), Unit::Duration)
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(
+            parse_value(&t("80"), Unit::Percent)
+                .unwrap_err()
+                .contains("not a percentage")
+        );
     }
 
     #[test]
     fn changes_use_points_for_percentages() {
         let s = en();
-        assert_eq!(s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()), "+5 pp");
-        assert_eq!(s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()), "+50%");
-        assert_eq!(s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()), "−25%");
+        assert_eq!(
+            s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()),
+            "+5 pp"
+        );
+        assert_eq!(
+            s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()),
+            "+50%"
+        );
+        assert_eq!(
+            s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()),
+            "−25%"
+        );
         assert_eq!(change(0.0, 5.0, Unit::Count), None);
     }
 }

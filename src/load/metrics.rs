@@ -1,0 +1,87 @@
+//! Metric files: `content/metrics/*.yaml`, one group of metrics each.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::yaml;
+use crate::diagnostic::{Diagnostics, Source};
+use crate::units::{Direction, RawValue, Unit};
+
+/// A series as written: period key to value, in file order.
+pub type RawSeries = BTreeMap<String, RawValue>;
+
+/// A metric file as written.
+#[derive(Debug, Clone)]
+pub struct MetricFile {
+    /// The file.
+    pub source: Source,
+    /// The group's id: the file name without extension.
+    pub id: String,
+    /// What is in the file.
+    pub doc: MetricFileDoc,
+}
+
+/// The YAML document of a metric file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricFileDoc {
+    /// The group's title (a page heading).
+    pub title: String,
+    /// An introduction shown above the table.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Sort order among groups (lower first), then file name.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// The metrics.
+    pub metrics: Vec<RawMetric>,
+}
+
+/// One metric as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    /// Unique id across the site, used in formulas and links.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// The unit.
+    pub unit: Unit,
+    /// Whether higher is better.
+    #[serde(default)]
+    pub direction: Direction,
+    /// What it measures and which definition is used.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A formula that derives it from other metrics.
+    #[serde(default)]
+    pub formula: Option<String>,
+    /// Planned values.
+    #[serde(default)]
+    pub target: RawSeries,
+    /// Measured values.
+    #[serde(default)]
+    pub actual: RawSeries,
+    /// Values the plan document states for a derived metric.
+    #[serde(default)]
+    pub stated: RawSeries,
+}
+
+/// Parses one metric file.
+pub fn parse_metric_file(source: Source, diags: &mut Diagnostics) -> Option<MetricFile> {
+    let id = source
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.split('.').next())
+        .unwrap_or_default()
+        .to_string();
+    match yaml::parse::<MetricFileDoc>(&source, 0, source.text.len(), "metric file") {
+        Ok(doc) => Some(MetricFile { source, id, doc }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}

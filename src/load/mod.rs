@@ -1,0 +1,115 @@
+//! Load: the first stage. Reads the site folder into typed documents that
+//! remember where every piece came from, so later stages can point at it.
+//!
+//! Together with [`crate::output`] this is the only stage that touches the
+//! disk. Problems are collected, not thrown: one run reports every bad file.
+
+mod files;
+mod frontmatter;
+mod metrics;
+mod pages;
+mod site;
+mod theme;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use files::read_text;
+pub use yaml::parse as parse_yaml_range;
+
+/// Parses a whole YAML file into `T`, with a diagnostic on failure.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    what: &str,
+) -> Result<T, Diagnostic> {
+    yaml::parse(source, 0, source.text.len(), what)
+}
+pub use metrics::{MetricFile, RawMetric, RawSeries};
+pub use pages::{
+    InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
+};
+pub use site::SiteConfig;
+pub use theme::ThemeFiles;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+
+/// Everything read from a site folder.
+#[derive(Debug)]
+pub struct Project {
+    /// The site folder.
+    pub root: PathBuf,
+    /// `site.yaml`, parsed.
+    pub site: SiteConfig,
+    /// `site.yaml` as text, for positions.
+    pub site_source: Source,
+    /// `content/metrics/*.yaml`, in file-name order.
+    pub metric_files: Vec<MetricFile>,
+    /// Markdown pages outside `content/updates/`, in path order.
+    pub pages: Vec<Page>,
+    /// `content/updates/*.md`, in path order.
+    pub updates: Vec<Update>,
+    /// The site's theme overrides, if it names a theme.
+    pub theme: ThemeFiles,
+}
+
+/// Options that decide what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Reads the site at `root`. Returns the project and any warnings, or every
+/// error found.
+pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let site_loaded = site::load_site(root, &mut diags);
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("content/", format!("there is no `content` folder in {}", root.display()))
+                .help("create content/ with metrics/*.yaml and Markdown pages, or run `palanca new DIR` for a starting point"),
+        );
+    }
+    let (site, site_source) = match site_loaded {
+        Some(s) => s,
+        None => return Err(diags),
+    };
+    let mut metric_files = Vec::new();
+    let mut pages_out = Vec::new();
+    let mut updates = Vec::new();
+    for (rel, source) in files::walk_content(root, &mut diags) {
+        if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
+        {
+            if let Some(file) = metrics::parse_metric_file(source, &mut diags) {
+                metric_files.push(file);
+            }
+        } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
+            if let Some(u) = pages::parse_update(source, site.start_month(), &mut diags) {
+                if options.drafts || !u.front.draft {
+                    updates.push(u);
+                }
+            }
+        } else if rel.ends_with(".md") {
+            if let Some(p) = pages::parse_page(source, &mut diags) {
+                if options.drafts || !p.front.draft {
+                    pages_out.push(p);
+                }
+            }
+        }
+    }
+    let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let project = Project {
+        root: root.to_path_buf(),
+        site,
+        site_source,
+        metric_files,
+        pages: pages_out,
+        updates,
+        theme,
+    };
+    Ok((project, diags))
+}

@@ -1,0 +1,80 @@
+//! The plan checked against itself: a value the plan states for a derived
+//! metric must agree with what its formula gives, within the precision the
+//! stated figure was written with.
+
+use super::metrics::{Group, Metric};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::units::NumberStyle;
+
+/// Half a unit of the last digit written: `42000` was rounded to thousands
+/// (±500), `41.7` to tenths (±0.05), `80%` to whole percent (±0.005).
+pub fn tolerance(literal: &str) -> f64 {
+    let percent = literal.ends_with('%');
+    let number = literal.trim_end_matches('%').trim();
+    let step = match number.split_once('.') {
+        Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
+        None => {
+            let digits = number.trim_start_matches('-');
+            let zeros = digits.len() - digits.trim_end_matches('0').len();
+            10f64.powi(zeros.min(digits.len().saturating_sub(1)) as i32)
+        }
+    };
+    let step = if percent { step / 100.0 } else { step };
+    step / 2.0 + 1e-9
+}
+
+/// Compares every stated value with the computed target of its month.
+pub fn check_stated(
+    metrics: &[Metric],
+    groups: &[Group],
+    style: &NumberStyle,
+    start: crate::period::Month,
+    diags: &mut Diagnostics,
+) {
+    for m in metrics {
+        let src = &groups[m.group].source;
+        for (&month, &stated) in &m.stated {
+            let (literal, at) = m
+                .stated_literals
+                .get(&month)
+                .cloned()
+                .unwrap_or_else(|| (crate::units::format_plain(stated), m.id_offset));
+            let plan_month = crate::period::plan_month(month, start);
+            let shown = |v: f64| style.format(v, m.unit);
+            let what = if m.is_derived() { "computed" } else { "target" };
+            match m.target.get(&month) {
+                None => diags.push(
+                    Diagnostic::warning_at(src, at, literal.len(), format!("`{}` states {} for M{plan_month} ({month}), but there is no {what} value to compare it with", m.id, shown(stated)))
+                        .help(if m.is_derived() { "the formula lacks an input in that month; add the missing target (for prev(), the earlier month)" } else { "add a target for that month" }),
+                ),
+                Some(&computed) if (computed - stated).abs() > tolerance(&literal) => diags.push(
+                    Diagnostic::warning_at(src, at, literal.len(), format!("`{}` states {} for M{plan_month} ({month}) but its {what} value is {}", m.id, shown(stated), shown(computed)))
+                        .label(format!("differs by {}", shown((stated - computed).abs())))
+                        .help(match &m.formula {
+                            Some(f) => format!("`{f}` gives {computed:.4}; correct the stated figure or the inputs"),
+                            None => "correct the stated figure or the target".into(),
+                        }),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_follows_written_precision() {
+        assert!((tolerance("42000") - 500.0).abs() < 1e-6);
+        assert!((tolerance("41.7") - 0.05).abs() < 1e-6);
+        assert!((tolerance("5.0") - 0.05).abs() < 1e-6);
+        assert!((tolerance("8") - 0.5).abs() < 1e-6);
+        assert!((tolerance("80%") - 0.005).abs() < 1e-6);
+        // 41,667 rounds to 42,000 at the thousands; 41.67 rounds to 41.7.
+        assert!((41_666.67f64 - 42_000.0).abs() <= tolerance("42000"));
+        assert!((2500.0f64 / 60.0 - 41.7).abs() <= tolerance("41.7"));
+        assert!((2500.0f64 / 60.0 - 41.5).abs() > tolerance("41.5"));
+    }
+}

@@ -1,0 +1,114 @@
+//! The home page: headline KPI cards, plan progress, headline charts and
+//! the latest update.
+
+use serde::Serialize;
+
+use super::{Renderer, widgets};
+use crate::model::plan::{Progress, progress_under};
+
+#[derive(Serialize)]
+struct ProgressCtx {
+    done: usize,
+    total: usize,
+    percent: u32,
+}
+
+impl ProgressCtx {
+    fn of(p: Progress) -> Option<ProgressCtx> {
+        p.ratio().map(|r| ProgressCtx {
+            done: p.done,
+            total: p.total,
+            percent: (r * 100.0).round() as u32,
+        })
+    }
+}
+
+/// Progress for templates: none when there are no tasks.
+pub(crate) fn progress_ctx(p: Progress) -> Option<impl Serialize> {
+    ProgressCtx::of(p)
+}
+
+#[derive(Serialize)]
+struct PhaseCtx {
+    name: String,
+    progress: Progress,
+}
+
+#[derive(Serialize)]
+struct LatestUpdate {
+    title: String,
+    period: String,
+    href: String,
+}
+
+pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let model = r.model;
+    let path = "index.html";
+    let home = model.pages.iter().find(|p| p.slug == "_index");
+    let title = home.map_or(model.site.title.as_str(), |p| p.front.title.as_str());
+    let mut ctx = r.base_context(path, "home", title, "home");
+    ctx.insert(
+        "intro",
+        &home
+            .map(|p| r.markdown(p.body(), "home", path))
+            .unwrap_or_default(),
+    );
+    ctx.insert(
+        "description",
+        &home
+            .and_then(|p| p.front.description.clone())
+            .or_else(|| model.site.description.clone()),
+    );
+    let headline: Vec<_> = model
+        .site
+        .headline
+        .iter()
+        .filter_map(|id| model.metric(id))
+        .collect();
+    ctx.insert(
+        "kpis",
+        &headline
+            .iter()
+            .map(|m| widgets::kpi(r, m, None, ""))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "charts",
+        &headline
+            .iter()
+            .map(|m| widgets::chart(r, m, ""))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("progress", &progress_ctx(progress_under(&model.pages, "")));
+    ctx.insert("phases", &phases(r));
+    ctx.insert(
+        "latest_update",
+        &model.updates.last().map(|u| LatestUpdate {
+            title: u.front.title.clone(),
+            period: widgets::period_label(model, u.period),
+            href: format!("updates/{}/index.html", u.period),
+        }),
+    );
+    vec![(path.to_string(), r.page("home.html", &ctx))]
+}
+
+/// Progress per roadmap phase, in the order the phases first appear.
+fn phases(r: &Renderer) -> Vec<PhaseCtx> {
+    let mut out: Vec<PhaseCtx> = Vec::new();
+    let mut milestones: Vec<_> = r
+        .model
+        .pages
+        .iter()
+        .filter(|p| p.front.phase.is_some())
+        .collect();
+    milestones.sort_by_key(|p| (p.front.months.map_or(0, |m| m[0]), p.slug.clone()));
+    for p in milestones {
+        let name = p.front.phase.clone().unwrap_or_default();
+        let progress = Progress::of_markdown(p.body());
+        match out.iter_mut().find(|ph| ph.name == name) {
+            Some(ph) => ph.progress = ph.progress.plus(progress),
+            None => out.push(PhaseCtx { name, progress }),
+        }
+    }
+    out
+}

@@ -1,0 +1,193 @@
+//! Metric pages: an index of groups, and per group a periods × metrics
+//! table, one chart per metric with its detail table, and a CSV file.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{Renderer, widgets};
+use crate::model::{Group, Metric, Model, Scenario};
+use crate::period::Month;
+use crate::units::format_plain;
+
+#[derive(Serialize)]
+struct GroupLink {
+    title: String,
+    href: String,
+    description: Option<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct MetricCtx {
+    id: String,
+    label: String,
+    description: Option<String>,
+    formula: Option<String>,
+    derived: bool,
+    svg: String,
+    has_stated: bool,
+    rows: Vec<DetailRow>,
+}
+
+#[derive(Serialize)]
+struct DetailRow {
+    period: String,
+    plan_month: String,
+    target: String,
+    actual: String,
+    change: String,
+    change_class: &'static str,
+    attainment: String,
+    attainment_class: &'static str,
+    stated: String,
+    stated_class: &'static str,
+}
+
+pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let model = r.model;
+    if model.metrics.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, Vec<u8>)> = model
+        .groups
+        .par_iter()
+        .flat_map_iter(|g| {
+            let path = format!("metrics/{}/index.html", g.id);
+            let html = render_group(r, g, &path);
+            [
+                (path, html),
+                (format!("metrics/{}.csv", g.id), csv(model, g).into_bytes()),
+            ]
+        })
+        .collect();
+    let path = "metrics/index.html";
+    let mut ctx = r.base_context(path, "metrics", &r.text("metrics"), "metrics");
+    let groups: Vec<GroupLink> = model
+        .groups
+        .iter()
+        .map(|g| GroupLink {
+            title: g.title.clone(),
+            href: format!("{}/index.html", g.id),
+            description: g.description.clone(),
+            count: g.metrics.len(),
+        })
+        .collect();
+    ctx.insert("groups", &groups);
+    out.push((path.to_string(), r.page("metrics_index.html", &ctx)));
+    out
+}
+
+fn render_group(r: &Renderer, g: &Group, path: &str) -> Vec<u8> {
+    let model = r.model;
+    let root = Renderer::root_of(path);
+    let metrics: Vec<&Metric> = g.metrics.iter().map(|&i| &model.metrics[i]).collect();
+    let mut ctx = r.base_context(path, "metrics", &g.title, "metric-group");
+    ctx.insert("description", &g.description);
+    ctx.insert("csv_href", &format!("../{}.csv", g.id));
+    ctx.insert("table", &widgets::table(model, &metrics, &root));
+    let details: Vec<MetricCtx> = metrics.iter().map(|m| metric_ctx(r, m)).collect();
+    ctx.insert("metrics", &details);
+    r.page("metric_group.html", &ctx)
+}
+
+fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
+    let model = r.model;
+    let fmt = |v: f64| model.style.format(v, m.unit);
+    let dash = || "—".to_string();
+    let rows = months_of(m)
+        .into_iter()
+        .map(|month| {
+            let actual = m
+                .actual
+                .get(&month)
+                .map(|&v| model.reading(m, Scenario::Actual, month, v));
+            let stated = m.stated.get(&month).copied();
+            let target = m.target.get(&month).copied();
+            let stated_ok = match (stated, target, m.stated_literals.get(&month)) {
+                (Some(s), Some(t), Some((lit, _))) => {
+                    Some((s - t).abs() <= crate::model::consistency::tolerance(lit))
+                }
+                _ => None,
+            };
+            DetailRow {
+                period: month.to_string(),
+                plan_month: format!("M{}", model.plan_month(month)),
+                target: target.map_or_else(dash, fmt),
+                actual: actual.map_or_else(dash, |a| fmt(a.value)),
+                change: actual
+                    .and_then(|a| a.change)
+                    .map_or_else(dash, |c| model.style.format_change(c)),
+                change_class: "",
+                attainment: actual
+                    .and_then(|a| a.attainment)
+                    .map_or_else(dash, |a| model.style.percent(a)),
+                attainment_class: actual
+                    .and_then(|a| a.attainment)
+                    .map_or("", |a| if a >= 1.0 { "good" } else { "bad" }),
+                stated: stated.map_or_else(dash, fmt),
+                stated_class: match stated_ok {
+                    Some(false) => "bad",
+                    _ => "",
+                },
+            }
+        })
+        .collect();
+    MetricCtx {
+        id: m.id.clone(),
+        label: m.label.clone(),
+        description: m.description.clone(),
+        formula: m.formula.clone(),
+        derived: m.is_derived(),
+        svg: r.charts.line(&m.id).to_string(),
+        has_stated: !m.stated.is_empty(),
+        rows,
+    }
+}
+
+fn months_of(m: &Metric) -> BTreeSet<Month> {
+    m.actual
+        .keys()
+        .chain(m.target.keys())
+        .chain(m.stated.keys())
+        .copied()
+        .collect()
+}
+
+/// The group's data as tidy CSV: one row per metric and month.
+fn csv(model: &Model, g: &Group) -> String {
+    let mut out =
+        String::from("period,plan_month,metric,label,unit,target,actual,stated,derived\n");
+    for &i in &g.metrics {
+        let m = &model.metrics[i];
+        for month in months_of(m) {
+            let v = |s: &crate::model::Series| {
+                s.get(&month).map(|v| format_plain(*v)).unwrap_or_default()
+            };
+            out.push_str(&format!(
+                "{month},{},{},{},{},{},{},{},{}\n",
+                model.plan_month(month),
+                m.id,
+                csv_field(&m.label),
+                serde_json::to_value(m.unit)
+                    .ok()
+                    .and_then(|u| u.as_str().map(String::from))
+                    .unwrap_or_default(),
+                v(&m.target),
+                v(&m.actual),
+                v(&m.stated),
+                m.is_derived()
+            ));
+        }
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}

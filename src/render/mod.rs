@@ -1,0 +1,209 @@
+//! Render: the third stage. Draws the charts and fills the templates into
+//! an in-memory site — a map from output path to bytes. Nothing is written
+//! here, so a failure leaves no half-built site anywhere.
+
+mod data;
+mod feeds;
+mod home;
+mod metrics;
+mod plan;
+mod updates;
+mod widgets;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Model;
+use crate::theme::Theme;
+
+/// The built site, in memory.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// Output path (relative, `/`-separated) to contents.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Charts drawn.
+    pub charts: usize,
+}
+
+/// Renders the whole site.
+pub fn render(model: &Model, theme: &Theme) -> Result<Site, Diagnostics> {
+    let charts = widgets::Charts::draw(model, &theme.strings);
+    let r = Renderer {
+        model,
+        theme,
+        charts: &charts,
+        errors: Mutex::new(Vec::new()),
+    };
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    let jobs: Vec<Box<Job>> = vec![
+        Box::new(home::render),
+        Box::new(plan::render),
+        Box::new(metrics::render),
+        Box::new(updates::render),
+        Box::new(feeds::render),
+        Box::new(data::render),
+    ];
+    outputs.par_extend(jobs.par_iter().flat_map(|job| job(&r)));
+    let errors = r.errors.into_inner().unwrap_or_default();
+    if !errors.is_empty() {
+        let mut diags = Diagnostics::default();
+        // The same template error repeats for every page that uses it.
+        let mut seen = std::collections::HashSet::new();
+        for d in errors {
+            if seen.insert(d.to_string()) {
+                diags.push(d);
+            }
+        }
+        return Err(diags);
+    }
+    let mut site = Site {
+        charts: charts.count(),
+        ..Site::default()
+    };
+    for (path, bytes) in outputs.into_iter().chain(theme.statics.iter().cloned()) {
+        if path.ends_with(".html") {
+            site.pages += 1;
+        }
+        site.files.insert(path, bytes);
+    }
+    Ok(site)
+}
+
+/// A renderer of one kind of page: it returns output paths and bytes.
+type Job = dyn Fn(&Renderer) -> Vec<(String, Vec<u8>)> + Sync + Send;
+
+/// What every page renderer shares.
+pub(crate) struct Renderer<'a> {
+    pub model: &'a Model,
+    pub theme: &'a Theme,
+    pub charts: &'a widgets::Charts,
+    errors: Mutex<Vec<Diagnostic>>,
+}
+
+/// A link in the navigation.
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    href: String,
+    active: bool,
+}
+
+/// The site settings templates see.
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    lang: &'a str,
+    notice: Option<&'a str>,
+}
+
+impl Renderer<'_> {
+    /// `../` repeated once per folder of `path`, so links stay relative.
+    pub fn root_of(path: &str) -> String {
+        "../".repeat(path.matches('/').count())
+    }
+
+    /// The context every template gets: site, strings, navigation, root.
+    pub fn base_context(
+        &self,
+        path: &str,
+        section: &str,
+        title: &str,
+        kind: &str,
+    ) -> tera::Context {
+        let root = Self::root_of(path);
+        let m = self.model;
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "site",
+            &SiteCtx {
+                title: &m.site.title,
+                description: m.site.description.as_deref(),
+                lang: m.site.language.code(),
+                notice: m.site.notice.as_deref(),
+            },
+        );
+        ctx.insert("t", &self.theme.strings);
+        ctx.insert("root", &root);
+        ctx.insert("page_title", title);
+        ctx.insert("template_kind", kind);
+        ctx.insert("has_updates", &!m.updates.is_empty());
+        ctx.insert("nav", &self.nav(&root, section));
+        ctx
+    }
+
+    fn nav(&self, root: &str, section: &str) -> Vec<NavItem> {
+        let t = |k: &str| self.text(k);
+        let mut items = vec![NavItem {
+            title: t("home"),
+            href: format!("{root}index.html"),
+            active: section == "home",
+        }];
+        for page in plan::top_level(self.model) {
+            let top = page.slug.split('/').next().unwrap_or("");
+            items.push(NavItem {
+                title: page.front.title.clone(),
+                href: format!("{root}{}", plan::href(&page.slug)),
+                active: section == top,
+            });
+        }
+        if !self.model.metrics.is_empty() {
+            items.push(NavItem {
+                title: t("metrics"),
+                href: format!("{root}metrics/index.html"),
+                active: section == "metrics",
+            });
+        }
+        if !self.model.updates.is_empty() {
+            items.push(NavItem {
+                title: t("updates"),
+                href: format!("{root}updates/index.html"),
+                active: section == "updates",
+            });
+        }
+        items
+    }
+
+    /// A UI string, or its key when the theme lacks it.
+    pub fn text(&self, key: &str) -> String {
+        self.theme
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Renders a template, recording an error instead of failing at once,
+    /// so one broken template yields one diagnostic, not a cascade.
+    pub fn page(&self, template: &str, ctx: &tera::Context) -> Vec<u8> {
+        match self.theme.render(template, ctx) {
+            Ok(html) => html.into_bytes(),
+            Err(d) => {
+                self.fail(d);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Records an error.
+    pub fn fail(&self, d: Diagnostic) {
+        if let Ok(mut errors) = self.errors.lock() {
+            errors.push(d);
+        }
+    }
+
+    /// Renders Markdown with shortcodes for a page at `path`.
+    pub fn markdown(&self, body: &str, prefix: &str, path: &str) -> String {
+        let root = Self::root_of(path);
+        crate::markdown::render(body, prefix, &|sc| widgets::shortcode(self, sc, &root))
+    }
+}
+
+/// Lookup of ids that shortcodes and templates share.
+pub(crate) type ChartMap = HashMap<String, String>;

@@ -1,0 +1,266 @@
+//! Plan pages: every Markdown page other than the home page and updates,
+//! with folder indexes listing their children.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{Renderer, home::progress_ctx};
+use crate::load::{Page, PageKind};
+use crate::model::Model;
+use crate::model::plan::{Progress, progress_under};
+
+/// The output path of a page, relative to the site root.
+pub(crate) fn href(slug: &str) -> String {
+    match slug.strip_suffix("_index") {
+        Some("") => "index.html".into(),
+        Some(folder) => format!("{folder}index.html"),
+        None => format!("{slug}/index.html"),
+    }
+}
+
+/// Pages shown in the main navigation: top-level folder indexes and pages.
+pub(crate) fn top_level(model: &Model) -> Vec<&Page> {
+    let mut pages: Vec<&Page> = model
+        .pages
+        .iter()
+        .filter(|p| {
+            let parts: Vec<&str> = p.slug.split('/').collect();
+            matches!(parts.as_slice(), [_, "_index"]) || (parts.len() == 1 && p.slug != "_index")
+        })
+        .collect();
+    sort(&mut pages);
+    pages
+}
+
+fn sort(pages: &mut [&Page]) {
+    pages.sort_by(|a, b| {
+        (a.front.weight.unwrap_or(i64::MAX), &a.slug)
+            .cmp(&(b.front.weight.unwrap_or(i64::MAX), &b.slug))
+    });
+}
+
+/// The pages directly inside the folder an index introduces, and the
+/// indexes of its sub-folders.
+fn children<'a>(model: &'a Model, index: &Page) -> Vec<&'a Page> {
+    let folder = index.folder();
+    let mut out: Vec<&Page> = model
+        .pages
+        .iter()
+        .filter(|p| {
+            if p.slug == index.slug {
+                return false;
+            }
+            let parent = if p.is_index() {
+                parent_folder(p.folder())
+            } else {
+                p.folder()
+            };
+            parent == folder
+        })
+        .collect();
+    sort(&mut out);
+    out
+}
+
+fn parent_folder(folder: &str) -> &str {
+    folder.rfind('/').map_or("", |i| &folder[..i])
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Child {
+    title: String,
+    href: String,
+    kind: PageKind,
+    kind_label: Option<String>,
+    description: Option<String>,
+    summary: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    href: String,
+}
+
+pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    r.model
+        .pages
+        .par_iter()
+        .filter(|p| p.slug != "_index")
+        .map(|p| {
+            let path = href(&p.slug);
+            let bytes = render_page(r, p, &path);
+            (path, bytes)
+        })
+        .collect()
+}
+
+fn render_page(r: &Renderer, page: &Page, path: &str) -> Vec<u8> {
+    let model = r.model;
+    let root = Renderer::root_of(path);
+    let section = page.slug.split('/').next().unwrap_or("");
+    let mut ctx = r.base_context(path, section, &page.front.title, "page");
+    let prefix = crate::markdown::slugify(&page.slug);
+    ctx.insert("content", &r.markdown(page.body(), &prefix, path));
+    ctx.insert("description", &page.front.description);
+    ctx.insert("kind", &page.front.kind);
+    ctx.insert("kind_label", &kind_label(r, page.front.kind));
+    ctx.insert("facts", &facts(r, page));
+    let progress = if page.is_index() {
+        progress_under(&model.pages, page.folder())
+    } else {
+        Progress::of_markdown(page.body())
+    };
+    ctx.insert("progress", &progress_ctx(progress));
+    let children: Vec<Child> = if page.is_index() {
+        children(model, page)
+            .into_iter()
+            .map(|c| Child {
+                title: c.front.title.clone(),
+                href: format!("{root}{}", href(&c.slug)),
+                kind: c.front.kind,
+                kind_label: kind_label(r, c.front.kind),
+                description: c.front.description.clone(),
+                summary: summary(r, c),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ctx.insert("children", &children);
+    ctx.insert("breadcrumbs", &breadcrumbs(model, page, &root));
+    r.page("page.html", &ctx)
+}
+
+fn kind_label(r: &Renderer, kind: PageKind) -> Option<String> {
+    match kind {
+        PageKind::Page => None,
+        PageKind::Milestone => Some(r.text("milestone")),
+        PageKind::Lever => Some(r.text("lever")),
+        PageKind::Risk => Some(r.text("risk")),
+    }
+}
+
+fn breadcrumbs(model: &Model, page: &Page, root: &str) -> Vec<Crumb> {
+    let mut crumbs = Vec::new();
+    let mut folder = if page.is_index() {
+        parent_folder(page.folder())
+    } else {
+        page.folder()
+    };
+    while !folder.is_empty() {
+        let slug = format!("{folder}/_index");
+        if let Some(p) = model.pages.iter().find(|p| p.slug == slug) {
+            crumbs.push(Crumb {
+                title: p.front.title.clone(),
+                href: format!("{root}{}", href(&slug)),
+            });
+        }
+        folder = parent_folder(folder);
+    }
+    crumbs.reverse();
+    crumbs
+}
+
+/// A page's structured fields as label/value pairs, in the site's style.
+fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
+    let f = &page.front;
+    let style = &r.model.style;
+    let money = |v: f64| style.format(v, crate::units::Unit::Currency);
+    let mut out = Vec::new();
+    let mut push = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            out.push(Fact {
+                label: r.text(key),
+                value,
+            });
+        }
+    };
+    push("phase", f.phase.clone());
+    push("months", f.months.map(|[a, b]| months_label(r.model, a, b)));
+    push(
+        "investment",
+        f.investment
+            .map(|i| format!("{} – {}", money(i.min), money(i.max))),
+    );
+    push(
+        "roi",
+        f.roi.map(|roi| {
+            format!(
+                "{} {} {} {}",
+                style.format(roi.ratio, crate::units::Unit::Ratio),
+                r.text("roi_within"),
+                roi.within_months,
+                r.text("months_unit")
+            )
+        }),
+    );
+    push("priority", f.priority.map(|p| r.text(&serde_plain(&p))));
+    push("status", f.status.map(|s| r.text(&serde_plain(&s))));
+    push("owner", f.owner.clone());
+    push("likelihood", f.likelihood.map(|l| r.text(&serde_plain(&l))));
+    push("impact", f.impact.map(|l| r.text(&serde_plain(&l))));
+    push("mitigation", f.mitigation.clone());
+    push("contingency", f.contingency.clone());
+    push("monitoring", f.monitoring.clone());
+    out
+}
+
+fn months_label(model: &Model, from: u32, to: u32) -> String {
+    let month = |n: u32| model.start.offset(n as i32 - 1);
+    if from == to {
+        format!("M{from} ({})", month(from))
+    } else {
+        format!("M{from}–M{to} ({} – {})", month(from), month(to))
+    }
+}
+
+/// A one-line summary for lists: months and investment.
+fn summary(r: &Renderer, page: &Page) -> Option<String> {
+    let f = &page.front;
+    let style = &r.model.style;
+    let mut parts = Vec::new();
+    if let Some(p) = f.priority {
+        parts.push(format!(
+            "{}: {}",
+            r.text("priority"),
+            r.text(&serde_plain(&p))
+        ));
+    }
+    if let Some([a, b]) = f.months {
+        parts.push(if a == b {
+            format!("M{a}")
+        } else {
+            format!("M{a}–M{b}")
+        });
+    }
+    if let Some(i) = f.investment {
+        parts.push(format!(
+            "{} – {}",
+            style.format(i.min, crate::units::Unit::Currency),
+            style.format(i.max, crate::units::Unit::Currency)
+        ));
+    }
+    if let Some(l) = f.impact {
+        parts.push(format!(
+            "{}: {}",
+            r.text("impact"),
+            r.text(&serde_plain(&l))
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The name serde gives an enum value (`in_progress`), used as a UI string key.
+fn serde_plain<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}

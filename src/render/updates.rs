@@ -1,0 +1,88 @@
+//! Monthly investor updates: one page per update, as of its month, and an
+//! archive, newest first.
+
+use serde::Serialize;
+
+use super::{Renderer, widgets};
+use crate::load::Update;
+use crate::model::Model;
+
+#[derive(Serialize)]
+struct UpdateLink {
+    title: String,
+    period: String,
+    href: String,
+    kpis: Vec<KpiBrief>,
+}
+
+#[derive(Serialize)]
+struct KpiBrief {
+    label: String,
+    value: String,
+}
+
+/// The KPIs an update shows: its own list, else the site's headline.
+pub(crate) fn kpi_ids<'a>(model: &'a Model, u: &'a Update) -> &'a [String] {
+    u.front.kpis.as_deref().unwrap_or(&model.site.headline)
+}
+
+pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let model = r.model;
+    if model.updates.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, Vec<u8>)> =
+        model.updates.iter().map(|u| render_update(r, u)).collect();
+    let path = "updates/index.html";
+    let mut ctx = r.base_context(path, "updates", &r.text("updates"), "updates");
+    let links: Vec<UpdateLink> = model
+        .updates
+        .iter()
+        .rev()
+        .map(|u| UpdateLink {
+            title: u.front.title.clone(),
+            period: widgets::period_label(model, u.period),
+            href: format!("{}/index.html", u.period),
+            kpis: kpi_ids(model, u)
+                .iter()
+                .filter_map(|id| model.metric(id))
+                .filter_map(|m| {
+                    let rd = model.latest_actual(m, Some(u.period))?;
+                    Some(KpiBrief {
+                        label: m.label.clone(),
+                        value: model.style.format(rd.value, m.unit),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    ctx.insert("updates", &links);
+    out.push((path.to_string(), r.page("updates_index.html", &ctx)));
+    out
+}
+
+/// An update reads nothing after its month, so it renders the same bytes
+/// after later months' data are added.
+fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
+    let model = r.model;
+    let path = format!("updates/{}/index.html", u.period);
+    let root = Renderer::root_of(&path);
+    let mut ctx = r.base_context(&path, "updates", &u.front.title, "update");
+    let kpis: Vec<_> = kpi_ids(model, u)
+        .iter()
+        .filter_map(|id| model.metric(id))
+        .map(|m| widgets::kpi(r, m, Some(u.period), &root))
+        .collect();
+    ctx.insert("kpis", &kpis);
+    ctx.insert("period", &widgets::period_label(model, u.period));
+    ctx.insert("description", &u.front.description);
+    ctx.insert("highlights", &u.front.highlights);
+    ctx.insert("lowlights", &u.front.lowlights);
+    ctx.insert("asks", &u.front.asks);
+    ctx.insert(
+        "content",
+        &r.markdown(u.body(), &format!("u{}", u.period), &path),
+    );
+    let bytes = r.page("update.html", &ctx);
+    (path, bytes)
+}
