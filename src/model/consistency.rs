@@ -13,6 +13,8 @@ pub fn tolerance(literal: &str) -> f64 {
     let number = literal.trim_end_matches('%').trim();
     let step = match number.split_once('.') {
         Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
+        // A whole percentage is read as exact to the percent (80% is not "80 ± 5%").
+        None if percent => 1.0,
         None => {
             let digits = number.trim_start_matches('-');
             let zeros = digits.len() - digits.trim_end_matches('0').len();
