@@ -79,7 +79,7 @@ pub fn line_chart(chart: &LineChart) -> String {
             };
             c.configure_mesh()
                 .disable_x_mesh()
-                .light_line_style(RGBAColor(0, 0, 0, 0.08))
+                .light_line_style(TRANSPARENT)
                 .bold_line_style(RGBAColor(0, 0, 0, 0.15))
                 .y_labels(6)
                 .x_labels(7)
@@ -130,6 +130,13 @@ pub fn line_chart(chart: &LineChart) -> String {
 /// A sparkline for a KPI card: the actual line over the target, no axes.
 pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) -> String {
     let mut svg = String::new();
+    // The card is about the recent trend: the target is drawn only over the
+    // months that have actuals (all of it when there are none yet).
+    let window: Series = match (actual.keys().next(), actual.keys().next_back()) {
+        (Some(a), Some(b)) => target.range(*a..=*b).map(|(m, v)| (*m, *v)).collect(),
+        _ => target.clone(),
+    };
+    let target = &window;
     let points: Vec<(Month, f64)> = actual
         .iter()
         .chain(target.iter())

@@ -1,0 +1,322 @@
+//! The example site (the reference growth plan) built end to end.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use scraper::Selector;
+
+use crate::{build, html, repo, stderr, texts};
+
+/// Builds the example once for all tests of this module.
+fn site() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let o = build(&repo(), &out);
+        assert!(o.status.success(), "example build failed:\n{}", stderr(&o));
+        (dir, out)
+    })
+    .1
+}
+
+/// The cells of the row whose header starts with `period` in the detail
+/// table of metric `id` on a group page.
+fn detail_row(group: &str, id: &str, period: &str) -> Vec<String> {
+    let doc = html(site(), &format!("metrics/{group}/index.html"));
+    let rows = Selector::parse(&format!("section#{id} table.detail-table tbody tr")).unwrap();
+    let cell = Selector::parse("th, td").unwrap();
+    doc.select(&rows)
+        .map(|r| {
+            r.select(&cell)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells[0].contains(period))
+        .unwrap_or_else(|| panic!("no row {period} for {id}"))
+}
+
+#[test]
+fn derived_metrics_are_computed_not_typed() {
+    // Columns: period, target, actual, change, attainment, stated.
+    let mrr = detail_row("ingresos", "mrr", "M12");
+    assert_eq!(mrr[1], "$833K", "MRR target at M12 is ARR / 12");
+    assert_eq!(mrr[5], "$833K", "the plan's stated MRR is shown beside it");
+    let ltv_cac = detail_row("ingresos", "ltv_cac", "M12");
+    assert_eq!(ltv_cac[1], "41.7x");
+    // Actuals are derived too: ARR 455K in March gives MRR 37.9K.
+    let mrr_march = detail_row("ingresos", "mrr", "M3");
+    assert_eq!(mrr_march[2], "$37.9K");
+    let valuation = detail_row("proyecciones", "valuation", "M36");
+    assert_eq!(valuation[1], "$2.4B", "valuation = ARR x multiple");
+}
+
+#[test]
+fn every_figure_of_the_plans_tables_is_present() {
+    let expect = [
+        (
+            "ingresos",
+            "arr",
+            ["$100K", "$500K", "$1.5M", "$4M", "$10M"],
+        ),
+        (
+            "ingresos",
+            "mrr",
+            ["$8.33K", "$41.7K", "$125K", "$333K", "$833K"],
+        ),
+        ("ingresos", "arpu", ["$100", "$150", "$200", "$250", "$300"]),
+        (
+            "ingresos",
+            "ltv",
+            ["$500", "$750", "$1.2K", "$1.8K", "$2.5K"],
+        ),
+        ("ingresos", "cac", ["$200", "$150", "$100", "$80", "$60"]),
+        (
+            "ingresos",
+            "ltv_cac",
+            ["2.5x", "5.0x", "12.0x", "22.5x", "41.7x"],
+        ),
+        (
+            "producto",
+            "active_users",
+            ["200", "1,000", "3,000", "8,000", "20,000"],
+        ),
+        ("producto", "retention", ["70%", "80%", "85%", "90%", "92%"]),
+        ("producto", "nps", ["30", "50", "60", "70", "75"]),
+        (
+            "producto",
+            "time_to_value",
+            ["7 d", "3 d", "1 d", "4 h", "2 h"],
+        ),
+        (
+            "producto",
+            "feature_adoption",
+            ["40%", "60%", "75%", "85%", "90%"],
+        ),
+        (
+            "operaciones",
+            "response_time",
+            ["2 s", "1 s", "500 ms", "200 ms", "100 ms"],
+        ),
+        (
+            "operaciones",
+            "uptime",
+            ["99%", "99.5%", "99.8%", "99.9%", "99.95%"],
+        ),
+        (
+            "operaciones",
+            "support_tickets",
+            ["50", "30", "20", "15", "10"],
+        ),
+        (
+            "operaciones",
+            "resolution_time",
+            ["1 d", "12 h", "6 h", "3 h", "1 h"],
+        ),
+        (
+            "operaciones",
+            "support_csat",
+            ["70%", "80%", "85%", "90%", "95%"],
+        ),
+    ];
+    for (group, id, values) in expect {
+        for (month, value) in ["M1", "M3", "M6", "M9", "M12"].iter().zip(values) {
+            let row = detail_row(group, id, &format!(" {month}"));
+            assert_eq!(row[1], value, "{id} target at {month}");
+        }
+    }
+}
+
+#[test]
+fn home_shows_headline_cards_with_charts() {
+    let doc = html(site(), "index.html");
+    let labels = texts(&doc, ".kpi h3");
+    assert_eq!(
+        labels,
+        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
+    );
+    let values = texts(&doc, ".kpi .kpi-value");
+    assert_eq!(values, ["$455K", "940", "78%", "47"]);
+    let attainment = texts(&doc, ".kpi .attain");
+    assert!(
+        attainment[0].starts_with("91%"),
+        "455K of 500K: {attainment:?}"
+    );
+    assert_eq!(
+        texts(&doc, ".kpi .spark svg title").len(),
+        4,
+        "a sparkline per card"
+    );
+    assert_eq!(
+        texts(&doc, ".chart-grid svg.chart title"),
+        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
+    );
+    assert!(
+        texts(&doc, "html").is_empty() || doc.root_element().value().attr("lang") == Some("es")
+    );
+}
+
+#[test]
+fn charts_are_responsive_and_accessible() {
+    let doc = html(site(), "metrics/ingresos/index.html");
+    let sel = Selector::parse("svg.chart").unwrap();
+    let charts: Vec<_> = doc.select(&sel).collect();
+    assert_eq!(charts.len(), 6, "one chart per metric of the group");
+    for svg in charts {
+        let attrs = svg.value();
+        assert!(attrs.attr("viewBox").is_some() && attrs.attr("width").is_none());
+        assert_eq!(attrs.attr("role"), Some("img"));
+        let title_id = attrs.attr("aria-labelledby").unwrap();
+        assert!(
+            doc.select(&Selector::parse(&format!("title#{title_id}")).unwrap())
+                .next()
+                .is_some()
+        );
+    }
+}
+
+#[test]
+fn group_table_marks_derived_metrics() {
+    let doc = html(site(), "metrics/ingresos/index.html");
+    let derived = texts(&doc, "table.metric-table thead th abbr.derived");
+    assert_eq!(derived.len(), 2, "MRR and LTV/CAC are derived");
+    let first_col = texts(&doc, "table.metric-table tbody th");
+    assert!(first_col[0].starts_with("2024-01"));
+    assert!(
+        first_col.iter().any(|p| p.starts_with("2026-12")),
+        "M36 of the valuation ladder"
+    );
+}
+
+#[test]
+fn csv_and_json_carry_the_computed_values() {
+    let csv = std::fs::read_to_string(site().join("metrics/ingresos.csv")).unwrap();
+    assert!(csv.starts_with("period,plan_month,metric,label,unit,target,actual,stated,derived\n"));
+    let mrr_m12 = csv
+        .lines()
+        .find(|l| l.starts_with("2024-12,12,mrr,"))
+        .expect("mrr row");
+    assert!(mrr_m12.contains(",833333.3333333334,"), "{mrr_m12}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site().join("data/metrics.json")).unwrap()).unwrap();
+    let ltv_cac = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "ltv_cac")
+        .unwrap();
+    let m12 = ltv_cac["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["plan_month"] == 12)
+        .unwrap();
+    assert!((m12["target"].as_f64().unwrap() - 41.666).abs() < 0.01);
+    assert_eq!(m12["stated"].as_f64(), Some(41.7));
+}
+
+#[test]
+fn plan_sections_show_their_fields() {
+    let doc = html(site(), "plan/roadmap/mes-01/index.html");
+    let facts = texts(&doc, ".facts dd");
+    assert!(facts.contains(&"$25K – $50K".to_string()), "{facts:?}");
+    assert!(facts.iter().any(|f| f.starts_with("2.0x")), "{facts:?}");
+    let roadmap = html(site(), "plan/roadmap/index.html");
+    assert_eq!(
+        texts(&roadmap, ".child-list > li > a").len(),
+        9,
+        "nine months"
+    );
+    let levers = html(site(), "plan/palancas/index.html");
+    assert_eq!(
+        texts(&levers, ".child-list > li > a").len(),
+        5,
+        "five levers"
+    );
+    let risks = html(site(), "plan/riesgos/index.html");
+    assert_eq!(texts(&risks, ".child-list > li > a").len(), 4);
+}
+
+#[test]
+fn shortcodes_embed_tables_and_charts() {
+    let doc = html(site(), "plan/objetivos/index.html");
+    let headers = texts(&doc, "article table.metric-table thead th a");
+    assert_eq!(
+        headers,
+        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
+    );
+    let doc = html(site(), "plan/proyecciones/index.html");
+    assert_eq!(texts(&doc, "article svg.chart title"), ["Valoración"]);
+}
+
+#[test]
+fn footnotes_and_headings_get_ids() {
+    let doc = html(site(), "plan/proximos-pasos/index.html");
+    let sel = Selector::parse("sup.footnote-reference a").unwrap();
+    let href = doc
+        .select(&sel)
+        .next()
+        .expect("a footnote")
+        .value()
+        .attr("href")
+        .unwrap();
+    assert!(href.starts_with("#plan-proximos-pasos-fn-"), "{href}");
+    let target = Selector::parse(&format!("[id='{}']", &href[1..])).unwrap();
+    assert!(
+        doc.select(&target).next().is_some(),
+        "footnote target exists"
+    );
+    let h2 = Selector::parse("article h2[id]").unwrap();
+    assert!(doc.select(&h2).count() >= 2);
+}
+
+#[test]
+fn every_relative_link_resolves() {
+    let out = site();
+    let mut checked = 0;
+    for (rel, _) in crate::snapshot(out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+    {
+        let doc = html(out, &rel);
+        let dir = Path::new(&rel).parent().unwrap().to_path_buf();
+        for attr in ["href", "src"] {
+            let sel = Selector::parse(&format!("[{attr}]")).unwrap();
+            for el in doc.select(&sel) {
+                let link = el.value().attr(attr).unwrap();
+                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:")
+                {
+                    continue;
+                }
+                assert!(!link.starts_with('/'), "{rel}: absolute link {link}");
+                let path = link.split('#').next().unwrap();
+                let target = out.join(&dir).join(path);
+                assert!(target.is_file(), "{rel}: broken link {link}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn consistency_warnings_are_reported_but_do_not_fail() {
+    let o = crate::palanca(&["check", "--site", repo().to_str().unwrap()]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: `quarterly_growth` states 150% for M3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> content/metrics/proyecciones.yaml:"),
+        "{err}"
+    );
+    let o = crate::palanca(&[
+        "check",
+        "--site",
+        repo().to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}

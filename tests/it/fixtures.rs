@@ -1,0 +1,71 @@
+//! Fixture sites: one folder per case. `invalid/<case>/expected.txt` lists
+//! lines that must all appear in palanca's diagnostics for that site;
+//! `valid/<case>` must build without a warning.
+
+use std::path::PathBuf;
+
+use crate::{build, palanca, repo, stderr};
+
+fn cases(kind: &str) -> Vec<PathBuf> {
+    let dir = repo().join("tests/fixtures").join(kind);
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_bad_input_gets_its_diagnostic() {
+    let cases = cases("invalid");
+    assert!(cases.len() >= 20, "only {} invalid fixtures", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(case.join("expected.txt"))
+            .unwrap_or_else(|_| panic!("{name}: expected.txt missing"));
+        let o = palanca(&["check", "--site", case.to_str().unwrap()]);
+        let err = stderr(&o);
+        if o.status.code() != Some(1) {
+            failures.push(format!("{name}: exit {:?}, not 1\n{err}", o.status.code()));
+        }
+        if err.contains("panicked") {
+            failures.push(format!("{name}: panic\n{err}"));
+        }
+        for line in expected
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty())
+        {
+            if !err.contains(line) {
+                failures.push(format!("{name}: missing `{line}` in:\n{err}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_bad_site_writes_nothing() {
+    let case = repo().join("tests/fixtures/invalid/unknown_metric_in_formula");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = build(&case, &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists(), "nothing written for a failed build");
+    assert!(stderr(&o).contains("the previous output was left as it was"));
+}
+
+#[test]
+fn valid_fixtures_build_cleanly() {
+    for case in cases("valid") {
+        let dir = tempfile::tempdir().unwrap();
+        let o = build(&case, &dir.path().join("out"));
+        let err = stderr(&o);
+        assert!(o.status.success(), "{}: {err}", case.display());
+        assert!(!err.contains("warning"), "{}: {err}", case.display());
+        assert!(dir.path().join("out/index.html").is_file());
+    }
+}
