@@ -51,11 +51,9 @@ pub fn line_chart(chart: &LineChart) -> String {
         all.iter().map(|p| p.0).min().unwrap_or(Month(0)),
         all.iter().map(|p| p.0).max().unwrap_or(Month(0)),
     );
-    let (lo, hi) = all
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| {
-            (lo.min(*v), hi.max(*v))
-        });
+    let (lo, hi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| {
+        (lo.min(*v), hi.max(*v))
+    });
     let log = lo > 0.0 && hi / lo > 100.0;
     let y = |v: f64| if log { v.log10() } else { v };
     let (y_lo, y_hi) = y_range(y(lo), y(hi), log);
@@ -91,24 +89,15 @@ pub fn line_chart(chart: &LineChart) -> String {
             let target: Vec<(i32, f64)> = chart.target.iter().map(|(m, v)| (m.0, y(*v))).collect();
             let actual: Vec<(i32, f64)> = chart.actual.iter().map(|(m, v)| (m.0, y(*v))).collect();
             if !target.is_empty() {
-                c.draw_series(DashedLineSeries::new(
-                    target.clone(),
-                    6,
-                    4,
-                    TARGET.stroke_width(2),
-                ))?
-                .label(chart.target_label)
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], TARGET.stroke_width(2))
-                });
+                c.draw_series(DashedLineSeries::new(target.clone(), 6, 4, TARGET.stroke_width(2)))?
+                    .label(chart.target_label)
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TARGET.stroke_width(2)));
                 c.draw_series(target.iter().map(|p| Circle::new(*p, 3, TARGET.filled())))?;
             }
             if !actual.is_empty() {
                 c.draw_series(LineSeries::new(actual.clone(), ACTUAL.stroke_width(3)))?
                     .label(chart.actual_label)
-                    .legend(|(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], ACTUAL.stroke_width(3))
-                    });
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ACTUAL.stroke_width(3)));
                 c.draw_series(actual.iter().map(|p| Circle::new(*p, 4, ACTUAL.filled())))?;
             }
             c.configure_series_labels()
@@ -137,15 +126,8 @@ pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) ->
         _ => target.clone(),
     };
     let target = &window;
-    let points: Vec<(Month, f64)> = actual
-        .iter()
-        .chain(target.iter())
-        .map(|(m, v)| (*m, *v))
-        .collect();
-    let (Some(first), Some(last)) = (
-        points.iter().map(|p| p.0).min(),
-        points.iter().map(|p| p.0).max(),
-    ) else {
+    let points: Vec<(Month, f64)> = actual.iter().chain(target.iter()).map(|(m, v)| (*m, *v)).collect();
+    let (Some(first), Some(last)) = (points.iter().map(|p| p.0).min(), points.iter().map(|p| p.0).max()) else {
         return String::new();
     };
     let (lo, hi) = points
@@ -161,12 +143,7 @@ pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) ->
                 .margin(4)
                 .build_cartesian_2d(first.0..last.0.max(first.0 + 1), y_lo..y_hi)?;
             let line = |s: &Series| s.iter().map(|(m, v)| (m.0, *v)).collect::<Vec<_>>();
-            c.draw_series(DashedLineSeries::new(
-                line(target),
-                3,
-                3,
-                TARGET.stroke_width(1),
-            ))?;
+            c.draw_series(DashedLineSeries::new(line(target), 3, 3, TARGET.stroke_width(1)))?;
             c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2)))?;
             if let Some((m, v)) = actual.iter().next_back() {
                 c.draw_series(std::iter::once(Circle::new((m.0, *v), 3, ACTUAL.filled())))?;
@@ -209,10 +186,7 @@ fn finish(svg: String, title: &str, dom_id: &str, class: &str) -> String {
         .unwrap_or("0 0 640 300")
         .to_string();
     let mut body = svg[tag_end + 1..].to_string();
-    if let Some(rect_end) = body
-        .find("/>")
-        .filter(|_| body.trim_start().starts_with("<rect"))
-    {
+    if let Some(rect_end) = body.find("/>").filter(|_| body.trim_start().starts_with("<rect")) {
         body.replace_range(..rect_end + 2, "");
     }
     let body = body
@@ -263,10 +237,7 @@ mod tests {
         assert!(svg.contains("<title id=\"c1-title\">ARR &lt;plan&gt;</title>"));
         assert!(svg.contains("2024-01"), "x labels are months");
         assert!(svg.contains("Target") && svg.contains("Actual"), "legend");
-        assert!(
-            svg.contains("<polyline") || svg.contains("<path"),
-            "lines drawn"
-        );
+        assert!(svg.contains("<polyline") || svg.contains("<path"), "lines drawn");
     }
 
     #[test]

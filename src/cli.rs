@@ -86,10 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Loads, resolves and renders the site at `root` in memory.
-pub fn build_site(
-    root: &Path,
-    options: LoadOptions,
-) -> Result<(Model, Site, Diagnostics), Diagnostics> {
+pub fn build_site(root: &Path, options: LoadOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
     let (project, mut warnings) = load::load(root, options)?;
     let language = project.site.language.code();
     let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
@@ -105,12 +102,7 @@ pub fn build_site(
 fn build(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
     let out = args.out.clone().unwrap_or_else(|| args.site.join("output"));
-    let (_, site, warnings) = match build_site(
-        &args.site,
-        LoadOptions {
-            drafts: args.drafts,
-        },
-    ) {
+    let (_, site, warnings) = match build_site(&args.site, LoadOptions { drafts: args.drafts }) {
         Ok(built) => built,
         Err(diags) => return fail(diags),
     };
@@ -140,12 +132,7 @@ fn build(args: &BuildArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let result = build_site(
-        &args.site,
-        LoadOptions {
-            drafts: args.drafts,
-        },
-    );
+    let result = build_site(&args.site, LoadOptions { drafts: args.drafts });
     let (diags, failed) = match result {
         Ok((_, _, warnings)) => {
             let failed = args.deny_warnings && !warnings.0.is_empty();
@@ -166,11 +153,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         Format::Text => {
             print_all(&diags);
-            eprintln!(
-                "{} error(s), {} warning(s)",
-                diags.error_count(),
-                diags.warning_count()
-            );
+            eprintln!("{} error(s), {} warning(s)", diags.error_count(), diags.warning_count());
         }
     }
     if failed {

@@ -36,6 +36,38 @@ impl Source {
         }
     }
 
+    /// The offset of the first YAML key `key:` at or after `from` that begins
+    /// its line (after indentation and an optional `- `), so that the same
+    /// words inside a string elsewhere are not mistaken for it.
+    pub fn find_key(&self, from: usize, key: &str) -> Option<usize> {
+        let from = from.min(self.text.len());
+        let start = self.text[..from].rfind('\n').map_or(0, |i| i + 1);
+        let mut offset = start;
+        for line in self.text[start..].split_inclusive('\n') {
+            let body = line.trim_start();
+            let body = body.strip_prefix("- ").map_or(body, str::trim_start);
+            let at = offset + (line.len() - body.len());
+            if at >= from && body.starts_with(key) && body[key.len()..].starts_with(':') {
+                return Some(at);
+            }
+            offset += line.len();
+        }
+        None
+    }
+
+    /// The offset of the value of the key found by [`Source::find_key`]
+    /// (the key itself when the value is on the next lines).
+    pub fn find_value(&self, from: usize, key: &str) -> Option<usize> {
+        let at = self.find_key(from, key)?;
+        let rest = &self.text[at + key.len() + 1..];
+        let value = rest.trim_start_matches([' ', '\t']);
+        if value.starts_with(['\n', '\r', '#']) || value.is_empty() {
+            Some(at)
+        } else {
+            Some(self.text.len() - value.len())
+        }
+    }
+
     /// The byte offset of the first `needle` at or after `from`, if any.
     pub fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
         let from = from.min(self.text.len());
@@ -63,9 +95,7 @@ impl Location {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| i + offset);
-        let line_text = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
         let column = text[line_start..offset].chars().count() + 1;
         let end = floor_char_boundary(text, (offset + len).min(line_end));
         let width = text[offset..end].chars().count().max(1);
@@ -118,22 +148,12 @@ impl Diagnostic {
     }
 
     /// An error pointing at `len` bytes from `offset` in `source`.
-    pub fn error_at(
-        source: &Source,
-        offset: usize,
-        len: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
         Diagnostic::error(source.path.clone(), message).located(source, offset, len)
     }
 
     /// A warning pointing at `len` bytes from `offset` in `source`.
-    pub fn warning_at(
-        source: &Source,
-        offset: usize,
-        len: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
         let mut d = Diagnostic::error_at(source, offset, len, message);
         d.severity = Severity::Warning;
         d
@@ -189,11 +209,7 @@ impl fmt::Display for Diagnostic {
             .take(loc.column - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let label = self
-            .label
-            .as_deref()
-            .map(|l| format!(" {l}"))
-            .unwrap_or_default();
+        let label = self.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
         writeln!(f, "{pad} | {lead}{}{label}", "^".repeat(loc.width))?;
         write_help(f, self.help.as_deref(), gutter)
     }
@@ -260,6 +276,19 @@ mod tests {
         let loc = Location::at("a: 1\nbé: xyz\n", 10, 3);
         assert_eq!((loc.line, loc.column, loc.width), (2, 5, 3));
         assert_eq!(loc.line_text, "bé: xyz");
+    }
+
+    #[test]
+    fn keys_are_found_at_line_starts_only() {
+        let src = Source::new(
+            "s.yaml",
+            "title: \"A fresh start: 2024\"\nstart: January\nitems:\n  - id: x\n",
+        );
+        let at = src.find_value(0, "start").unwrap();
+        assert_eq!(&src.text[at..at + 7], "January");
+        assert_eq!(src.find_key(0, "id").map(|i| &src.text[i..i + 3]), Some("id:"));
+        assert_eq!(src.find_value(0, "items").map(|i| &src.text[i..i + 6]), Some("items:"));
+        assert_eq!(src.find_key(0, "missing"), None);
     }
 
     #[test]

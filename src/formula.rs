@@ -98,9 +98,7 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
         if c.is_whitespace() {
             i += c.len_utf8();
         } else if c.is_ascii_digit() || c == '.' {
-            while i < bytes.len()
-                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_')
-            {
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_') {
                 i += 1;
             }
             let literal = text[start..i].replace('_', "");
@@ -125,8 +123,7 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
             return Err(ParseError {
                 message: format!("unexpected character `{c}` in formula"),
                 span: start..start + c.len_utf8(),
-                help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions"
-                    .into(),
+                help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions".into(),
             });
         }
     }
@@ -200,10 +197,7 @@ impl Parser {
             (Tok::Ident(name), span) if self.peek().0 == Tok::Sym('(') => self.call(name, span),
             (Tok::Ident(id), span) => Ok(Expr::Metric { id, span }),
             (tok, span) => Err(ParseError {
-                message: format!(
-                    "expected a metric, a number or `(`, found {}",
-                    describe(&tok)
-                ),
+                message: format!("expected a metric, a number or `(`, found {}", describe(&tok)),
                 span,
                 help: "complete the expression, e.g. `arr / 12`".into(),
             }),
@@ -260,9 +254,7 @@ fn resolve_function(
             None => Ok(1),
             Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 => Ok(*n as i32),
             Some(_) => Err(ParseError {
-                message: format!(
-                    "the second argument of `{name}` must be a whole number of months"
-                ),
+                message: format!("the second argument of `{name}` must be a whole number of months"),
                 span: arg_spans[i].clone(),
                 help: format!("write e.g. `{name}(arr, 3)`"),
             }),
@@ -415,8 +407,7 @@ impl Expr {
                 Some((1.0 + growth).powf(1.0 / n as f64) - 1.0)
             }
             Function::Sum | Function::Min | Function::Max => {
-                let values: Option<Vec<f64>> =
-                    args.iter().map(|a| a.eval(month, lookup, dz)).collect();
+                let values: Option<Vec<f64>> = args.iter().map(|a| a.eval(month, lookup, dz)).collect();
                 let values = values?;
                 Some(match f {
                     Function::Sum => values.iter().sum(),
@@ -442,10 +433,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn eval_at(text: &str, data: &[(&str, i32, f64)], month: i32) -> Option<f64> {
-        let map: HashMap<(String, i32), f64> = data
-            .iter()
-            .map(|(id, m, v)| ((id.to_string(), *m), *v))
-            .collect();
+        let map: HashMap<(String, i32), f64> = data.iter().map(|(id, m, v)| ((id.to_string(), *m), *v)).collect();
         let lookup = |id: &str, m: Month| map.get(&(id.to_string(), m.0)).copied();
         let mut dz = false;
         parse(text).unwrap().eval(Month(month), &lookup, &mut dz)
@@ -468,10 +456,7 @@ mod tests {
         assert_eq!(eval_at("arr / 12", &data, 6), None, "missing stays missing");
         assert_eq!(eval_at("growth(arr)", &data, 5), Some(1.0));
         assert_eq!(eval_at("arr / prev(arr, 3) - 1", &data, 5), Some(3.0));
-        assert_eq!(
-            eval_at("cmgr(arr, 3)", &data, 5),
-            Some(4f64.powf(1.0 / 3.0) - 1.0)
-        );
+        assert_eq!(eval_at("cmgr(arr, 3)", &data, 5), Some(4f64.powf(1.0 / 3.0) - 1.0));
         assert_eq!(eval_at("sum(arr, 1, 2)", &data, 5), Some(123.0));
         assert_eq!(eval_at("max(arr, prev(arr))", &data, 5), Some(120.0));
         assert_eq!(eval_at("min(arr, prev(arr))", &data, 5), Some(60.0));
@@ -481,10 +466,7 @@ mod tests {
     fn division_by_zero_is_missing_and_flagged() {
         let lookup = |_: &str, _: Month| Some(0.0);
         let mut dz = false;
-        assert_eq!(
-            parse("ltv / cac").unwrap().eval(Month(0), &lookup, &mut dz),
-            None
-        );
+        assert_eq!(parse("ltv / cac").unwrap().eval(Month(0), &lookup, &mut dz), None);
         assert!(dz);
     }
 
@@ -512,11 +494,7 @@ mod tests {
         let err = parse("prev(arr, x)").unwrap_err();
         assert_eq!(err.span, 10..11);
         let err = parse("growth()").unwrap_err();
-        assert!(
-            err.message.contains("takes one argument"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("takes one argument"), "{}", err.message);
         let err = parse("arr *").unwrap_err();
         assert!(err.message.contains("end of the formula"));
     }

@@ -62,9 +62,7 @@ fn prefix_footnotes<'a>(events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> 
         .into_iter()
         .map(|e| match e {
             Event::FootnoteReference(label) => Event::FootnoteReference(p(&label)),
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                Event::Start(Tag::FootnoteDefinition(p(&label)))
-            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(p(&label))),
             other => other,
         })
         .collect()
@@ -99,11 +97,7 @@ fn add_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
 }
 
 fn unique(base: String, used: &mut HashSet<String>) -> String {
-    let base = if base.is_empty() {
-        "section".to_string()
-    } else {
-        base
-    };
+    let base = if base.is_empty() { "section".to_string() } else { base };
     let mut candidate = base.clone();
     let mut n = 1;
     while !used.insert(candidate.clone()) {
@@ -166,9 +160,7 @@ mod tests {
 
     #[test]
     fn tables_tasks_and_smart_quotes() {
-        let html = plain(
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n\"quoted\" -- text\n",
-        );
+        let html = plain("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n\"quoted\" -- text\n");
         assert!(html.contains("<table>"));
         assert!(html.contains("type=\"checkbox\""));
         assert!(html.contains("“quoted”"), "{html}");
@@ -176,11 +168,9 @@ mod tests {
 
     #[test]
     fn shortcodes_are_replaced_in_place() {
-        let html = render(
-            "Before\n\n{{ chart(metric=\"arr\") }}\n\nAfter\n",
-            "p",
-            &|sc| format!("<figure>{}</figure>", sc.arg("metric").unwrap().0),
-        );
+        let html = render("Before\n\n{{ chart(metric=\"arr\") }}\n\nAfter\n", "p", &|sc| {
+            format!("<figure>{}</figure>", sc.arg("metric").unwrap().0)
+        });
         assert!(
             html.contains("<p>Before</p>\n<figure>arr</figure>\n<p>After</p>"),
             "{html}"

@@ -13,9 +13,7 @@ pub struct Month(pub i32);
 impl Month {
     /// The month of `year` numbered 1 to 12.
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        (1..=12)
-            .contains(&month)
-            .then(|| Month(year * 12 + month as i32 - 1))
+        (1..=12).contains(&month).then(|| Month(year * 12 + month as i32 - 1))
     }
 
     /// The year, e.g. 2024.
@@ -109,22 +107,13 @@ mod tests {
         assert_eq!(parse_period("M1", jan24()).unwrap(), jan24());
         assert_eq!(parse_period("M12", jan24()).unwrap().to_string(), "2024-12");
         assert_eq!(parse_period("M13", jan24()).unwrap().to_string(), "2025-01");
-        assert_eq!(
-            plan_month(Month::parse_iso("2025-01").unwrap(), jan24()),
-            13
-        );
+        assert_eq!(plan_month(Month::parse_iso("2025-01").unwrap(), jan24()), 13);
     }
 
     #[test]
     fn bad_keys_are_rejected() {
-        for bad in [
-            "2024-13", "2024-00", "24-03", "2024-3", "March", "M", "Mx", "2024/03",
-        ] {
-            assert_eq!(
-                parse_period(bad, jan24()),
-                Err(PeriodError::Malformed),
-                "{bad}"
-            );
+        for bad in ["2024-13", "2024-00", "24-03", "2024-3", "March", "M", "Mx", "2024/03"] {
+            assert_eq!(parse_period(bad, jan24()), Err(PeriodError::Malformed), "{bad}");
         }
         assert_eq!(parse_period("M0", jan24()), Err(PeriodError::ZeroPlanMonth));
     }

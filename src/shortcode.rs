@@ -83,10 +83,7 @@ fn parse_one(body: &str, open: usize, close: usize) -> Result<Shortcode, Shortco
     let inner = &body[inner_start..close - 2];
     let err = |message: String, span: Range<usize>| ShortcodeError { message, span };
     let Some(paren) = inner.find('(') else {
-        return Err(err(
-            "expected `name(arg=\"value\")` inside `{{ }}`".into(),
-            open..close,
-        ));
+        return Err(err("expected `name(arg=\"value\")` inside `{{ }}`".into(), open..close));
     };
     let name = inner[..paren].trim();
     let name_at = inner_start + inner.find(name).unwrap_or(0);
@@ -102,14 +99,10 @@ fn parse_one(body: &str, open: usize, close: usize) -> Result<Shortcode, Shortco
         }
     };
     let Some(rparen) = inner.rfind(')') else {
-        return Err(err(
-            "the shortcode's `(` is never closed".into(),
-            open..close,
-        ));
+        return Err(err("the shortcode's `(` is never closed".into(), open..close));
     };
     let args_start = inner_start + paren + 1;
-    let args = parse_args(&body[args_start..inner_start + rparen], args_start)
-        .map_err(|(m, s)| err(m, s))?;
+    let args = parse_args(&body[args_start..inner_start + rparen], args_start).map_err(|(m, s)| err(m, s))?;
     Ok(Shortcode {
         kind,
         span: open..close,
@@ -151,11 +144,7 @@ fn parse_args(text: &str, base: usize) -> Result<Args, (String, Range<usize>)> {
                 value_at..value_at + 1,
             ));
         };
-        args.push((
-            name,
-            body[..end].to_string(),
-            value_at + 1..value_at + 1 + end,
-        ));
+        args.push((name, body[..end].to_string(), value_at + 1..value_at + 1 + end));
         let consumed = rest.len() - body.len() + end + 1;
         rest = rest[consumed..].trim_start();
         offset = base + text.len() - rest.len();
@@ -189,9 +178,6 @@ mod tests {
         assert_eq!(e.span, 3..8);
         let e = find("{{ chart(metric=arr) }}").remove(0).unwrap_err();
         assert!(e.message.contains("double quotes"), "{}", e.message);
-        assert!(
-            find("`{{ chart(x=\"y\") }}`").is_empty(),
-            "code is left alone"
-        );
+        assert!(find("`{{ chart(x=\"y\") }}`").is_empty(), "code is left alone");
     }
 }

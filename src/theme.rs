@@ -76,15 +76,13 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let result = tera.add_raw_templates(
-            templates
-                .iter()
-                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
-        );
+        let result = tera.add_raw_templates(templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str())));
         if let Err(e) = result {
             return Err(vec![template_error(&e, &origins)]);
         }
         let strings = i18n(files, language)?;
+        // Every page uses the strings: give them to tera once, not per page.
+        tera.global_context().insert("t", &strings);
         let mut statics: Vec<(String, Vec<u8>)> = DEFAULT_FILES
             .iter()
             .filter_map(|(path, text)| {
@@ -134,39 +132,99 @@ fn i18n(files: &ThemeFiles, language: &str) -> Result<BTreeMap<String, String>, 
 
 /// A tera error as a diagnostic naming the template file and line.
 fn template_error(error: &tera::Error, origins: &BTreeMap<String, Source>) -> Diagnostic {
-    let report = match error.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
+    let help = "fix the template; tera's syntax is that of Jinja2 ({{ value }}, {% if %}, {% for %}, {% block %})";
+    let (name, message, line, column, width) = match error.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let width = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            (
+                r.filename().to_string(),
+                r.message().to_string(),
+                span.start_line,
+                span.start_col + 1,
+                width,
+            )
+        }
+        // Checks made when templates are added (unknown filters, tests,
+        // functions) arrive as tera's own rendered report: read it back.
+        _ => match parse_report(&error.to_string()) {
+            Some(parsed) => parsed,
+            None => return Diagnostic::error("themes/", format!("template error: {error}")).help(help),
+        },
     };
-    let Some(report) = report else {
-        return Diagnostic::error("themes/", format!("template error: {error}"))
-            .help("check the templates in your theme folder; palanca's own templates are in themes/default/ of its repository");
-    };
-    let name = report.filename().to_string();
-    let span = report.span();
     let (file, line_text) = match origins.get(&name) {
         Some(src) => (
             src.path.clone(),
-            src.text
-                .lines()
-                .nth(span.start_line.saturating_sub(1))
-                .unwrap_or("")
-                .to_string(),
+            src.text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string(),
         ),
         None => (format!("(default theme) templates/{name}"), String::new()),
     };
-    let mut d = Diagnostic::error(file, format!("template error in `{name}`: {}", report.message()))
-        .help("fix the template; tera's syntax is that of Jinja2 ({{ value }}, {% if %}, {% for %}, {% block %})");
-    let width = if span.end_line == span.start_line {
-        span.end_col.saturating_sub(span.start_col).max(1)
-    } else {
-        1
-    };
+    let mut d = Diagnostic::error(file, format!("template error in `{name}`: {message}")).help(help);
     d.location = Some(Location {
-        line: span.start_line,
-        column: span.start_col + 1,
+        line,
+        column,
         width,
         line_text,
     });
     d
+}
+
+/// Reads `error: MESSAGE` and ` --> NAME:LINE:COL` out of a tera report,
+/// and the width of the `^^^` under the culprit.
+fn parse_report(text: &str) -> Option<(String, String, usize, usize, usize)> {
+    let message = text.lines().find_map(|l| l.trim().strip_prefix("error: "))?;
+    let message = message.trim_start_matches("error: ").to_string();
+    let arrow = text.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = arrow.rsplitn(3, ':');
+    let column: usize = parts.next()?.trim().parse().ok()?;
+    let line: usize = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?.to_string();
+    let width = text
+        .lines()
+        .find_map(|l| l.contains('^').then(|| l.matches('^').count()))
+        .unwrap_or(1);
+    Some((name, message, line, column, width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme_with(template: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let files = ThemeFiles {
+            templates: vec![Source::new("themes/t/templates/page.html", template)],
+            ..ThemeFiles::default()
+        };
+        Theme::build(&files, "en")
+    }
+
+    #[test]
+    fn defaults_build_and_have_strings() {
+        let theme = Theme::build(&ThemeFiles::default(), "es").unwrap();
+        assert_eq!(theme.strings.get("target").map(String::as_str), Some("Objetivo"));
+        assert!(theme.statics.iter().any(|(p, _)| p == "assets/style.css"));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_override() {
+        let err = theme_with("<p>\n{% if %}\n").unwrap_err().remove(0);
+        assert_eq!(err.file, "themes/t/templates/page.html");
+        assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn unknown_filters_point_into_the_override() {
+        let err = theme_with("<h1>{{ page_title | nosuchfilter }}</h1>\n")
+            .unwrap_err()
+            .remove(0);
+        assert_eq!(err.file, "themes/t/templates/page.html");
+        assert!(err.message.contains("Unknown filter `nosuchfilter`"), "{}", err.message);
+        assert!(!err.message.contains("error:"), "{}", err.message);
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (1, 21));
+    }
 }

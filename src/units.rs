@@ -52,12 +52,26 @@ impl RawValue {
     }
 }
 
+/// A value that does not fit its unit: what is wrong, and how to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    /// What is wrong.
+    pub message: String,
+    /// How to write it instead.
+    pub help: String,
+}
+
 /// Turns a raw value into a number in the unit's base (fractions for
 /// percent, seconds for duration), or says what is wrong with it.
-pub fn parse_value(raw: &RawValue, unit: Unit) -> Result<f64, String> {
+pub fn parse_value(raw: &RawValue, unit: Unit) -> Result<f64, ValueError> {
     let text = match raw {
         RawValue::Number(n) if n.is_finite() => return Ok(*n),
-        RawValue::Number(_) => return Err("the number is not finite".into()),
+        RawValue::Number(_) => {
+            return Err(ValueError {
+                message: "the number is not finite".into(),
+                help: "write a plain number such as 1500000".into(),
+            });
+        }
         RawValue::Text(t) => t.trim(),
     };
     let parsed = match unit {
@@ -68,10 +82,23 @@ pub fn parse_value(raw: &RawValue, unit: Unit) -> Result<f64, String> {
         Unit::Duration => parse_duration(text),
         _ => None,
     };
-    parsed.filter(|v| v.is_finite()).ok_or_else(|| match unit {
-        Unit::Percent => format!("`{text}` is not a percentage; write a fraction such as 0.8 or a string such as \"80%\""),
-        Unit::Duration => format!("`{text}` is not a duration; write a number of seconds or a string such as \"500ms\", \"2s\", \"4h\" or \"7d\""),
-        _ => format!("`{text}` is not a number; write a plain number such as 1500000"),
+    let (what, help) = match unit {
+        Unit::Percent => (
+            "a percentage",
+            "write a fraction such as 0.8 or a string such as \"80%\"",
+        ),
+        Unit::Duration => (
+            "a duration",
+            "write a number of seconds or a string such as \"500ms\", \"2s\", \"4h\" or \"7d\"",
+        ),
+        _ => (
+            "a number",
+            "write a plain number such as 1500000 (no digit separators or symbols)",
+        ),
+    };
+    parsed.filter(|v| v.is_finite()).ok_or_else(|| ValueError {
+        message: format!("`{text}` is not {what}"),
+        help: help.into(),
     })
 }
 
@@ -151,11 +178,7 @@ impl NumberStyle {
             }
         };
         match change {
-            Change::Points(p) => format!(
-                "{}{} pp",
-                sign(p),
-                self.decimals_trimmed(p.abs() * 100.0, 1)
-            ),
+            Change::Points(p) => format!("{}{} pp", sign(p), self.decimals_trimmed(p.abs() * 100.0, 1)),
             Change::Relative(r) => {
                 format!("{}{}%", sign(r), self.decimals_trimmed(r.abs() * 100.0, 1))
             }
@@ -365,38 +388,26 @@ mod tests {
         assert_eq!(parse_value(&t("4h"), Unit::Duration), Ok(14_400.0));
         assert_eq!(parse_value(&t("7d"), Unit::Duration), Ok(604_800.0));
         assert_eq!(parse_value(&RawValue::Number(3.0), Unit::Duration), Ok(3.0));
-        assert!(
-            parse_value(&t("lots"), Unit::Count)
-                .unwrap_err()
-                .contains("not a number")
+        assert_eq!(
+            parse_value(&t("lots"), Unit::Count).unwrap_err().message,
+            "`lots` is not a number"
         );
         assert!(
             parse_value(&t("4 parsecs"), Unit::Duration)
                 .unwrap_err()
+                .message
                 .contains("not a duration")
         );
-        assert!(
-            parse_value(&t("80"), Unit::Percent)
-                .unwrap_err()
-                .contains("not a percentage")
-        );
+        let e = parse_value(&t("80"), Unit::Percent).unwrap_err();
+        assert!(e.message.contains("not a percentage") && e.help.contains("\"80%\""));
     }
 
     #[test]
     fn changes_use_points_for_percentages() {
         let s = en();
-        assert_eq!(
-            s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()),
-            "+5 pp"
-        );
-        assert_eq!(
-            s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()),
-            "+50%"
-        );
-        assert_eq!(
-            s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()),
-            "−25%"
-        );
+        assert_eq!(s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()), "+5 pp");
+        assert_eq!(s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()), "+50%");
+        assert_eq!(s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()), "−25%");
         assert_eq!(change(0.0, 5.0, Unit::Count), None);
     }
 }

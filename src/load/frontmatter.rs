@@ -17,14 +17,11 @@ pub fn split(source: &Source) -> Result<Split, Diagnostic> {
     let text = &*source.text;
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error_at(
-            source,
-            0,
-            first_line_end,
-            "the page has no front matter",
-        )
-        .label("expected `---` here")
-        .help("start the file with a `---` line, then `title: ...`, then another `---` line"));
+        return Err(
+            Diagnostic::error_at(source, 0, first_line_end, "the page has no front matter")
+                .label("expected `---` here")
+                .help("start the file with a `---` line, then `title: ...`, then another `---` line"),
+        );
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut pos = yaml_start;
@@ -38,11 +35,9 @@ pub fn split(source: &Source) -> Result<Split, Diagnostic> {
         }
         pos = end + 1;
     }
-    Err(
-        Diagnostic::error_at(source, 0, 3, "the front matter is never closed")
-            .label("opened here")
-            .help("add a line with only `---` after the front matter's last field"),
-    )
+    Err(Diagnostic::error_at(source, 0, 3, "the front matter is never closed")
+        .label("opened here")
+        .help("add a line with only `---` after the front matter's last field"))
 }
 
 #[cfg(test)]

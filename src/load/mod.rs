@@ -14,20 +14,17 @@ mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use files::read_text;
 pub use yaml::parse as parse_yaml_range;
 
 /// Parses a whole YAML file into `T`, with a diagnostic on failure.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(
-    source: &Source,
-    what: &str,
-) -> Result<T, Diagnostic> {
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     yaml::parse(source, 0, source.text.len(), what)
 }
 pub use metrics::{MetricFile, RawMetric, RawSeries};
-pub use pages::{
-    InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
-};
+pub use pages::{InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront};
 pub use site::SiteConfig;
 pub use theme::ThemeFiles;
 
@@ -59,6 +56,26 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// One parsed file of `content/`.
+enum Document {
+    Metrics(MetricFile),
+    Page(Page),
+    Update(Update),
+}
+
+/// Parses a file by where it lives: metric files, updates, other pages.
+fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags: &mut Diagnostics) -> Option<Document> {
+    if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml")) {
+        metrics::parse_metric_file(source, diags).map(Document::Metrics)
+    } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
+        pages::parse_update(source, start, diags).map(Document::Update)
+    } else if rel.ends_with(".md") {
+        pages::parse_page(source, diags).map(Document::Page)
+    } else {
+        None
+    }
+}
+
 /// Reads the site at `root`. Returns the project and any warnings, or every
 /// error found.
 pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics), Diagnostics> {
@@ -67,35 +84,46 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
-            Diagnostic::error("content/", format!("there is no `content` folder in {}", root.display()))
-                .help("create content/ with metrics/*.yaml and Markdown pages, or run `palanca new DIR` for a starting point"),
+            Diagnostic::error(
+                "content/",
+                format!("there is no `content` folder in {}", root.display()),
+            )
+            .help(
+                "create content/ with metrics/*.yaml and Markdown pages, or run `palanca new DIR` for a starting point",
+            ),
         );
     }
     let (site, site_source) = match site_loaded {
         Some(s) => s,
         None => return Err(diags),
     };
+    let start = site.start_month();
+    // Reading and parsing are independent per file: do them in parallel,
+    // then keep the walk's order so output and diagnostics are stable.
+    let parsed: Vec<(Option<Document>, Diagnostics)> = files::walk_content(root, &mut diags)
+        .par_iter()
+        .map(|rel| {
+            let mut local = Diagnostics::default();
+            let doc = match files::read_text(root, rel) {
+                Ok(source) => parse_document(rel, source, start, &mut local),
+                Err(d) => {
+                    local.push(d);
+                    None
+                }
+            };
+            (doc, local)
+        })
+        .collect();
     let mut metric_files = Vec::new();
     let mut pages_out = Vec::new();
     let mut updates = Vec::new();
-    for (rel, source) in files::walk_content(root, &mut diags) {
-        if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
-        {
-            if let Some(file) = metrics::parse_metric_file(source, &mut diags) {
-                metric_files.push(file);
-            }
-        } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
-            if let Some(u) = pages::parse_update(source, site.start_month(), &mut diags) {
-                if options.drafts || !u.front.draft {
-                    updates.push(u);
-                }
-            }
-        } else if rel.ends_with(".md") {
-            if let Some(p) = pages::parse_page(source, &mut diags) {
-                if options.drafts || !p.front.draft {
-                    pages_out.push(p);
-                }
-            }
+    for (doc, local) in parsed {
+        diags.extend(local);
+        match doc {
+            Some(Document::Metrics(file)) => metric_files.push(file),
+            Some(Document::Update(u)) if options.drafts || !u.front.draft => updates.push(u),
+            Some(Document::Page(p)) if options.drafts || !p.front.draft => pages_out.push(p),
+            _ => {}
         }
     }
     let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);

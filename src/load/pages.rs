@@ -96,6 +96,12 @@ pub struct PageFront {
     /// Left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// When the page was written, `YYYY-MM-DD`, as in Zola and Hugo.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// The roadmap phase (milestones).
     #[serde(default)]
     pub phase: Option<String>,
@@ -218,9 +224,7 @@ impl Update {
 
 /// Parses a plan section or page.
 pub fn parse_page(source: Source, diags: &mut Diagnostics) -> Option<Page> {
-    let split = frontmatter::split(&source)
-        .map_err(|d| diags.push(d))
-        .ok()?;
+    let split = frontmatter::split(&source).map_err(|d| diags.push(d)).ok()?;
     let front: PageFront = yaml::parse(&source, split.yaml.0, split.yaml.1, "front matter")
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -239,38 +243,26 @@ pub fn parse_page(source: Source, diags: &mut Diagnostics) -> Option<Page> {
 
 /// Parses a monthly update; its period must be a month and match the file name.
 pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Option<Update> {
-    let split = frontmatter::split(&source)
+    let split = frontmatter::split(&source).map_err(|d| diags.push(d)).ok()?;
+    let front: UpdateFront = yaml::parse(&source, split.yaml.0, split.yaml.1, "update front matter")
         .map_err(|d| diags.push(d))
         .ok()?;
-    let front: UpdateFront =
-        yaml::parse(&source, split.yaml.0, split.yaml.1, "update front matter")
-            .map_err(|d| diags.push(d))
-            .ok()?;
-    let at = source.find_from(0, "period:").unwrap_or(0);
+    let at = source.find_value(0, "period").unwrap_or(0);
+    let width = front.period.len();
     let Ok(period) = parse_period(&front.period, start) else {
         diags.push(
-            Diagnostic::error_at(
-                &source,
-                at,
-                7,
-                format!("`period: {}` is not a month", front.period),
-            )
-            .help("write the month the update reports on as YYYY-MM, e.g. `period: 2024-03`"),
+            Diagnostic::error_at(&source, at, width, format!("`period: {}` is not a month", front.period))
+                .help("write the month the update reports on as YYYY-MM, e.g. `period: 2024-03`"),
         );
         return None;
     };
-    let stem = source
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(".md");
+    let stem = source.path.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
     if stem != period.to_string() {
         diags.push(
             Diagnostic::error_at(
                 &source,
                 at,
-                7,
+                width,
                 format!("the update for {period} is in a file named `{stem}.md`"),
             )
             .help(format!(

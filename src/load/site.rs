@@ -112,12 +112,12 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
     match Month::parse_iso(site.start.trim()) {
         Some(m) => site.start_month = Some(m),
         None => {
-            let off = source.find_from(0, "start:").unwrap_or(0);
+            let off = source.find_value(0, "start").unwrap_or(0);
             diags.push(
                 Diagnostic::error_at(
                     &source,
                     off,
-                    6,
+                    site.start.len(),
                     format!("`start: {}` is not a month", site.start),
                 )
                 .help("write the plan's first month as YYYY-MM, e.g. `start: 2024-01`"),

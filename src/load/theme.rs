@@ -25,8 +25,9 @@ pub fn load_theme(root: &Path, name: Option<&str>, diags: &mut Diagnostics) -> T
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         diags.push(
-            Diagnostic::error("site.yaml", format!("the theme `{name}` has no folder themes/{name}/"))
-                .help(format!("create themes/{name}/templates/ with the templates to override, or remove `theme:` from site.yaml")),
+            Diagnostic::error("site.yaml", format!("the theme `{name}` has no folder themes/{name}/")).help(format!(
+                "create themes/{name}/templates/ with the templates to override, or remove `theme:` from site.yaml"
+            )),
         );
         return theme;
     }
@@ -42,16 +43,11 @@ pub fn load_theme(root: &Path, name: Option<&str>, diags: &mut Diagnostics) -> T
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let inner = rel
-            .trim_start_matches(&format!("themes/{name}/"))
-            .to_string();
+        let inner = rel.trim_start_matches(&format!("themes/{name}/")).to_string();
         if let Some(static_path) = inner.strip_prefix("static/") {
             match std::fs::read(entry.path()) {
                 Ok(bytes) => theme.statics.push((static_path.to_string(), bytes)),
-                Err(e) => diags.push(Diagnostic::error(
-                    rel.clone(),
-                    format!("cannot read `{rel}`: {e}"),
-                )),
+                Err(e) => diags.push(Diagnostic::error(rel.clone(), format!("cannot read `{rel}`: {e}"))),
             }
         } else if inner.starts_with("templates/") || inner.starts_with("i18n/") {
             match files::read_text(root, &rel) {

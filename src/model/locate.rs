@@ -26,7 +26,7 @@ pub fn metric_id(source: &Source, id: &str) -> usize {
 /// The offset of `key:` inside the `section:` (target, actual, stated) of the
 /// metric whose id is at `from`; falls back to the section, then to `from`.
 pub fn series_key(source: &Source, from: usize, section: &str, key: &str) -> usize {
-    let Some(sec) = source.find_from(from, &format!("{section}:")) else {
+    let Some(sec) = source.find_key(from, section) else {
         return from;
     };
     let mut at = sec;
@@ -34,12 +34,7 @@ pub fn series_key(source: &Source, from: usize, section: &str, key: &str) -> usi
         let before = source.text[..found].chars().next_back().unwrap_or(' ');
         let after = &source.text[found + key.len()..];
         let boundary = !(before.is_alphanumeric() || before == '_');
-        if boundary
-            && after
-                .trim_start_matches(['"', '\''])
-                .trim_start()
-                .starts_with(':')
-        {
+        if boundary && after.trim_start_matches(['"', '\'']).trim_start().starts_with(':') {
             return found;
         }
         at = found + key.len();
@@ -60,11 +55,9 @@ pub fn literal_after(source: &Source, key_at: usize) -> Option<(usize, &str)> {
 
 /// The offset of `field:` for the metric at `from`, or `from`.
 pub fn field(source: &Source, from: usize, field: &str) -> usize {
-    source
-        .find_from(from, &format!("{field}:"))
-        .map_or(from, |at| {
-            at + field.len() + 1 + count_spaces(&source.text[at + field.len() + 1..])
-        })
+    source.find_from(from, &format!("{field}:")).map_or(from, |at| {
+        at + field.len() + 1 + count_spaces(&source.text[at + field.len() + 1..])
+    })
 }
 
 fn count_spaces(text: &str) -> usize {

@@ -68,11 +68,7 @@ pub struct Group {
 
 /// Turns metric files into groups and metrics with their own series
 /// converted, reporting bad ids, keys and values.
-pub fn collect(
-    files: &[MetricFile],
-    start: Month,
-    diags: &mut Diagnostics,
-) -> (Vec<Group>, Vec<Metric>) {
+pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
     let mut groups = Vec::new();
     let mut metrics: Vec<Metric> = Vec::new();
     let mut seen: HashMap<String, (String, usize)> = HashMap::new();
@@ -91,16 +87,28 @@ pub fn collect(
             let id_offset = locate::metric_id(src, &raw.id);
             if !valid_id(&raw.id) {
                 diags.push(
-                    Diagnostic::error_at(src, id_offset, raw.id.len(), format!("`{}` is not a valid metric id", raw.id))
-                        .help("use lowercase letters, digits and `_`, starting with a letter, e.g. `ltv_cac`"),
+                    Diagnostic::error_at(
+                        src,
+                        id_offset,
+                        raw.id.len(),
+                        format!("`{}` is not a valid metric id", raw.id),
+                    )
+                    .help("use lowercase letters, digits and `_`, starting with a letter, e.g. `ltv_cac`"),
                 );
                 continue;
             }
             if let Some((first_file, first_line)) = seen.get(&raw.id) {
                 diags.push(
-                    Diagnostic::error_at(src, id_offset, raw.id.len(), format!("the metric id `{}` is defined twice", raw.id))
-                        .label("second definition")
-                        .help(format!("ids are unique across the site; the first is in {first_file}:{first_line}; rename one")),
+                    Diagnostic::error_at(
+                        src,
+                        id_offset,
+                        raw.id.len(),
+                        format!("the metric id `{}` is defined twice", raw.id),
+                    )
+                    .label("second definition")
+                    .help(format!(
+                        "ids are unique across the site; the first is in {first_file}:{first_line}; rename one"
+                    )),
                 );
                 continue;
             }
@@ -131,15 +139,7 @@ fn convert(
     diags: &mut Diagnostics,
 ) -> Metric {
     if raw.formula.is_some() && (!raw.target.is_empty() || !raw.actual.is_empty()) {
-        let at = locate::field(
-            src,
-            id_offset,
-            if raw.target.is_empty() {
-                "actual"
-            } else {
-                "target"
-            },
-        );
+        let at = locate::field(src, id_offset, if raw.target.is_empty() { "actual" } else { "target" });
         diags.push(
             Diagnostic::error_at(src, at, 1, format!("the derived metric `{}` also has its own values", raw.id))
                 .help("a metric with a `formula` takes its targets and actuals from its inputs; remove `target`/`actual` or the formula (use `stated` to record what the plan claims)"),
@@ -147,11 +147,16 @@ fn convert(
     }
     let mut stated_literals = BTreeMap::new();
     let mut series =
-        |section: &str,
-         raw_series: &RawSeries,
-         literals: Option<&mut BTreeMap<Month, (String, usize)>>| {
+        |section: &str, raw_series: &RawSeries, literals: Option<&mut BTreeMap<Month, (String, usize)>>| {
             convert_series(
-                src, id_offset, section, raw_series, raw.unit, start, diags, literals,
+                src,
+                (&raw.id, id_offset),
+                section,
+                raw_series,
+                raw.unit,
+                start,
+                diags,
+                literals,
             )
         };
     let target = series("target", &raw.target, None);
@@ -179,7 +184,7 @@ fn convert(
 )]
 fn convert_series(
     src: &Source,
-    id_offset: usize,
+    (metric, id_offset): (&str, usize),
     section: &str,
     raw: &RawSeries,
     unit: Unit,
@@ -219,20 +224,21 @@ fn convert_series(
         match parse_value(value, unit) {
             Ok(v) => {
                 out.insert(month, v);
-                if let (Some(lits), Some((at, text))) =
-                    (literals.as_deref_mut(), locate::literal_after(src, key_at))
-                {
+                if let (Some(lits), Some((at, text))) = (literals.as_deref_mut(), locate::literal_after(src, key_at)) {
                     lits.insert(month, (text.trim_matches(['"', '\'']).to_string(), at));
                 }
             }
-            Err(message) => {
+            Err(e) => {
                 let at = locate::literal_after(src, key_at).map_or(key_at, |(at, _)| at);
-                diags.push(Diagnostic::error_at(
-                    src,
-                    at,
-                    value.as_written().len(),
-                    format!("wrong value for {key}: {message}"),
-                ));
+                diags.push(
+                    Diagnostic::error_at(
+                        src,
+                        at,
+                        value.as_written().len(),
+                        format!("wrong {section} value of `{metric}` for {key}: {}", e.message),
+                    )
+                    .help(e.help),
+                );
             }
         }
     }
@@ -243,11 +249,7 @@ fn convert_series(
 /// depend on themselves, then computes targets and actuals in dependency
 /// order. Returns the formulas by metric index.
 pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Diagnostics) {
-    let index: HashMap<String, usize> = metrics
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.clone(), i))
-        .collect();
+    let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let mut exprs: BTreeMap<usize, Expr> = BTreeMap::new();
     for (i, m) in metrics.iter().enumerate() {
         let Some(text) = &m.formula else { continue };
@@ -446,8 +448,13 @@ fn topological_order(
             let src = &groups[m.group].source;
             let at = locate::field(src, m.id_offset, "formula");
             diags.push(
-                Diagnostic::error_at(src, at, m.formula.as_deref().map_or(1, str::len), format!("formulas depend on each other in a cycle: {}", names.join(" → ")))
-                    .help("one metric of the cycle must have its own targets and actuals instead of a formula"),
+                Diagnostic::error_at(
+                    src,
+                    at,
+                    m.formula.as_deref().map_or(1, str::len),
+                    format!("formulas depend on each other in a cycle: {}", names.join(" → ")),
+                )
+                .help("one metric of the cycle must have its own targets and actuals instead of a formula"),
             );
             return None;
         }

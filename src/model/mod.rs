@@ -34,6 +34,10 @@ pub struct Model {
     pub index: HashMap<String, usize>,
     /// Plan pages and the home page.
     pub pages: Vec<Page>,
+    /// Task progress of each page, parallel to `pages`.
+    pub progress: Vec<plan::Progress>,
+    /// Page index by slug (`plan/roadmap/_index`).
+    pub page_index: HashMap<String, usize>,
     /// Monthly updates, oldest first.
     pub updates: Vec<Update>,
     /// Theme overrides.
@@ -51,23 +55,13 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     let style = NumberStyle::for_language(style_language.code(), &project.site.currency);
     let (mut groups, mut metrics) = metrics::collect(&project.metric_files, start, &mut diags);
     metrics::resolve_formulas(&mut metrics, &groups, &mut diags);
-    let index: HashMap<String, usize> = metrics
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.clone(), i))
-        .collect();
+    let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     check_headline(&project.site, &project.site_source, &index, &mut diags);
     for page in &project.pages {
         check_shortcodes(&page.source, page.body_offset, &index, &groups, &mut diags);
     }
     for update in &project.updates {
-        check_shortcodes(
-            &update.source,
-            update.body_offset,
-            &index,
-            &groups,
-            &mut diags,
-        );
+        check_shortcodes(&update.source, update.body_offset, &index, &groups, &mut diags);
         check_update_kpis(update, &index, &mut diags);
     }
     if diags.has_errors() {
@@ -77,38 +71,68 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     // Groups by weight, then file name (already the load order).
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&g| (groups[g].weight.unwrap_or(0), g));
-    let remap: HashMap<usize, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(new, &old)| (old, new))
-        .collect();
+    let remap: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
     groups = order.iter().map(|&g| groups[g].clone()).collect();
     for m in &mut metrics {
         m.group = remap[&m.group];
     }
     let mut updates = project.updates;
     updates.sort_by_key(|u| u.period);
+    let mut pages = project.pages;
+    pages.extend(missing_folder_indexes(&pages));
+    let progress = plan::page_progress(&pages);
+    let page_index = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
     Ok(Model {
+        progress,
+        page_index,
         site: project.site,
         start,
         style,
         groups,
         metrics,
         index,
-        pages: project.pages,
+        pages,
         updates,
         theme: project.theme,
         findings: diags,
     })
 }
 
-fn check_headline(
-    site: &SiteConfig,
-    source: &Source,
-    index: &HashMap<String, usize>,
-    diags: &mut Diagnostics,
-) {
-    let from = source.find_from(0, "headline:").unwrap_or(0);
+/// A folder of pages without an `_index.md` still gets a page listing its
+/// children, titled after the folder, so that no page is unreachable.
+fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
+    let existing: std::collections::HashSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
+    let mut folders = std::collections::BTreeSet::new();
+    for p in pages {
+        let mut folder = p.folder();
+        while !folder.is_empty() {
+            folders.insert(folder.to_string());
+            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
+        }
+    }
+    folders
+        .into_iter()
+        .filter(|f| !existing.contains(format!("{f}/_index").as_str()))
+        .filter_map(|folder| {
+            let name = folder.rsplit('/').next().unwrap_or(&folder).replace(['-', '_'], " ");
+            let mut title: String = name.chars().take(1).flat_map(char::to_uppercase).collect();
+            title.push_str(&name.chars().skip(1).collect::<String>());
+            let text = format!("---\ntitle: {}\n---\n", serde_json::to_string(&title).ok()?);
+            let source = Source::new(format!("content/{folder}/_index.md"), text);
+            let front = serde_yaml::from_str(&source.text[4..source.text.len() - 4]).ok()?;
+            let body_offset = source.text.len();
+            Some(Page {
+                slug: format!("{folder}/_index"),
+                front,
+                body_offset,
+                source,
+            })
+        })
+        .collect()
+}
+
+fn check_headline(site: &SiteConfig, source: &Source, index: &HashMap<String, usize>, diags: &mut Diagnostics) {
+    let from = source.find_key(0, "headline").unwrap_or(0);
     for id in &site.headline {
         if !index.contains_key(id) {
             let at = source.find_from(from, id).unwrap_or(from);
@@ -129,7 +153,7 @@ fn check_update_kpis(update: &Update, index: &HashMap<String, usize>, diags: &mu
     let Some(kpis) = &update.front.kpis else {
         return;
     };
-    let from = update.source.find_from(0, "kpis:").unwrap_or(0);
+    let from = update.source.find_key(0, "kpis").unwrap_or(0);
     for id in kpis {
         if !index.contains_key(id) {
             let at = update.source.find_from(from, id).unwrap_or(from);
@@ -197,11 +221,7 @@ fn check_shortcodes(
                             )
                             .help(format!(
                                 "groups are the file names in content/metrics/: {}",
-                                groups
-                                    .iter()
-                                    .map(|g| g.id.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
                             )),
                         );
                     }
@@ -269,10 +289,7 @@ impl Model {
             .next_back()
             .and_then(|(_, &before)| change(before, value, m.unit));
         let attainment = match scenario {
-            Scenario::Actual => m
-                .target
-                .get(&month)
-                .and_then(|&t| attainment(value, t, m.direction)),
+            Scenario::Actual => m.target.get(&month).and_then(|&t| attainment(value, t, m.direction)),
             Scenario::Target => None,
         };
         Reading {
@@ -281,6 +298,16 @@ impl Model {
             change,
             attainment,
         }
+    }
+
+    /// The page with `slug`.
+    pub fn page(&self, slug: &str) -> Option<&Page> {
+        self.page_index.get(slug).map(|&i| &self.pages[i])
+    }
+
+    /// Task progress of everything under `folder` (the whole site when empty).
+    pub fn progress_under(&self, folder: &str) -> plan::Progress {
+        plan::progress_under(&self.pages, &self.progress, folder)
     }
 
     /// Plan month number of `month` (M1 = start).

@@ -40,13 +40,21 @@ impl Progress {
     }
 }
 
+/// The task progress of each page, in the order of `pages`. Counted once,
+/// in parallel: every folder index and the home page sum these.
+pub fn page_progress(pages: &[Page]) -> Vec<Progress> {
+    use rayon::prelude::*;
+    pages.par_iter().map(|p| Progress::of_markdown(p.body())).collect()
+}
+
 /// Progress of every page under `folder` (all pages when empty).
-pub fn progress_under(pages: &[Page], folder: &str) -> Progress {
+pub fn progress_under(pages: &[Page], progress: &[Progress], folder: &str) -> Progress {
+    let prefix = format!("{folder}/");
     pages
         .iter()
-        .filter(|p| folder.is_empty() || p.slug.starts_with(&format!("{folder}/")))
-        .map(|p| Progress::of_markdown(p.body()))
-        .fold(Progress::default(), Progress::plus)
+        .zip(progress)
+        .filter(|(p, _)| folder.is_empty() || p.slug.starts_with(&prefix))
+        .fold(Progress::default(), |acc, (_, pr)| acc.plus(*pr))
 }
 
 #[cfg(test)]

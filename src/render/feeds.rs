@@ -38,10 +38,7 @@ fn atom(r: &Renderer) -> String {
     let model = r.model;
     let base = &model.site.base_url;
     let title = xml_escape(&model.site.title);
-    let updated = model
-        .updates
-        .last()
-        .map_or_else(String::new, |u| month_stamp(u.period));
+    let updated = model.updates.last().map_or_else(String::new, |u| month_stamp(u.period));
     let author = xml_escape(model.site.author.as_deref().unwrap_or(&model.site.title));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{title} · {}</title>\n<link rel=\"self\" href=\"{base}atom.xml\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}updates/index.html\"/>\n<id>{base}atom.xml</id>\n<updated>{updated}</updated>\n<author><name>{author}</name></author>\n",
@@ -50,11 +47,7 @@ fn atom(r: &Renderer) -> String {
     );
     for u in model.updates.iter().rev() {
         let url = format!("{base}updates/{}/index.html", u.period);
-        let html = r.markdown(
-            u.body(),
-            &format!("feed{}", u.period),
-            "updates/x/index.html",
-        );
+        let html = r.markdown(u.body(), &format!("feed{}", u.period), "updates/x/index.html");
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n<updated>{}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
             xml_escape(&u.front.title),
@@ -79,21 +72,11 @@ fn sitemap(model: &Model) -> String {
     );
     if !model.metrics.is_empty() {
         paths.push("metrics/index.html".into());
-        paths.extend(
-            model
-                .groups
-                .iter()
-                .map(|g| format!("metrics/{}/index.html", g.id)),
-        );
+        paths.extend(model.groups.iter().map(|g| format!("metrics/{}/index.html", g.id)));
     }
     if !model.updates.is_empty() {
         paths.push("updates/index.html".into());
-        paths.extend(
-            model
-                .updates
-                .iter()
-                .map(|u| format!("updates/{}/index.html", u.period)),
-        );
+        paths.extend(model.updates.iter().map(|u| format!("updates/{}/index.html", u.period)));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Renderer, widgets};
-use crate::model::plan::{Progress, progress_under};
+use crate::model::plan::Progress;
 
 #[derive(Serialize)]
 struct ProgressCtx {
@@ -49,9 +49,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     let mut ctx = r.base_context(path, "home", title, "home");
     ctx.insert(
         "intro",
-        &home
-            .map(|p| r.markdown(p.body(), "home", path))
-            .unwrap_or_default(),
+        &home.map(|p| r.markdown(p.body(), "home", path)).unwrap_or_default(),
     );
     ctx.insert(
         "description",
@@ -59,12 +57,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
             .and_then(|p| p.front.description.clone())
             .or_else(|| model.site.description.clone()),
     );
-    let headline: Vec<_> = model
-        .site
-        .headline
-        .iter()
-        .filter_map(|id| model.metric(id))
-        .collect();
+    let headline: Vec<_> = model.site.headline.iter().filter_map(|id| model.metric(id)).collect();
     ctx.insert(
         "kpis",
         &headline
@@ -74,12 +67,9 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     );
     ctx.insert(
         "charts",
-        &headline
-            .iter()
-            .map(|m| widgets::chart(r, m, ""))
-            .collect::<Vec<_>>(),
+        &headline.iter().map(|m| widgets::chart(r, m, "")).collect::<Vec<_>>(),
     );
-    ctx.insert("progress", &progress_ctx(progress_under(&model.pages, "")));
+    ctx.insert("progress", &progress_ctx(model.progress_under("")));
     ctx.insert("phases", &phases(r));
     ctx.insert(
         "latest_update",
@@ -95,12 +85,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
 /// Progress per roadmap phase, in the order the phases first appear.
 fn phases(r: &Renderer) -> Vec<PhaseCtx> {
     let mut out: Vec<PhaseCtx> = Vec::new();
-    let mut milestones: Vec<_> = r
-        .model
-        .pages
-        .iter()
-        .filter(|p| p.front.phase.is_some())
-        .collect();
+    let mut milestones: Vec<_> = r.model.pages.iter().filter(|p| p.front.phase.is_some()).collect();
     milestones.sort_by_key(|p| (p.front.months.map_or(0, |m| m[0]), p.slug.clone()));
     for p in milestones {
         let name = p.front.phase.clone().unwrap_or_default();

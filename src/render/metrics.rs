@@ -106,9 +106,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
             let stated = m.stated.get(&month).copied();
             let target = m.target.get(&month).copied();
             let stated_ok = match (stated, target, m.stated_literals.get(&month)) {
-                (Some(s), Some(t), Some((lit, _))) => {
-                    Some((s - t).abs() <= crate::model::consistency::tolerance(lit))
-                }
+                (Some(s), Some(t), Some((lit, _))) => Some((s - t).abs() <= crate::model::consistency::tolerance(lit)),
                 _ => None,
             };
             DetailRow {
@@ -157,14 +155,11 @@ fn months_of(m: &Metric) -> BTreeSet<Month> {
 
 /// The group's data as tidy CSV: one row per metric and month.
 fn csv(model: &Model, g: &Group) -> String {
-    let mut out =
-        String::from("period,plan_month,metric,label,unit,target,actual,stated,derived\n");
+    let mut out = String::from("period,plan_month,metric,label,unit,target,actual,stated,derived\n");
     for &i in &g.metrics {
         let m = &model.metrics[i];
         for month in months_of(m) {
-            let v = |s: &crate::model::Series| {
-                s.get(&month).map(|v| format_plain(*v)).unwrap_or_default()
-            };
+            let v = |s: &crate::model::Series| s.get(&month).map(|v| format_plain(*v)).unwrap_or_default();
             out.push_str(&format!(
                 "{month},{},{},{},{},{},{},{},{}\n",
                 model.plan_month(month),

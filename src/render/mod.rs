@@ -38,6 +38,16 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Site, Diagnostics> {
         model,
         theme,
         charts: &charts,
+        top_pages: plan::top_level(model)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.front.title.clone(),
+                    plan::href(&p.slug),
+                    p.slug.split('/').next().unwrap_or("").to_string(),
+                )
+            })
+            .collect(),
         errors: Mutex::new(Vec::new()),
     };
     let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
@@ -83,6 +93,8 @@ pub(crate) struct Renderer<'a> {
     pub model: &'a Model,
     pub theme: &'a Theme,
     pub charts: &'a widgets::Charts,
+    /// Top-level pages for the navigation: title, href, first path segment.
+    top_pages: Vec<(String, String, String)>,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -110,13 +122,7 @@ impl Renderer<'_> {
     }
 
     /// The context every template gets: site, strings, navigation, root.
-    pub fn base_context(
-        &self,
-        path: &str,
-        section: &str,
-        title: &str,
-        kind: &str,
-    ) -> tera::Context {
+    pub fn base_context(&self, path: &str, section: &str, title: &str, kind: &str) -> tera::Context {
         let root = Self::root_of(path);
         let m = self.model;
         let mut ctx = tera::Context::new();
@@ -129,7 +135,6 @@ impl Renderer<'_> {
                 notice: m.site.notice.as_deref(),
             },
         );
-        ctx.insert("t", &self.theme.strings);
         ctx.insert("root", &root);
         ctx.insert("page_title", title);
         ctx.insert("template_kind", kind);
@@ -145,11 +150,10 @@ impl Renderer<'_> {
             href: format!("{root}index.html"),
             active: section == "home",
         }];
-        for page in plan::top_level(self.model) {
-            let top = page.slug.split('/').next().unwrap_or("");
+        for (title, href, top) in &self.top_pages {
             items.push(NavItem {
-                title: page.front.title.clone(),
-                href: format!("{root}{}", plan::href(&page.slug)),
+                title: title.clone(),
+                href: format!("{root}{href}"),
                 active: section == top,
             });
         }
@@ -172,11 +176,7 @@ impl Renderer<'_> {
 
     /// A UI string, or its key when the theme lacks it.
     pub fn text(&self, key: &str) -> String {
-        self.theme
-            .strings
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
+        self.theme.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
 
     /// Renders a template, recording an error instead of failing at once,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Renderer, home::progress_ctx};
 use crate::load::{Page, PageKind};
 use crate::model::Model;
-use crate::model::plan::{Progress, progress_under};
+use std::collections::HashMap;
 
 /// The output path of a page, relative to the site root.
 pub(crate) fn href(slug: &str) -> String {
@@ -34,32 +34,26 @@ pub(crate) fn top_level(model: &Model) -> Vec<&Page> {
 
 fn sort(pages: &mut [&Page]) {
     pages.sort_by(|a, b| {
-        (a.front.weight.unwrap_or(i64::MAX), &a.slug)
-            .cmp(&(b.front.weight.unwrap_or(i64::MAX), &b.slug))
+        (a.front.weight.unwrap_or(i64::MAX), &a.slug).cmp(&(b.front.weight.unwrap_or(i64::MAX), &b.slug))
     });
 }
 
-/// The pages directly inside the folder an index introduces, and the
-/// indexes of its sub-folders.
-fn children<'a>(model: &'a Model, index: &Page) -> Vec<&'a Page> {
-    let folder = index.folder();
-    let mut out: Vec<&Page> = model
-        .pages
-        .iter()
-        .filter(|p| {
-            if p.slug == index.slug {
-                return false;
-            }
-            let parent = if p.is_index() {
-                parent_folder(p.folder())
-            } else {
-                p.folder()
-            };
-            parent == folder
-        })
-        .collect();
-    sort(&mut out);
-    out
+/// For each folder, the pages directly inside it and the indexes of its
+/// sub-folders, sorted: what the folder's index lists.
+fn children_by_folder(model: &Model) -> HashMap<&str, Vec<&Page>> {
+    let mut map: HashMap<&str, Vec<&Page>> = HashMap::new();
+    for p in model.pages.iter().filter(|p| p.slug != "_index") {
+        let parent = if p.is_index() {
+            parent_folder(p.folder())
+        } else {
+            p.folder()
+        };
+        map.entry(parent).or_default().push(p);
+    }
+    for list in map.values_mut() {
+        sort(list);
+    }
+    map
 }
 
 fn parent_folder(folder: &str) -> &str {
@@ -89,20 +83,28 @@ struct Crumb {
 }
 
 pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let children = children_by_folder(r.model);
     r.model
         .pages
         .par_iter()
-        .filter(|p| p.slug != "_index")
-        .map(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.slug != "_index")
+        .map(|(i, p)| {
             let path = href(&p.slug);
-            let bytes = render_page(r, p, &path);
+            let kids = if p.is_index() {
+                children.get(p.folder()).map(Vec::as_slice).unwrap_or_default()
+            } else {
+                &[]
+            };
+            let bytes = render_page(r, i, kids, &path);
             (path, bytes)
         })
         .collect()
 }
 
-fn render_page(r: &Renderer, page: &Page, path: &str) -> Vec<u8> {
+fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Vec<u8> {
     let model = r.model;
+    let page = &model.pages[index];
     let root = Renderer::root_of(path);
     let section = page.slug.split('/').next().unwrap_or("");
     let mut ctx = r.base_context(path, section, &page.front.title, "page");
@@ -113,26 +115,22 @@ fn render_page(r: &Renderer, page: &Page, path: &str) -> Vec<u8> {
     ctx.insert("kind_label", &kind_label(r, page.front.kind));
     ctx.insert("facts", &facts(r, page));
     let progress = if page.is_index() {
-        progress_under(&model.pages, page.folder())
+        model.progress_under(page.folder())
     } else {
-        Progress::of_markdown(page.body())
+        model.progress[index]
     };
     ctx.insert("progress", &progress_ctx(progress));
-    let children: Vec<Child> = if page.is_index() {
-        children(model, page)
-            .into_iter()
-            .map(|c| Child {
-                title: c.front.title.clone(),
-                href: format!("{root}{}", href(&c.slug)),
-                kind: c.front.kind,
-                kind_label: kind_label(r, c.front.kind),
-                description: c.front.description.clone(),
-                summary: summary(r, c),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let children: Vec<Child> = children
+        .iter()
+        .map(|c| Child {
+            title: c.front.title.clone(),
+            href: format!("{root}{}", href(&c.slug)),
+            kind: c.front.kind,
+            kind_label: kind_label(r, c.front.kind),
+            description: c.front.description.clone(),
+            summary: summary(r, c),
+        })
+        .collect();
     ctx.insert("children", &children);
     ctx.insert("breadcrumbs", &breadcrumbs(model, page, &root));
     r.page("page.html", &ctx)
@@ -156,7 +154,7 @@ fn breadcrumbs(model: &Model, page: &Page, root: &str) -> Vec<Crumb> {
     };
     while !folder.is_empty() {
         let slug = format!("{folder}/_index");
-        if let Some(p) = model.pages.iter().find(|p| p.slug == slug) {
+        if let Some(p) = model.page(&slug) {
             crumbs.push(Crumb {
                 title: p.front.title.clone(),
                 href: format!("{root}{}", href(&slug)),
@@ -186,8 +184,7 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
     push("months", f.months.map(|[a, b]| months_label(r.model, a, b)));
     push(
         "investment",
-        f.investment
-            .map(|i| format!("{} – {}", money(i.min), money(i.max))),
+        f.investment.map(|i| format!("{} – {}", money(i.min), money(i.max))),
     );
     push(
         "roi",
@@ -204,6 +201,8 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
     push("priority", f.priority.map(|p| r.text(&serde_plain(&p))));
     push("status", f.status.map(|s| r.text(&serde_plain(&s))));
     push("owner", f.owner.clone());
+    push("date", f.date.clone());
+    push("tags", (!f.tags.is_empty()).then(|| f.tags.join(", ")));
     push("likelihood", f.likelihood.map(|l| r.text(&serde_plain(&l))));
     push("impact", f.impact.map(|l| r.text(&serde_plain(&l))));
     push("mitigation", f.mitigation.clone());
@@ -227,11 +226,7 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
     let style = &r.model.style;
     let mut parts = Vec::new();
     if let Some(p) = f.priority {
-        parts.push(format!(
-            "{}: {}",
-            r.text("priority"),
-            r.text(&serde_plain(&p))
-        ));
+        parts.push(format!("{}: {}", r.text("priority"), r.text(&serde_plain(&p))));
     }
     if let Some([a, b]) = f.months {
         parts.push(if a == b {
@@ -248,11 +243,7 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
         ));
     }
     if let Some(l) = f.impact {
-        parts.push(format!(
-            "{}: {}",
-            r.text("impact"),
-            r.text(&serde_plain(&l))
-        ));
+        parts.push(format!("{}: {}", r.text("impact"), r.text(&serde_plain(&l))));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }

@@ -31,8 +31,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     if model.updates.is_empty() {
         return Vec::new();
     }
-    let mut out: Vec<(String, Vec<u8>)> =
-        model.updates.iter().map(|u| render_update(r, u)).collect();
+    let mut out: Vec<(String, Vec<u8>)> = model.updates.iter().map(|u| render_update(r, u)).collect();
     let path = "updates/index.html";
     let mut ctx = r.base_context(path, "updates", &r.text("updates"), "updates");
     let links: Vec<UpdateLink> = model
@@ -79,10 +78,7 @@ fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
     ctx.insert("highlights", &u.front.highlights);
     ctx.insert("lowlights", &u.front.lowlights);
     ctx.insert("asks", &u.front.asks);
-    ctx.insert(
-        "content",
-        &r.markdown(u.body(), &format!("u{}", u.period), &path),
-    );
+    ctx.insert("content", &r.markdown(u.body(), &format!("u{}", u.period), &path));
     let bytes = r.page("update.html", &ctx);
     (path, bytes)
 }

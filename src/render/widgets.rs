@@ -79,28 +79,18 @@ pub(crate) fn kpi(r: &Renderer, m: &Metric, as_of: Option<Month>, root: &str) ->
     let reading = model.latest_actual(m, as_of);
     let cut = |s: &Series| -> Series { s.range(..=limit).map(|(k, v)| (*k, *v)).collect() };
     let (actual, target) = (cut(&m.actual), cut(&m.target));
-    let spark_id = format!(
-        "spark-{}-{}",
-        m.id,
-        as_of.map_or("now".into(), |a| a.to_string())
-    );
+    let spark_id = format!("spark-{}-{}", m.id, as_of.map_or("now".into(), |a| a.to_string()));
     let sparkline = charts::sparkline(&actual, &target, &m.label, &spark_id);
     let fmt = |v: f64| model.style.format(v, m.unit);
-    let target_now = reading
-        .and_then(|rd| m.target.get(&rd.month).copied())
-        .map(fmt);
+    let target_now = reading.and_then(|rd| m.target.get(&rd.month).copied()).map(fmt);
     KpiCtx {
         label: m.label.clone(),
         href: format!("{root}{}", metric_href(model, m)),
         value: reading.map_or_else(|| "—".into(), |rd| fmt(rd.value)),
         period: reading.map_or_else(|| r.text("no_data"), |rd| period_label(model, rd.month)),
-        change: reading
-            .and_then(|rd| rd.change)
-            .map(|c| model.style.format_change(c)),
+        change: reading.and_then(|rd| rd.change).map(|c| model.style.format_change(c)),
         change_class: reading.map_or("", |rd| change_class(rd, m.direction)),
-        attainment: reading
-            .and_then(|rd| rd.attainment)
-            .map(|a| model.style.percent(a)),
+        attainment: reading.and_then(|rd| rd.attainment).map(|a| model.style.percent(a)),
         attainment_class: reading
             .and_then(|rd| rd.attainment)
             .map_or("", |a| if a >= 1.0 { "good" } else { "bad" }),
@@ -230,8 +220,7 @@ pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str) -> TableCtx 
                         let actual = m.actual.get(month).copied();
                         let target = m.target.get(month).copied();
                         let class = match (actual, target) {
-                            (Some(a), Some(t)) => match crate::model::attainment(a, t, m.direction)
-                            {
+                            (Some(a), Some(t)) => match crate::model::attainment(a, t, m.direction) {
                                 Some(x) if x >= 1.0 => "good",
                                 Some(_) => "bad",
                                 None => "",
@@ -256,7 +245,6 @@ pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str) -> TableCtx 
 pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
     let model = r.model;
     let mut ctx = tera::Context::new();
-    ctx.insert("t", &r.theme.strings);
     ctx.insert("root", root);
     let metric = |key: &str| sc.arg(key).and_then(|(id, _)| model.metric(id));
     let (template, html_wrap) = match sc.kind {
@@ -276,10 +264,7 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
         }
         ShortcodeKind::Table => {
             let metrics: Vec<&Metric> = match (sc.arg("metrics"), sc.arg("group")) {
-                (Some((list, _)), _) => list
-                    .split(',')
-                    .filter_map(|id| model.metric(id.trim()))
-                    .collect(),
+                (Some((list, _)), _) => list.split(',').filter_map(|id| model.metric(id.trim())).collect(),
                 (None, Some((g, _))) => model
                     .groups
                     .iter()

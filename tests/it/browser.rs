@@ -120,11 +120,7 @@ fn pages_load_in_chromium_without_errors_and_draw_charts() {
     for (page, min_charts) in [("index.html", 8), ("metrics/ingresos/index.html", 6)] {
         for width in [1280, 390] {
             let result = probe(&browser, &out.join(page), width);
-            assert_eq!(
-                result["errors"],
-                serde_json::json!([]),
-                "{page} at {width}px: {result}"
-            );
+            assert_eq!(result["errors"], serde_json::json!([]), "{page} at {width}px: {result}");
             assert_eq!(result["sheets"], 1, "{page}: the stylesheet loaded");
             let charts = result["charts"].as_array().unwrap();
             assert!(charts.len() >= min_charts, "{page}: {result}");
@@ -139,10 +135,7 @@ fn pages_load_in_chromium_without_errors_and_draw_charts() {
                 result["scrollWidth"].as_u64().unwrap(),
                 result["clientWidth"].as_u64().unwrap(),
             );
-            assert!(
-                scroll <= client,
-                "{page} scrolls sideways at {width}px: {result}"
-            );
+            assert!(scroll <= client, "{page} scrolls sideways at {width}px: {result}");
             assert!(
                 result["innerWidth"].as_u64().unwrap() <= u64::from(width),
                 "the window really is {width}px: {result}"

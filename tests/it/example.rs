@@ -54,70 +54,26 @@ fn derived_metrics_are_computed_not_typed() {
 #[test]
 fn every_figure_of_the_plans_tables_is_present() {
     let expect = [
-        (
-            "ingresos",
-            "arr",
-            ["$100K", "$500K", "$1.5M", "$4M", "$10M"],
-        ),
-        (
-            "ingresos",
-            "mrr",
-            ["$8.33K", "$41.7K", "$125K", "$333K", "$833K"],
-        ),
+        ("ingresos", "arr", ["$100K", "$500K", "$1.5M", "$4M", "$10M"]),
+        ("ingresos", "mrr", ["$8.33K", "$41.7K", "$125K", "$333K", "$833K"]),
         ("ingresos", "arpu", ["$100", "$150", "$200", "$250", "$300"]),
-        (
-            "ingresos",
-            "ltv",
-            ["$500", "$750", "$1.2K", "$1.8K", "$2.5K"],
-        ),
+        ("ingresos", "ltv", ["$500", "$750", "$1.2K", "$1.8K", "$2.5K"]),
         ("ingresos", "cac", ["$200", "$150", "$100", "$80", "$60"]),
-        (
-            "ingresos",
-            "ltv_cac",
-            ["2.5x", "5.0x", "12.0x", "22.5x", "41.7x"],
-        ),
-        (
-            "producto",
-            "active_users",
-            ["200", "1,000", "3,000", "8,000", "20,000"],
-        ),
+        ("ingresos", "ltv_cac", ["2.5x", "5.0x", "12.0x", "22.5x", "41.7x"]),
+        ("producto", "active_users", ["200", "1,000", "3,000", "8,000", "20,000"]),
         ("producto", "retention", ["70%", "80%", "85%", "90%", "92%"]),
         ("producto", "nps", ["30", "50", "60", "70", "75"]),
-        (
-            "producto",
-            "time_to_value",
-            ["7 d", "3 d", "1 d", "4 h", "2 h"],
-        ),
-        (
-            "producto",
-            "feature_adoption",
-            ["40%", "60%", "75%", "85%", "90%"],
-        ),
+        ("producto", "time_to_value", ["7 d", "3 d", "1 d", "4 h", "2 h"]),
+        ("producto", "feature_adoption", ["40%", "60%", "75%", "85%", "90%"]),
         (
             "operaciones",
             "response_time",
             ["2 s", "1 s", "500 ms", "200 ms", "100 ms"],
         ),
-        (
-            "operaciones",
-            "uptime",
-            ["99%", "99.5%", "99.8%", "99.9%", "99.95%"],
-        ),
-        (
-            "operaciones",
-            "support_tickets",
-            ["50", "30", "20", "15", "10"],
-        ),
-        (
-            "operaciones",
-            "resolution_time",
-            ["1 d", "12 h", "6 h", "3 h", "1 h"],
-        ),
-        (
-            "operaciones",
-            "support_csat",
-            ["70%", "80%", "85%", "90%", "95%"],
-        ),
+        ("operaciones", "uptime", ["99%", "99.5%", "99.8%", "99.9%", "99.95%"]),
+        ("operaciones", "support_tickets", ["50", "30", "20", "15", "10"]),
+        ("operaciones", "resolution_time", ["1 d", "12 h", "6 h", "3 h", "1 h"]),
+        ("operaciones", "support_csat", ["70%", "80%", "85%", "90%", "95%"]),
     ];
     for (group, id, values) in expect {
         for (month, value) in ["M1", "M3", "M6", "M9", "M12"].iter().zip(values) {
@@ -131,29 +87,17 @@ fn every_figure_of_the_plans_tables_is_present() {
 fn home_shows_headline_cards_with_charts() {
     let doc = html(site(), "index.html");
     let labels = texts(&doc, ".kpi h3");
-    assert_eq!(
-        labels,
-        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
-    );
+    assert_eq!(labels, ["ARR", "Usuarios activos", "Retención mensual", "NPS"]);
     let values = texts(&doc, ".kpi .kpi-value");
     assert_eq!(values, ["$455K", "940", "78%", "47"]);
     let attainment = texts(&doc, ".kpi .attain");
-    assert!(
-        attainment[0].starts_with("91%"),
-        "455K of 500K: {attainment:?}"
-    );
-    assert_eq!(
-        texts(&doc, ".kpi .spark svg title").len(),
-        4,
-        "a sparkline per card"
-    );
+    assert!(attainment[0].starts_with("91%"), "455K of 500K: {attainment:?}");
+    assert_eq!(texts(&doc, ".kpi .spark svg title").len(), 4, "a sparkline per card");
     assert_eq!(
         texts(&doc, ".chart-grid svg.chart title"),
         ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
     );
-    assert!(
-        texts(&doc, "html").is_empty() || doc.root_element().value().attr("lang") == Some("es")
-    );
+    assert!(texts(&doc, "html").is_empty() || doc.root_element().value().attr("lang") == Some("es"));
 }
 
 #[test]
@@ -192,10 +136,7 @@ fn group_table_marks_derived_metrics() {
 fn csv_and_json_carry_the_computed_values() {
     let csv = std::fs::read_to_string(site().join("metrics/ingresos.csv")).unwrap();
     assert!(csv.starts_with("period,plan_month,metric,label,unit,target,actual,stated,derived\n"));
-    let mrr_m12 = csv
-        .lines()
-        .find(|l| l.starts_with("2024-12,12,mrr,"))
-        .expect("mrr row");
+    let mrr_m12 = csv.lines().find(|l| l.starts_with("2024-12,12,mrr,")).expect("mrr row");
     assert!(mrr_m12.contains(",833333.3333333334,"), "{mrr_m12}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site().join("data/metrics.json")).unwrap()).unwrap();
@@ -222,17 +163,9 @@ fn plan_sections_show_their_fields() {
     assert!(facts.contains(&"$25K – $50K".to_string()), "{facts:?}");
     assert!(facts.iter().any(|f| f.starts_with("2.0x")), "{facts:?}");
     let roadmap = html(site(), "plan/roadmap/index.html");
-    assert_eq!(
-        texts(&roadmap, ".child-list > li > a").len(),
-        9,
-        "nine months"
-    );
+    assert_eq!(texts(&roadmap, ".child-list > li > a").len(), 9, "nine months");
     let levers = html(site(), "plan/palancas/index.html");
-    assert_eq!(
-        texts(&levers, ".child-list > li > a").len(),
-        5,
-        "five levers"
-    );
+    assert_eq!(texts(&levers, ".child-list > li > a").len(), 5, "five levers");
     let risks = html(site(), "plan/riesgos/index.html");
     assert_eq!(texts(&risks, ".child-list > li > a").len(), 4);
 }
@@ -241,10 +174,7 @@ fn plan_sections_show_their_fields() {
 fn shortcodes_embed_tables_and_charts() {
     let doc = html(site(), "plan/objetivos/index.html");
     let headers = texts(&doc, "article table.metric-table thead th a");
-    assert_eq!(
-        headers,
-        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
-    );
+    assert_eq!(headers, ["ARR", "Usuarios activos", "Retención mensual", "NPS"]);
     let doc = html(site(), "plan/proyecciones/index.html");
     assert_eq!(texts(&doc, "article svg.chart title"), ["Valoración"]);
 }
@@ -262,10 +192,7 @@ fn footnotes_and_headings_get_ids() {
         .unwrap();
     assert!(href.starts_with("#plan-proximos-pasos-fn-"), "{href}");
     let target = Selector::parse(&format!("[id='{}']", &href[1..])).unwrap();
-    assert!(
-        doc.select(&target).next().is_some(),
-        "footnote target exists"
-    );
+    assert!(doc.select(&target).next().is_some(), "footnote target exists");
     let h2 = Selector::parse("article h2[id]").unwrap();
     assert!(doc.select(&h2).count() >= 2);
 }
@@ -274,18 +201,14 @@ fn footnotes_and_headings_get_ids() {
 fn every_relative_link_resolves() {
     let out = site();
     let mut checked = 0;
-    for (rel, _) in crate::snapshot(out)
-        .into_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-    {
+    for (rel, _) in crate::snapshot(out).into_iter().filter(|(p, _)| p.ends_with(".html")) {
         let doc = html(out, &rel);
         let dir = Path::new(&rel).parent().unwrap().to_path_buf();
         for attr in ["href", "src"] {
             let sel = Selector::parse(&format!("[{attr}]")).unwrap();
             for el in doc.select(&sel) {
                 let link = el.value().attr(attr).unwrap();
-                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:")
-                {
+                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
                     continue;
                 }
                 assert!(!link.starts_with('/'), "{rel}: absolute link {link}");
@@ -304,19 +227,8 @@ fn consistency_warnings_are_reported_but_do_not_fail() {
     let o = crate::palanca(&["check", "--site", repo().to_str().unwrap()]);
     assert!(o.status.success());
     let err = stderr(&o);
-    assert!(
-        err.contains("warning: `quarterly_growth` states 150% for M3"),
-        "{err}"
-    );
-    assert!(
-        err.contains("--> content/metrics/proyecciones.yaml:"),
-        "{err}"
-    );
-    let o = crate::palanca(&[
-        "check",
-        "--site",
-        repo().to_str().unwrap(),
-        "--deny-warnings",
-    ]);
+    assert!(err.contains("warning: `quarterly_growth` states 150% for M3"), "{err}");
+    assert!(err.contains("--> content/metrics/proyecciones.yaml:"), "{err}");
+    let o = crate::palanca(&["check", "--site", repo().to_str().unwrap(), "--deny-warnings"]);
     assert_eq!(o.status.code(), Some(1));
 }

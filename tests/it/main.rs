@@ -64,11 +64,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
+                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
                 std::fs::read(e.path()).unwrap(),
             )
         })

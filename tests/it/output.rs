@@ -16,11 +16,7 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
 
     let metrics = site.join("content/metrics/ingresos.yaml");
     let text = std::fs::read_to_string(&metrics).unwrap();
-    std::fs::write(
-        &metrics,
-        text.replace("formula: arr / 12", "formula: arrr / 12"),
-    )
-    .unwrap();
+    std::fs::write(&metrics, text.replace("formula: arr / 12", "formula: arrr / 12")).unwrap();
     let failed = build(&site, &out);
     assert_eq!(failed.status.code(), Some(1));
     assert!(stderr(&failed).contains("unknown metric `arrr`"));
@@ -41,15 +37,8 @@ fn a_folder_palanca_did_not_write_is_never_replaced() {
     std::fs::write(out.join("notes.txt"), "precious").unwrap();
     let o = build(&crate::repo(), &out);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("was not written by palanca"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
-        "precious"
-    );
+    assert!(stderr(&o).contains("was not written by palanca"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "precious");
 }
 
 #[test]
