@@ -1,0 +1,158 @@
+//! Build benchmark: synthetic sites of 1,000 and 10,000 plan pages, with one
+//! metric file (3 metrics over 36 months) per ten pages. Prints pages per
+//! second, charts per second and peak memory for each size.
+//!
+//! `cargo bench` runs both sizes; `cargo bench -- 2000` runs one size. Each
+//! size runs in a fresh process so that its peak memory is its own.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use palanca::load::LoadOptions;
+
+const PAGES_PER_PLAN: usize = 10;
+const RUNS: usize = 3;
+
+/// A small deterministic generator (xorshift), so every run builds the same site.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "revenue", "pipeline", "retention", "pricing", "onboarding", "partners", "churn", "margin", "customers", "expansion",
+    "forecast", "hiring", "budget", "cohort", "activation", "referrals", "channel", "market", "launch", "roadmap",
+];
+const SECTIONS: &[&str] = &[
+    "Executive summary", "Market analysis", "Competition", "Product", "Go to market", "Operations", "Team",
+    "Financial projections", "Risks", "Milestones",
+];
+
+fn sentence(r: &mut Rng) -> String {
+    let n = 8 + r.below(10);
+    let mut s: Vec<String> = (0..n).map(|_| r.pick(WORDS).to_string()).collect();
+    s[0] = format!("The {}", s[0]);
+    let i = 1 + r.below(n - 1);
+    s[i] = format!("**{}**", s[i]);
+    format!("{}.", s.join(" "))
+}
+
+/// A plan page of 2–6 KB: headings, paragraphs, a list, a task list and a table.
+fn page_body(r: &mut Rng) -> String {
+    let target = 2048 + r.below(4096);
+    let mut body = String::new();
+    while body.len() < target {
+        let _ = writeln!(body, "## {} {}\n", r.pick(SECTIONS), r.below(100));
+        for _ in 0..2 {
+            let para: Vec<String> = (0..4).map(|_| sentence(r)).collect();
+            let _ = writeln!(body, "{}\n", para.join(" "));
+        }
+        for _ in 0..4 {
+            let done = if r.below(10) < 4 { "x" } else { " " };
+            let _ = writeln!(body, "- [{done}] {}", sentence(r));
+        }
+        body.push_str("\n| Month | Revenue | Customers |\n|:--|--:|--:|\n");
+        for m in 1..=6 {
+            let _ = writeln!(body, "| M{m} | {} | {} |", 10_000 + r.below(90_000), 50 + r.below(900));
+        }
+        body.push('\n');
+    }
+    body
+}
+
+fn metric_file(r: &mut Rng, plan: usize) -> String {
+    let id = format!("p{plan:05}");
+    let series = |r: &mut Rng, base: f64, growth: f64, months: usize| -> String {
+        let points: Vec<String> = (1..=months)
+            .map(|m| format!("M{m}: {}", (base * (1.0 + growth * (0.6 + r.below(70) as f64 / 100.0)).powi(m as i32 - 1)).round()))
+            .collect();
+        format!("{{ {} }}", points.join(", "))
+    };
+    let (arr, users) = (50_000.0 + r.below(150_000) as f64, 100.0 + r.below(400) as f64);
+    format!(
+        "title: Plan {plan}\nmetrics:\n  - id: {id}_arr\n    label: ARR\n    unit: currency\n    target: {}\n    actual: {}\n  - id: {id}_users\n    label: Active users\n    unit: count\n    target: {}\n    actual: {}\n  - id: {id}_arr_per_user\n    label: ARR per user\n    unit: currency\n    formula: {id}_arr / {id}_users\n",
+        series(r, arr, 0.1, 36),
+        series(r, arr, 0.1, 24),
+        series(r, users, 0.08, 36),
+        series(r, users, 0.08, 24),
+    )
+}
+
+fn generate(root: &Path, pages: usize) {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("site.yaml", "title: Benchmark plans\nlanguage: en\nstart: 2024-01\n");
+    write("content/_index.md", "---\ntitle: Benchmark plans\n---\nSynthetic plans.\n");
+    write("content/plan/_index.md", "---\ntitle: Plans\n---\nAll plans.\n");
+    for plan in 0..pages.div_ceil(PAGES_PER_PLAN) {
+        write(&format!("content/plan/p{plan:05}/_index.md"), &format!("---\ntitle: Plan {plan}\n---\n{}\n", sentence(&mut r)));
+        write(&format!("content/metrics/p{plan:05}.yaml"), &metric_file(&mut r, plan));
+        for i in 0..PAGES_PER_PLAN.min(pages - plan * PAGES_PER_PLAN) {
+            let title = format!("{} of plan {plan}", SECTIONS[i]);
+            let body = page_body(&mut r);
+            write(&format!("content/plan/p{plan:05}/{i:02}.md"), &format!("---\ntitle: \"{title}\"\nweight: {i}\n---\n{body}"));
+        }
+    }
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Builds a site of `pages` pages `RUNS` times in this process and reports
+/// the best run (the machine is shared; the best is the least disturbed).
+fn run_one(pages: usize) {
+    let scratch = if Path::new("/dev/shm").is_dir() { tempfile::tempdir_in("/dev/shm") } else { tempfile::tempdir() }.unwrap();
+    let site = scratch.path().join("site");
+    generate(&site, pages);
+    let out = scratch.path().join("out");
+    let mut best = f64::INFINITY;
+    let (mut html, mut charts) = (0, 0);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let (_, built, _) = palanca::cli::build_site(&site, LoadOptions::default()).expect("the synthetic site builds");
+        palanca::output::write(&built, &out).expect("written");
+        best = best.min(started.elapsed().as_secs_f64());
+        (html, charts) = (built.pages, built.charts);
+    }
+    println!(
+        "{pages:>6} plan pages: {html} HTML pages, {charts} charts in {:.3} s (best of {RUNS}) = {:.0} pages/s, {:.0} charts/s, peak RSS {:.0} MB",
+        best,
+        html as f64 / best,
+        charts as f64 / best,
+        peak_rss_kb() as f64 / 1024.0
+    );
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    if let [one] = sizes.as_slice() {
+        return run_one(*one);
+    }
+    let me = std::env::current_exe().unwrap();
+    for size in [1_000, 10_000] {
+        let status = Command::new(&me).arg(size.to_string()).status().unwrap();
+        assert!(status.success(), "benchmark of {size} pages failed");
+    }
+}
