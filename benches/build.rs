@@ -34,12 +34,38 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "revenue", "pipeline", "retention", "pricing", "onboarding", "partners", "churn", "margin", "customers", "expansion",
-    "forecast", "hiring", "budget", "cohort", "activation", "referrals", "channel", "market", "launch", "roadmap",
+    "revenue",
+    "pipeline",
+    "retention",
+    "pricing",
+    "onboarding",
+    "partners",
+    "churn",
+    "margin",
+    "customers",
+    "expansion",
+    "forecast",
+    "hiring",
+    "budget",
+    "cohort",
+    "activation",
+    "referrals",
+    "channel",
+    "market",
+    "launch",
+    "roadmap",
 ];
 const SECTIONS: &[&str] = &[
-    "Executive summary", "Market analysis", "Competition", "Product", "Go to market", "Operations", "Team",
-    "Financial projections", "Risks", "Milestones",
+    "Executive summary",
+    "Market analysis",
+    "Competition",
+    "Product",
+    "Go to market",
+    "Operations",
+    "Team",
+    "Financial projections",
+    "Risks",
+    "Milestones",
 ];
 
 fn sentence(r: &mut Rng) -> String {
@@ -78,7 +104,12 @@ fn metric_file(r: &mut Rng, plan: usize) -> String {
     let id = format!("p{plan:05}");
     let series = |r: &mut Rng, base: f64, growth: f64, months: usize| -> String {
         let points: Vec<String> = (1..=months)
-            .map(|m| format!("M{m}: {}", (base * (1.0 + growth * (0.6 + r.below(70) as f64 / 100.0)).powi(m as i32 - 1)).round()))
+            .map(|m| {
+                format!(
+                    "M{m}: {}",
+                    (base * (1.0 + growth * (0.6 + r.below(70) as f64 / 100.0)).powi(m as i32 - 1)).round()
+                )
+            })
             .collect();
         format!("{{ {} }}", points.join(", "))
     };
@@ -100,15 +131,28 @@ fn generate(root: &Path, pages: usize) {
         std::fs::write(path, text).unwrap();
     };
     write("site.yaml", "title: Benchmark plans\nlanguage: en\nstart: 2024-01\n");
-    write("content/_index.md", "---\ntitle: Benchmark plans\n---\nSynthetic plans.\n");
+    write(
+        "content/_index.md",
+        "---\ntitle: Benchmark plans\n---\nSynthetic plans.\n",
+    );
     write("content/plan/_index.md", "---\ntitle: Plans\n---\nAll plans.\n");
     for plan in 0..pages.div_ceil(PAGES_PER_PLAN) {
-        write(&format!("content/plan/p{plan:05}/_index.md"), &format!("---\ntitle: Plan {plan}\n---\n{}\n", sentence(&mut r)));
+        write(
+            &format!("content/plan/p{plan:05}/_index.md"),
+            &format!("---\ntitle: Plan {plan}\n---\n{}\n", sentence(&mut r)),
+        );
         write(&format!("content/metrics/p{plan:05}.yaml"), &metric_file(&mut r, plan));
-        for i in 0..PAGES_PER_PLAN.min(pages - plan * PAGES_PER_PLAN) {
-            let title = format!("{} of plan {plan}", SECTIONS[i]);
+        for (i, section) in SECTIONS
+            .iter()
+            .enumerate()
+            .take(PAGES_PER_PLAN.min(pages - plan * PAGES_PER_PLAN))
+        {
+            let title = format!("{section} of plan {plan}");
             let body = page_body(&mut r);
-            write(&format!("content/plan/p{plan:05}/{i:02}.md"), &format!("---\ntitle: \"{title}\"\nweight: {i}\n---\n{body}"));
+            write(
+                &format!("content/plan/p{plan:05}/{i:02}.md"),
+                &format!("---\ntitle: \"{title}\"\nweight: {i}\n---\n{body}"),
+            );
         }
     }
 }
@@ -116,14 +160,23 @@ fn generate(root: &Path, pages: usize) {
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
 /// Builds a site of `pages` pages `RUNS` times in this process and reports
 /// the best run (the machine is shared; the best is the least disturbed).
 fn run_one(pages: usize) {
-    let scratch = if Path::new("/dev/shm").is_dir() { tempfile::tempdir_in("/dev/shm") } else { tempfile::tempdir() }.unwrap();
+    let scratch = if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm")
+    } else {
+        tempfile::tempdir()
+    }
+    .unwrap();
     let site = scratch.path().join("site");
     generate(&site, pages);
     let out = scratch.path().join("out");

@@ -26,6 +26,8 @@ pub struct LineChart<'a> {
     pub format: &'a dyn Fn(f64) -> String,
     /// An id unique in the page, for `aria-labelledby`.
     pub dom_id: &'a str,
+    /// Whether a log axis may be used for values spanning orders of magnitude.
+    pub allow_log: bool,
 }
 
 const WIDTH: u32 = 640;
@@ -54,7 +56,7 @@ pub fn line_chart(chart: &LineChart) -> String {
     let (lo, hi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| {
         (lo.min(*v), hi.max(*v))
     });
-    let log = lo > 0.0 && hi / lo > 100.0;
+    let log = chart.allow_log && lo > 0.0 && hi / lo > 100.0;
     let y = |v: f64| if log { v.log10() } else { v };
     let (y_lo, y_hi) = y_range(y(lo), y(hi), log);
     let x_span = (first.0 - 1)..(last.0 + 1);
@@ -67,7 +69,12 @@ pub fn line_chart(chart: &LineChart) -> String {
                 .x_label_area_size(30)
                 .y_label_area_size(64)
                 .build_cartesian_2d(x_span.clone(), y_lo..y_hi)?;
-            let y_fmt = |v: &f64| (chart.format)(if log { 10f64.powf(*v) } else { *v });
+            // On a log axis only powers of ten are labelled ($10K, $100K, $1M).
+            let y_fmt = |v: &f64| match log {
+                true if (v - v.round()).abs() > 1e-6 => String::new(),
+                true => (chart.format)(10f64.powf(v.round())),
+                false => (chart.format)(*v),
+            };
             let x_fmt = |m: &i32| {
                 if *m < first.0 || *m > last.0 {
                     String::new()
@@ -206,6 +213,174 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A bar of the roadmap timeline.
+pub struct Bar<'a> {
+    /// Row label.
+    pub label: &'a str,
+    /// First and last plan month.
+    pub months: (u32, u32),
+    /// Fill colour index (phase or priority).
+    pub colour: usize,
+}
+
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(37, 99, 235),
+    RGBColor(5, 150, 105),
+    RGBColor(217, 119, 6),
+    RGBColor(124, 58, 237),
+    RGBColor(219, 39, 119),
+    RGBColor(100, 116, 139),
+];
+
+/// The roadmap as a timeline: one bar per milestone or lever over plan
+/// months, and a line at `today` (the latest month with actuals).
+pub fn timeline(bars: &[Bar], today: Option<u32>, title: &str, dom_id: &str) -> String {
+    let Some(last) = bars.iter().map(|b| b.months.1).max() else {
+        return String::new();
+    };
+    let last = last.max(today.unwrap_or(0));
+    let rows = bars.len() as u32;
+    let height = 40 + rows * 26;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
+            let mut c = ChartBuilder::on(&root)
+                .margin(8)
+                .margin_right(20)
+                .x_label_area_size(26)
+                .y_label_area_size(210)
+                .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..f64::from(rows))?;
+            let label_of = |y: &f64| -> String {
+                let i = rows as i64 - 1 - y.floor() as i64;
+                if (y.fract() - 0.5).abs() > 0.01 || i < 0 {
+                    return String::new();
+                }
+                let text = bars.get(i as usize).map_or("", |b| b.label);
+                shorten(text, 30)
+            };
+            c.configure_mesh()
+                .disable_y_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBAColor(0, 0, 0, 0.12))
+                .x_labels(last as usize)
+                .x_label_formatter(&|x| {
+                    if x.fract() == 0.0 {
+                        format!("M{x:.0}")
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_labels(rows as usize * 2 + 1)
+                .y_label_formatter(&label_of)
+                .label_style(("sans-serif", 15))
+                .axis_style(RGBAColor(0, 0, 0, 0.4))
+                .draw()?;
+            c.draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let y = f64::from(rows - 1 - i as u32);
+                let colour = PALETTE[b.colour % PALETTE.len()];
+                Rectangle::new(
+                    [
+                        (f64::from(b.months.0) - 0.45, y + 0.2),
+                        (f64::from(b.months.1) + 0.45, y + 0.8),
+                    ],
+                    colour.filled(),
+                )
+            }))?;
+            if let Some(t) = today {
+                let x = f64::from(t) + 0.45;
+                c.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, f64::from(rows))],
+                    RGBColor(220, 38, 38).stroke_width(2),
+                )))?;
+            }
+            root.present()?;
+            Ok(())
+        };
+        if draw().is_err() {
+            return String::new();
+        }
+    }
+    finish(svg, title, dom_id, "chart timeline")
+}
+
+/// Investment per month as ranges (the minimum solid, up to the maximum
+/// light) and, on its own axis below, the cumulative range.
+pub fn investment(
+    monthly: &[(u32, f64, f64)],
+    format: &dyn Fn(f64) -> String,
+    labels: (&str, &str),
+    title: &str,
+    dom_id: &str,
+) -> String {
+    let Some(&(last, _, _)) = monthly.last() else {
+        return String::new();
+    };
+    let top = monthly.iter().map(|m| m.2).fold(0.0, f64::max) * 1.15;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
+            let mut c = ChartBuilder::on(&root)
+                .margin(10)
+                .margin_right(28)
+                .x_label_area_size(30)
+                .y_label_area_size(64)
+                .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..top.max(1.0))?;
+            c.configure_mesh()
+                .disable_x_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBAColor(0, 0, 0, 0.12))
+                .x_labels(last as usize)
+                .x_label_formatter(&|x| {
+                    if x.fract() == 0.0 {
+                        format!("M{x:.0}")
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_labels(6)
+                .y_label_formatter(&|v| format(*v))
+                .label_style(("sans-serif", 15))
+                .axis_style(RGBAColor(0, 0, 0, 0.4))
+                .draw()?;
+            c.draw_series(monthly.iter().map(|&(m, lo, _)| {
+                Rectangle::new([(f64::from(m) - 0.35, 0.0), (f64::from(m) + 0.35, lo)], ACTUAL.filled())
+            }))?
+            .label(labels.0)
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.filled()));
+            c.draw_series(monthly.iter().map(|&(m, lo, hi)| {
+                Rectangle::new(
+                    [(f64::from(m) - 0.35, lo), (f64::from(m) + 0.35, hi)],
+                    ACTUAL.mix(0.3).filled(),
+                )
+            }))?
+            .label(labels.1)
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.mix(0.3).filled()));
+            c.configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(RGBAColor(255, 255, 255, 0.0))
+                .border_style(TRANSPARENT)
+                .label_font(("sans-serif", 15))
+                .draw()?;
+            root.present()?;
+            Ok(())
+        };
+        if draw().is_err() {
+            return String::new();
+        }
+    }
+    finish(svg, title, dom_id, "chart")
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +402,7 @@ mod tests {
             target_label: "Target",
             format: &fmt,
             dom_id: "c1",
+            allow_log: true,
         });
         assert!(
             svg.starts_with("<svg class=\"chart\" viewBox=\"0 0 640 300\""),

@@ -90,11 +90,11 @@ pub fn build_site(root: &Path, options: LoadOptions) -> Result<(Model, Site, Dia
     let (project, mut warnings) = load::load(root, options)?;
     let language = project.site.language.code();
     let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
-    let mut model = model::resolve(project).map_err(|mut d| {
+    let model = model::resolve(project).map_err(|mut d| {
         d.extend(warnings.clone());
         d
     })?;
-    warnings.extend(std::mem::take(&mut model.findings));
+    warnings.extend(model.findings.clone());
     let site = render::render(&model, &theme)?;
     Ok((model, site, warnings))
 }

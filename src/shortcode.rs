@@ -8,6 +8,8 @@
 //! | `{{ kpi(metric="arr") }}` | a KPI card: latest actual, change, attainment |
 //! | `{{ table(metrics="arr,mrr") }}` | a periods × metrics table |
 //! | `{{ table(group="ingresos") }}` | the table of a whole metric file |
+//! | `{{ objectives(metrics="arr,nps") }}` | targets at each quarter's end |
+//! | `{{ projections(metric="arr") }}` | quarterly targets, growth, investment and their ratio |
 
 use std::ops::Range;
 
@@ -31,6 +33,10 @@ pub enum ShortcodeKind {
     Kpi,
     /// A table of periods by metrics.
     Table,
+    /// Targets at each quarter's end: `objectives(metrics="arr,nps")`.
+    Objectives,
+    /// Quarterly projections of one metric with investment: `projections(metric="arr")`.
+    Projections,
 }
 
 impl Shortcode {
@@ -91,9 +97,11 @@ fn parse_one(body: &str, open: usize, close: usize) -> Result<Shortcode, Shortco
         "chart" => ShortcodeKind::Chart,
         "kpi" => ShortcodeKind::Kpi,
         "table" => ShortcodeKind::Table,
+        "objectives" => ShortcodeKind::Objectives,
+        "projections" => ShortcodeKind::Projections,
         _ => {
             return Err(err(
-                format!("unknown shortcode `{name}`; palanca knows chart, kpi and table"),
+                format!("unknown shortcode `{name}`; palanca knows chart, kpi, table, objectives and projections"),
                 name_at..name_at + name.len().max(1),
             ));
         }

@@ -36,6 +36,32 @@ pub struct MetricFileDoc {
     pub weight: Option<i64>,
     /// The metrics.
     pub metrics: Vec<RawMetric>,
+    /// Identities the plan's targets should satisfy, checked by the linter.
+    #[serde(default)]
+    pub checks: Vec<IdentityCheck>,
+}
+
+/// An identity between metrics, such as `mrr = customers * arpu`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityCheck {
+    /// `left = right`, both sides formulas.
+    pub expect: String,
+    /// Relative difference allowed (0.05 is 5%).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+}
+
+fn default_tolerance() -> f64 {
+    0.05
+}
+
+/// What a metric's targets state the total of, for the linter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TotalOf {
+    /// The milestones' investment over the months since the previous target.
+    Investment,
 }
 
 /// One metric as written.
@@ -66,6 +92,13 @@ pub struct RawMetric {
     /// Values the plan document states for a derived metric.
     #[serde(default)]
     pub stated: RawSeries,
+    /// The targets state the total of something palanca also adds up.
+    #[serde(default)]
+    pub total_of: Option<TotalOf>,
+    /// The values that make sense, `[min, max]`; percentages default to
+    /// 0–100%, counts and durations to non-negative.
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
 }
 
 /// Parses one metric file.

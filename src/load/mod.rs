@@ -23,8 +23,8 @@ pub use yaml::parse as parse_yaml_range;
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     yaml::parse(source, 0, source.text.len(), what)
 }
-pub use metrics::{MetricFile, RawMetric, RawSeries};
-pub use pages::{InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront};
+pub use metrics::{IdentityCheck, MetricFile, RawMetric, RawSeries, TotalOf};
+pub use pages::{Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront};
 pub use site::SiteConfig;
 pub use theme::ThemeFiles;
 

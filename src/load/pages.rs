@@ -138,6 +138,33 @@ pub struct PageFront {
     /// How bad (risks).
     #[serde(default)]
     pub impact: Option<Level>,
+    /// Numeric claims the text makes, checked against the metric targets.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+}
+
+/// A claim a plan makes in prose, written down so it can be checked: a
+/// growth rate, or a value reached by a deadline.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The metric the claim is about.
+    pub metric: String,
+    /// A compound monthly growth rate (0.2 for 20% a month).
+    #[serde(default)]
+    pub monthly_growth: Option<f64>,
+    /// First month of the growth claim (default: the first target).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Last month of the growth claim (default: the last target).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// A value the metric reaches...
+    #[serde(default)]
+    pub reaches: Option<f64>,
+    /// ...by this month.
+    #[serde(default)]
+    pub by: Option<String>,
 }
 
 /// A Markdown page with its front matter.

@@ -40,6 +40,10 @@ pub struct Metric {
     pub stated_literals: BTreeMap<Month, (String, usize)>,
     /// Where the metric's `id:` is written.
     pub id_offset: usize,
+    /// What its targets state the total of, for the linter.
+    pub total_of: Option<crate::load::TotalOf>,
+    /// The values that make sense, if the author said.
+    pub range: Option<[f64; 2]>,
 }
 
 impl Metric {
@@ -64,6 +68,8 @@ pub struct Group {
     pub metrics: Vec<usize>,
     /// The file.
     pub source: Source,
+    /// Identities its targets should satisfy.
+    pub checks: Vec<crate::load::IdentityCheck>,
 }
 
 /// Turns metric files into groups and metrics with their own series
@@ -81,6 +87,7 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
             weight: file.doc.weight,
             metrics: Vec::new(),
             source: file.source.clone(),
+            checks: file.doc.checks.clone(),
         };
         for raw in &file.doc.metrics {
             let src = &file.source;
@@ -175,6 +182,8 @@ fn convert(
         stated,
         stated_literals,
         id_offset,
+        total_of: raw.total_of,
+        range: raw.range,
     }
 }
 

@@ -3,6 +3,7 @@
 //! aggregates and the consistency findings. No disk access here.
 
 pub mod consistency;
+pub mod lint;
 mod locate;
 pub mod metrics;
 pub mod plan;
@@ -34,6 +35,8 @@ pub struct Model {
     pub index: HashMap<String, usize>,
     /// Plan pages and the home page.
     pub pages: Vec<Page>,
+    /// The plan's aggregates: investment, phases, quarters, levers, risks.
+    pub plan: plan::Plan,
     /// Task progress of each page, parallel to `pages`.
     pub progress: Vec<plan::Progress>,
     /// Page index by slug (`plan/roadmap/_index`).
@@ -60,6 +63,8 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     for page in &project.pages {
         check_shortcodes(&page.source, page.body_offset, &index, &groups, &mut diags);
     }
+    lint::check_sections(&project.pages, &mut diags);
+    lint::check_claim_input(&project.pages, &index, start, &mut diags);
     for update in &project.updates {
         check_shortcodes(&update.source, update.body_offset, &index, &groups, &mut diags);
         check_update_kpis(update, &index, &mut diags);
@@ -81,8 +86,19 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     let mut pages = project.pages;
     pages.extend(missing_folder_indexes(&pages));
     let progress = plan::page_progress(&pages);
+    let plan = plan::Plan::from_pages(&pages, &progress, start);
+    diags.extend(lint::lint(&lint::Subject {
+        metrics: &metrics,
+        index: &index,
+        groups: &groups,
+        pages: &pages,
+        plan: &plan,
+        start,
+        style: &style,
+    }));
     let page_index = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
     Ok(Model {
+        plan,
         progress,
         page_index,
         site: project.site,
@@ -190,7 +206,7 @@ fn check_shortcodes(
         };
         let mut ids: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
         match sc.kind {
-            ShortcodeKind::Chart | ShortcodeKind::Kpi => match sc.arg("metric") {
+            ShortcodeKind::Chart | ShortcodeKind::Kpi | ShortcodeKind::Projections => match sc.arg("metric") {
                 Some((id, span)) => ids.push((id, span)),
                 None => diags.push(
                     Diagnostic::error_at(
@@ -202,7 +218,7 @@ fn check_shortcodes(
                     .help("name the metric to show, e.g. {{ chart(metric=\"arr\") }}"),
                 ),
             },
-            ShortcodeKind::Table => {
+            ShortcodeKind::Table | ShortcodeKind::Objectives => {
                 if let Some((list, span)) = sc.arg("metrics") {
                     let mut at = span.start;
                     for part in list.split(',') {

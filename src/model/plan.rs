@@ -1,8 +1,239 @@
-//! Aggregates of the plan's sections: task progress and investment.
+//! Aggregates of the plan's sections: task progress, investment by month,
+//! phase and quarter, expected returns. Computed from the sections' front
+//! matter, never typed in.
+
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser};
+use serde::Serialize;
 
-use crate::load::Page;
+use crate::load::{Page, PageKind, Priority, Roi};
+use crate::period::Month;
+
+/// An amount known only as a range, such as an investment of $25K–$50K.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Span {
+    /// The least.
+    pub min: f64,
+    /// The most.
+    pub max: f64,
+}
+
+impl Span {
+    /// The sum of two ranges: minimums add, maximums add.
+    pub fn plus(self, other: Span) -> Span {
+        Span {
+            min: self.min + other.min,
+            max: self.max + other.max,
+        }
+    }
+
+    /// The range scaled by `k`.
+    pub fn times(self, k: f64) -> Span {
+        Span {
+            min: self.min * k,
+            max: self.max * k,
+        }
+    }
+
+    /// Whether `value` lies in the range, allowing `slack` either side.
+    pub fn contains(self, value: f64, slack: f64) -> bool {
+        value >= self.min - slack && value <= self.max + slack
+    }
+}
+
+/// A milestone or lever: something with a window of months and a budget.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Index of its page in the model.
+    pub page: usize,
+    /// Milestone or lever.
+    pub kind: PageKind,
+    /// Title.
+    pub title: String,
+    /// Phase (milestones).
+    pub phase: Option<String>,
+    /// Priority (levers).
+    pub priority: Option<Priority>,
+    /// First and last plan month.
+    pub months: (u32, u32),
+    /// Investment range, if given.
+    pub investment: Option<Span>,
+    /// Expected return, if given.
+    pub roi: Option<Roi>,
+}
+
+impl Item {
+    /// What it is expected to return: ratio times the investment.
+    pub fn expected_return(&self) -> Option<Span> {
+        Some(self.investment?.times(self.roi?.ratio))
+    }
+
+    /// The investment of one of its months: spread evenly over its window.
+    pub fn monthly_investment(&self) -> Option<Span> {
+        let months = f64::from(self.months.1 - self.months.0 + 1);
+        Some(self.investment?.times(1.0 / months))
+    }
+}
+
+/// A roadmap phase: the months its milestones cover and what they cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    /// Name.
+    pub name: String,
+    /// First and last plan month.
+    pub months: (u32, u32),
+    /// Sum of its milestones' investment.
+    pub investment: Span,
+    /// Its milestones' tasks.
+    pub progress: Progress,
+}
+
+/// A calendar quarter of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quarter {
+    /// `Q1 2024`.
+    pub label: String,
+    /// Its last month.
+    #[serde(skip)]
+    pub end: Month,
+    /// First and last plan month (within the plan).
+    pub months: (u32, u32),
+    /// Milestone investment in its months.
+    pub investment: Span,
+}
+
+/// The plan's aggregates.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Milestones, by first month.
+    pub milestones: Vec<Item>,
+    /// Levers, by priority then first month.
+    pub levers: Vec<Item>,
+    /// Risk pages, by their index in the model.
+    pub risks: Vec<usize>,
+    /// Milestone investment per plan month.
+    pub monthly: BTreeMap<u32, Span>,
+    /// Phases in order of their first month.
+    pub phases: Vec<Phase>,
+    /// Quarters that have milestone months.
+    pub quarters: Vec<Quarter>,
+    /// All milestones' investment.
+    pub total: Span,
+    /// All levers' investment.
+    pub levers_total: Span,
+}
+
+impl Plan {
+    /// Aggregates the typed sections of `pages`.
+    pub fn from_pages(pages: &[Page], progress: &[Progress], start: Month) -> Plan {
+        let mut plan = Plan::default();
+        for (i, p) in pages.iter().enumerate() {
+            let f = &p.front;
+            let item = || Item {
+                page: i,
+                kind: f.kind,
+                title: f.title.clone(),
+                phase: f.phase.clone(),
+                priority: f.priority,
+                months: f.months.map_or((1, 1), |[a, b]| (a.max(1), b.max(a.max(1)))),
+                investment: f.investment.map(|r| Span { min: r.min, max: r.max }),
+                roi: f.roi,
+            };
+            match f.kind {
+                PageKind::Milestone => plan.milestones.push(item()),
+                PageKind::Lever => plan.levers.push(item()),
+                PageKind::Risk => plan.risks.push(i),
+                PageKind::Page => {}
+            }
+        }
+        plan.milestones.sort_by_key(|m| (m.months, m.page));
+        plan.levers
+            .sort_by_key(|l| (l.priority.unwrap_or(Priority::Low), l.months, l.page));
+        let milestones = std::mem::take(&mut plan.milestones);
+        for m in &milestones {
+            if let Some(per_month) = m.monthly_investment() {
+                for month in m.months.0..=m.months.1 {
+                    let slot = plan.monthly.entry(month).or_default();
+                    *slot = slot.plus(per_month);
+                }
+            }
+            plan.total = plan.total.plus(m.investment.unwrap_or_default());
+            plan.add_to_phase(m, progress[m.page]);
+        }
+        plan.milestones = milestones;
+        plan.levers_total = plan
+            .levers
+            .iter()
+            .filter_map(|l| l.investment)
+            .fold(Span::default(), Span::plus);
+        plan.quarters = quarters(&plan.monthly, start);
+        plan
+    }
+
+    fn add_to_phase(&mut self, m: &Item, progress: Progress) {
+        let Some(name) = &m.phase else { return };
+        let investment = m.investment.unwrap_or_default();
+        match self.phases.iter_mut().find(|p| &p.name == name) {
+            Some(p) => {
+                p.months = (p.months.0.min(m.months.0), p.months.1.max(m.months.1));
+                p.investment = p.investment.plus(investment);
+                p.progress = p.progress.plus(progress);
+            }
+            None => self.phases.push(Phase {
+                name: name.clone(),
+                months: m.months,
+                investment,
+                progress,
+            }),
+        }
+    }
+
+    /// Milestone investment over plan months `from..=to`.
+    pub fn investment_between(&self, from: u32, to: u32) -> Span {
+        self.monthly
+            .range(from..=to)
+            .map(|(_, s)| *s)
+            .fold(Span::default(), Span::plus)
+    }
+
+    /// Cumulative milestone investment at the end of each month.
+    pub fn cumulative(&self) -> Vec<(u32, Span)> {
+        let mut total = Span::default();
+        self.monthly
+            .iter()
+            .map(|(&m, &s)| {
+                total = total.plus(s);
+                (m, total)
+            })
+            .collect()
+    }
+}
+
+/// Groups monthly investment by calendar quarter.
+fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
+    let mut out: Vec<Quarter> = Vec::new();
+    for (&plan_month, &span) in monthly {
+        let month = start.offset(plan_month as i32 - 1);
+        let label = format!("Q{} {}", month.quarter(), month.year());
+        match out.last_mut() {
+            Some(q) if q.label == label => {
+                q.months.1 = plan_month;
+                q.investment = q.investment.plus(span);
+            }
+            _ => {
+                let end = Month::new(month.year(), month.quarter() * 3).unwrap_or(month);
+                out.push(Quarter {
+                    label,
+                    end,
+                    months: (plan_month, plan_month),
+                    investment: span,
+                });
+            }
+        }
+    }
+    out
+}
 
 /// Done and total tasks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -60,6 +291,91 @@ pub fn progress_under(pages: &[Page], progress: &[Progress], folder: &str) -> Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Source;
+
+    fn page(slug: &str, front: &str) -> Page {
+        let text = format!("---\n{front}\n---\n- [x] a\n- [ ] b\n");
+        let source = Source::new(format!("content/{slug}.md"), text);
+        let split = 4 + front.len() + 1;
+        Page {
+            slug: slug.into(),
+            front: serde_yaml::from_str(front).unwrap(),
+            body_offset: split + 4,
+            source,
+        }
+    }
+
+    fn sample() -> Plan {
+        let pages = vec![
+            page(
+                "m1",
+                "title: M1\nkind: milestone\nphase: A\nmonths: [1, 1]\ninvestment: { min: 100, max: 200 }\nroi: { ratio: 2, within_months: 6 }",
+            ),
+            page(
+                "m2",
+                "title: M2\nkind: milestone\nphase: A\nmonths: [2, 3]\ninvestment: { min: 300, max: 600 }",
+            ),
+            page(
+                "m4",
+                "title: M4\nkind: milestone\nphase: B\nmonths: [4, 4]\ninvestment: { min: 50, max: 50 }",
+            ),
+            page(
+                "l1",
+                "title: L1\nkind: lever\npriority: low\nmonths: [1, 6]\ninvestment: { min: 10, max: 20 }",
+            ),
+            page(
+                "l2",
+                "title: L2\nkind: lever\npriority: high\nmonths: [2, 3]\ninvestment: { min: 1, max: 2 }",
+            ),
+            page("r", "title: R\nkind: risk"),
+        ];
+        let progress: Vec<Progress> = pages.iter().map(|p| Progress::of_markdown(p.body())).collect();
+        Plan::from_pages(&pages, &progress, Month::new(2024, 1).unwrap())
+    }
+
+    #[test]
+    fn investment_adds_up_by_month_phase_and_quarter() {
+        let plan = sample();
+        assert_eq!(plan.total, Span { min: 450.0, max: 850.0 });
+        assert_eq!(
+            plan.monthly[&2],
+            Span { min: 150.0, max: 300.0 },
+            "spread over its two months"
+        );
+        assert_eq!(
+            plan.phases
+                .iter()
+                .map(|p| (p.name.as_str(), p.investment.max))
+                .collect::<Vec<_>>(),
+            [("A", 800.0), ("B", 50.0)]
+        );
+        assert_eq!(plan.phases[0].months, (1, 3));
+        assert_eq!(plan.phases[0].progress, Progress { done: 2, total: 4 });
+        let q: Vec<_> = plan
+            .quarters
+            .iter()
+            .map(|q| (q.label.as_str(), q.investment.min))
+            .collect();
+        assert_eq!(q, [("Q1 2024", 400.0), ("Q2 2024", 50.0)]);
+        assert_eq!(plan.cumulative().last().unwrap().1, plan.total);
+        assert_eq!(plan.investment_between(2, 4), Span { min: 350.0, max: 650.0 });
+    }
+
+    #[test]
+    fn levers_sort_by_priority_and_returns_follow_roi() {
+        let plan = sample();
+        assert_eq!(
+            plan.levers.iter().map(|l| l.title.as_str()).collect::<Vec<_>>(),
+            ["L2", "L1"]
+        );
+        assert_eq!(plan.levers_total, Span { min: 11.0, max: 22.0 });
+        assert_eq!(
+            plan.milestones[0].expected_return(),
+            Some(Span { min: 200.0, max: 400.0 })
+        );
+        assert_eq!(plan.milestones[1].expected_return(), None, "no ROI given");
+        assert_eq!(plan.risks.len(), 1);
+    }
 
     #[test]
     fn counts_tasks_not_code() {

@@ -71,6 +71,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     );
     ctx.insert("progress", &progress_ctx(model.progress_under("")));
     ctx.insert("phases", &phases(r));
+    ctx.insert("plan_links", &plan_links(r));
     ctx.insert(
         "latest_update",
         &model.updates.last().map(|u| LatestUpdate {
@@ -80,6 +81,40 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
         }),
     );
     vec![(path.to_string(), r.page("home.html", &ctx))]
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    href: String,
+}
+
+/// The plan's sections that hold figures (folders and typed pages' indexes),
+/// so that every part of the plan is one click from the home page.
+fn plan_links(r: &Renderer) -> Vec<Link> {
+    let model = r.model;
+    let mut links: Vec<(i64, Link)> = model
+        .pages
+        .iter()
+        // Direct children of the top folders: `plan/objetivos`, `plan/roadmap/_index`.
+        .filter(|p| p.slug.matches('/').count().checked_sub(usize::from(p.is_index())) == Some(1))
+        .map(|p| {
+            (
+                p.front.weight.unwrap_or(i64::MAX),
+                Link {
+                    title: p.front.title.clone(),
+                    href: super::plan::href(&p.slug),
+                },
+            )
+        })
+        .collect();
+    links.sort_by_key(|(w, l)| (*w, l.href.clone()));
+    let mut out: Vec<Link> = links.into_iter().map(|(_, l)| l).collect();
+    out.push(Link {
+        title: format!("{} ({})", r.text("consistency"), model.findings.0.len()),
+        href: "consistency/index.html".into(),
+    });
+    out
 }
 
 /// Progress per roadmap phase, in the order the phases first appear.

@@ -7,6 +7,7 @@ mod feeds;
 mod home;
 mod metrics;
 mod plan;
+mod roadmap;
 mod updates;
 mod widgets;
 
@@ -58,6 +59,7 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Site, Diagnostics> {
         Box::new(updates::render),
         Box::new(feeds::render),
         Box::new(data::render),
+        Box::new(roadmap::consistency_page),
     ];
     outputs.par_extend(jobs.par_iter().flat_map(|job| job(&r)));
     let errors = r.errors.into_inner().unwrap_or_default();
@@ -139,6 +141,7 @@ impl Renderer<'_> {
         ctx.insert("page_title", title);
         ctx.insert("template_kind", kind);
         ctx.insert("has_updates", &!m.updates.is_empty());
+        ctx.insert("findings_count", &m.findings.0.len());
         ctx.insert("nav", &self.nav(&root, section));
         ctx
     }

@@ -132,8 +132,36 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Ve
         })
         .collect();
     ctx.insert("children", &children);
+    let has = |kind: PageKind| children_of_kind(model, page, kind);
+    ctx.insert(
+        "roadmap",
+        &has(PageKind::Milestone)
+            .then(|| super::roadmap::roadmap(r, &root))
+            .flatten(),
+    );
+    if has(PageKind::Lever) {
+        ctx.insert("levers", &super::roadmap::levers(r, &root));
+        ctx.insert("levers_total", &super::roadmap::levers_total(r));
+    }
+    if has(PageKind::Risk) {
+        ctx.insert("risks", &super::roadmap::risks(r, &root));
+    }
     ctx.insert("breadcrumbs", &breadcrumbs(model, page, &root));
     r.page("page.html", &ctx)
+}
+
+/// Whether an index introduces pages of `kind` (directly or deeper): the
+/// roadmap's index shows the timeline, the levers' index the overview.
+fn children_of_kind(model: &Model, index: &Page, kind: PageKind) -> bool {
+    if !index.is_index() {
+        return false;
+    }
+    let prefix = format!("{}/", index.folder());
+    let direct = |p: &&Page| p.front.kind == kind && p.slug.starts_with(&prefix);
+    let inside: Vec<&Page> = model.pages.iter().filter(direct).collect();
+    // The top of the plan holds every kind; only the folder that holds most
+    // of them shows the figures, so they appear once.
+    !inside.is_empty() && inside.iter().all(|p| p.folder() == index.folder())
 }
 
 fn kind_label(r: &Renderer, kind: PageKind) -> Option<String> {
@@ -249,7 +277,7 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
 }
 
 /// The name serde gives an enum value (`in_progress`), used as a UI string key.
-fn serde_plain<T: Serialize>(value: &T) -> String {
+pub(crate) fn serde_plain<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(String::from))

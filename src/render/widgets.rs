@@ -38,6 +38,7 @@ impl Charts {
                     target_label: &target_label,
                     format: &format,
                     dom_id: &format!("chart-{}", m.id),
+                    allow_log: true,
                 });
                 (m.id.clone(), svg)
             })
@@ -247,6 +248,9 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
     let mut ctx = tera::Context::new();
     ctx.insert("root", root);
     let metric = |key: &str| sc.arg(key).and_then(|(id, _)| model.metric(id));
+    let until = sc
+        .arg("until")
+        .and_then(|(m, _)| crate::period::parse_period(m, model.start).ok());
     let (template, html_wrap) = match sc.kind {
         ShortcodeKind::Chart => {
             let Some(m) = metric("metric") else {
@@ -261,6 +265,17 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
             };
             ctx.insert("k", &kpi(r, m, None, root));
             ("partials/kpi.html", Some("kpis"))
+        }
+        ShortcodeKind::Objectives => {
+            let list = sc.arg("metrics").map_or("", |(l, _)| l);
+            let ids: Vec<&str> = list.split(',').map(str::trim).collect();
+            ctx.insert("table", &super::roadmap::objectives(r, &ids, until));
+            ("partials/quarters.html", None)
+        }
+        ShortcodeKind::Projections => {
+            let id = sc.arg("metric").map_or("", |(id, _)| id);
+            ctx.insert("table", &super::roadmap::projections(r, id, until));
+            ("partials/quarters.html", None)
         }
         ShortcodeKind::Table => {
             let metrics: Vec<&Metric> = match (sc.arg("metrics"), sc.arg("group")) {

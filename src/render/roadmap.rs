@@ -1,0 +1,376 @@
+//! The plan in figures: the roadmap's timeline and investment, the levers
+//! overview, the risk register, quarterly objectives and projections, and
+//! the consistency page. All read from the model's aggregates.
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::charts::{self, Bar, LineChart};
+use crate::load::{Page, PageKind};
+use crate::model::Model;
+use crate::model::plan::{Item, Span};
+use crate::period::Month;
+use crate::units::Unit;
+
+#[derive(Serialize)]
+pub(crate) struct RoadmapCtx {
+    timeline: String,
+    investment: String,
+    cumulative: String,
+    milestones: Vec<ItemRow>,
+    phases: Vec<PhaseRow>,
+    quarters: Vec<QuarterRow>,
+    total: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ItemRow {
+    title: String,
+    href: String,
+    group: String,
+    window: String,
+    investment: String,
+    roi: String,
+    expected_return: String,
+    progress: String,
+}
+
+#[derive(Serialize)]
+struct PhaseRow {
+    name: String,
+    window: String,
+    investment: String,
+    progress: String,
+}
+
+#[derive(Serialize)]
+struct QuarterRow {
+    label: String,
+    window: String,
+    investment: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RiskRow {
+    title: String,
+    href: String,
+    likelihood: String,
+    impact: String,
+    mitigation: String,
+    contingency: String,
+    monitoring: String,
+}
+
+fn money(model: &Model, v: f64) -> String {
+    model.style.format(v, Unit::Currency)
+}
+
+fn span(model: &Model, s: Option<Span>) -> String {
+    s.map_or_else(
+        || "—".into(),
+        |s| format!("{} – {}", money(model, s.min), money(model, s.max)),
+    )
+}
+
+fn window((a, b): (u32, u32)) -> String {
+    if a == b {
+        format!("M{a}")
+    } else {
+        format!("M{a}–M{b}")
+    }
+}
+
+/// The plan month of the latest actual, when the plan has started.
+fn today(model: &Model) -> Option<u32> {
+    model
+        .latest_actual_month()
+        .map(|m| model.plan_month(m))
+        .filter(|m| *m >= 1)
+        .map(|m| m as u32)
+}
+
+fn item_row(r: &Renderer, item: &Item, root: &str) -> ItemRow {
+    let model = r.model;
+    let page = &model.pages[item.page];
+    let progress = model.progress[item.page];
+    ItemRow {
+        title: item.title.clone(),
+        href: format!("{root}{}", super::plan::href(&page.slug)),
+        group: match item.kind {
+            PageKind::Lever => item
+                .priority
+                .map_or_else(String::new, |p| r.text(&super::plan::serde_plain(&p))),
+            _ => item.phase.clone().unwrap_or_default(),
+        },
+        window: window(item.months),
+        investment: span(model, item.investment),
+        roi: item.roi.map_or_else(
+            || "—".into(),
+            |roi| {
+                format!(
+                    "{} {} {} {}",
+                    model.style.format(roi.ratio, Unit::Ratio),
+                    r.text("roi_within"),
+                    roi.within_months,
+                    r.text("months_unit")
+                )
+            },
+        ),
+        expected_return: span(model, item.expected_return()),
+        progress: if progress.total > 0 {
+            format!("{}/{}", progress.done, progress.total)
+        } else {
+            "—".into()
+        },
+    }
+}
+
+/// The roadmap's figures: timeline, investment charts and tables.
+pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
+    let model = r.model;
+    let plan = &model.plan;
+    if plan.milestones.is_empty() {
+        return None;
+    }
+    let phase_names: Vec<&str> = plan.phases.iter().map(|p| p.name.as_str()).collect();
+    let mut bars: Vec<Bar> = plan
+        .milestones
+        .iter()
+        .map(|m| Bar {
+            label: &m.title,
+            months: m.months,
+            colour: m
+                .phase
+                .as_deref()
+                .and_then(|p| phase_names.iter().position(|n| *n == p))
+                .unwrap_or(5),
+        })
+        .collect();
+    bars.extend(plan.levers.iter().map(|l| Bar {
+        label: &l.title,
+        months: l.months,
+        colour: 3 + l.priority.map_or(2, |p| p as usize).min(2),
+    }));
+    let fmt = |v: f64| money(model, v);
+    let monthly: Vec<(u32, f64, f64)> = plan.monthly.iter().map(|(&m, s)| (m, s.min, s.max)).collect();
+    let as_month = |m: u32| model.start.offset(m as i32 - 1);
+    let cumulative = plan.cumulative();
+    let cum_min: crate::model::Series = cumulative.iter().map(|(m, s)| (as_month(*m), s.min)).collect();
+    let cum_max: crate::model::Series = cumulative.iter().map(|(m, s)| (as_month(*m), s.max)).collect();
+    let (min_label, max_label) = (r.text("minimum"), r.text("maximum"));
+    Some(RoadmapCtx {
+        timeline: charts::timeline(&bars, today(model), &r.text("timeline"), "timeline"),
+        investment: charts::investment(
+            &monthly,
+            &fmt,
+            (&min_label, &max_label),
+            &r.text("investment_by_month"),
+            "investment",
+        ),
+        cumulative: charts::line_chart(&LineChart {
+            title: &r.text("cumulative_investment"),
+            actual: &cum_min,
+            target: &cum_max,
+            actual_label: &min_label,
+            target_label: &max_label,
+            format: &fmt,
+            dom_id: "cumulative",
+            allow_log: false,
+        }),
+        milestones: plan.milestones.iter().map(|m| item_row(r, m, root)).collect(),
+        phases: plan
+            .phases
+            .iter()
+            .map(|p| PhaseRow {
+                name: p.name.clone(),
+                window: window(p.months),
+                investment: span(model, Some(p.investment)),
+                progress: format!("{}/{}", p.progress.done, p.progress.total),
+            })
+            .collect(),
+        quarters: plan
+            .quarters
+            .iter()
+            .map(|q| QuarterRow {
+                label: q.label.clone(),
+                window: window(q.months),
+                investment: span(model, Some(q.investment)),
+            })
+            .collect(),
+        total: span(model, Some(plan.total)),
+    })
+}
+
+/// The levers overview.
+pub(crate) fn levers(r: &Renderer, root: &str) -> Vec<ItemRow> {
+    r.model.plan.levers.iter().map(|l| item_row(r, l, root)).collect()
+}
+
+/// The levers' total investment.
+pub(crate) fn levers_total(r: &Renderer) -> String {
+    span(r.model, Some(r.model.plan.levers_total))
+}
+
+/// The risk register.
+pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
+    let level = |l: Option<crate::load::Level>| l.map_or_else(|| "—".into(), |l| r.text(&super::plan::serde_plain(&l)));
+    r.model
+        .plan
+        .risks
+        .iter()
+        .map(|&i| {
+            let p: &Page = &r.model.pages[i];
+            let f = &p.front;
+            RiskRow {
+                title: f.title.clone(),
+                href: format!("{root}{}", super::plan::href(&p.slug)),
+                likelihood: level(f.likelihood),
+                impact: level(f.impact),
+                mitigation: f.mitigation.clone().unwrap_or_default(),
+                contingency: f.contingency.clone().unwrap_or_default(),
+                monitoring: f.monitoring.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Quarter ends (months 3, 6, 9, 12) where any of `ids` has a target.
+fn quarter_ends(model: &Model, ids: &[&str]) -> Vec<Month> {
+    let mut ends: Vec<Month> = ids
+        .iter()
+        .filter_map(|id| model.metric(id))
+        .flat_map(|m| m.target.keys().copied())
+        .filter(|m| m.month() % 3 == 0)
+        .collect();
+    ends.sort();
+    ends.dedup();
+    ends
+}
+
+fn quarter_label(m: Month) -> String {
+    format!("Q{} {}", m.quarter(), m.year())
+}
+
+#[derive(Serialize)]
+pub(crate) struct QuarterTable {
+    columns: Vec<String>,
+    rows: Vec<QuarterTableRow>,
+}
+
+#[derive(Serialize)]
+struct QuarterTableRow {
+    quarter: String,
+    month: String,
+    cells: Vec<String>,
+}
+
+/// Objectives per quarter: each metric's target at the quarter's last
+/// month, read from the same targets as the monthly tables.
+pub(crate) fn objectives(r: &Renderer, ids: &[&str], until: Option<Month>) -> QuarterTable {
+    let model = r.model;
+    let metrics: Vec<_> = ids.iter().filter_map(|id| model.metric(id)).collect();
+    QuarterTable {
+        columns: metrics.iter().map(|m| m.label.clone()).collect(),
+        rows: quarter_ends(model, ids)
+            .into_iter()
+            .filter(|end| until.is_none_or(|u| *end <= u))
+            .map(|end| QuarterTableRow {
+                quarter: quarter_label(end),
+                month: format!("M{}", model.plan_month(end)),
+                cells: metrics
+                    .iter()
+                    .map(|m| {
+                        m.target
+                            .get(&end)
+                            .map_or_else(|| "—".into(), |v| model.style.format(*v, m.unit))
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Quarterly projections of `metric`: its target at each quarter end, the
+/// growth over the previous quarter end, the investment stated for the
+/// quarter (a metric with `total_of: investment`), the milestones' own
+/// investment in it, and target / stated investment.
+pub(crate) fn projections(r: &Renderer, id: &str, until: Option<Month>) -> QuarterTable {
+    let model = r.model;
+    let Some(m) = model.metric(id) else {
+        return QuarterTable {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        };
+    };
+    let stated = model.metrics.iter().find(|x| x.total_of.is_some());
+    let columns = vec![
+        m.label.clone(),
+        r.text("growth_vs_previous_quarter"),
+        r.text("stated_investment"),
+        r.text("milestones_investment"),
+        r.text("arr_per_investment"),
+    ];
+    let dash = || "—".to_string();
+    let rows = quarter_ends(model, &[id])
+        .into_iter()
+        .filter(|end| until.is_none_or(|u| *end <= u))
+        .map(|end| {
+            let value = m.target.get(&end).copied();
+            let before = m.target.get(&end.offset(-3)).copied();
+            let growth = value.zip(before).filter(|(_, b)| *b != 0.0).map(|(v, b)| v / b - 1.0);
+            let invest = stated.and_then(|s| s.target.get(&end).copied());
+            let pm = model.plan_month(end);
+            let parts = (pm >= 3)
+                .then(|| model.plan.investment_between((pm - 2) as u32, pm as u32))
+                .filter(|s| s.max > 0.0);
+            QuarterTableRow {
+                quarter: quarter_label(end),
+                month: format!("M{pm}"),
+                cells: vec![
+                    value.map_or_else(dash, |v| model.style.format(v, m.unit)),
+                    growth.map_or_else(dash, |g| model.style.percent(g)),
+                    invest.map_or_else(dash, |v| money(model, v)),
+                    span(model, parts),
+                    value
+                        .zip(invest)
+                        .filter(|(_, i)| *i != 0.0)
+                        .map_or_else(dash, |(v, i)| model.style.format(v / i, Unit::Ratio)),
+                ],
+            }
+        })
+        .collect();
+    QuarterTable { columns, rows }
+}
+
+#[derive(Serialize)]
+struct FindingRow {
+    location: String,
+    href: Option<String>,
+    message: String,
+    detail: Option<String>,
+    help: Option<String>,
+}
+
+/// The consistency page: every warning the linter found, for the author.
+pub(crate) fn consistency_page(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let path = "consistency/index.html";
+    let mut ctx = r.base_context(path, "consistency", &r.text("consistency"), "consistency");
+    let rows: Vec<FindingRow> = r
+        .model
+        .findings
+        .0
+        .iter()
+        .map(|d| FindingRow {
+            location: match &d.location {
+                Some(l) => format!("{}:{}:{}", d.file, l.line, l.column),
+                None => d.file.clone(),
+            },
+            href: None,
+            message: d.message.clone(),
+            detail: d.label.clone(),
+            help: d.help.clone(),
+        })
+        .collect();
+    ctx.insert("findings", &rows);
+    vec![(path.to_string(), r.page("consistency.html", &ctx))]
+}
