@@ -10,8 +10,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use palanca::load::LoadOptions;
-
 const PAGES_PER_PLAN: usize = 10;
 const RUNS: usize = 3;
 
@@ -184,7 +182,8 @@ fn run_one(pages: usize) {
     let (mut html, mut charts) = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
-        let (_, built, _) = palanca::cli::build_site(&site, LoadOptions::default()).expect("the synthetic site builds");
+        let (_, built, _) =
+            palanca::cli::build_site(&site, palanca::cli::BuildOptions::default()).expect("the synthetic site builds");
         palanca::output::write(&built, &out).expect("written");
         best = best.min(started.elapsed().as_secs_f64());
         (html, charts) = (built.pages, built.charts);

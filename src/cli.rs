@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, LoadOptions};
+use crate::load::{self, Audience, LoadOptions};
 use crate::model::{self, Model};
 use crate::render::{self, Site};
 use crate::theme::Theme;
@@ -29,6 +29,21 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem and inconsistency without writing anything.
     Check(CheckArgs),
+    /// Start a new site (`palanca new DIR`) or the month's update
+    /// (`palanca new update [YYYY-MM]`).
+    New(NewArgs),
+}
+
+/// Options of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// A folder for a new site, or `update` for the month's update.
+    pub target: String,
+    /// With `update`: the month, YYYY-MM [default: the month after the latest update].
+    pub period: Option<String>,
+    /// With `update`: the site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
 }
 
 /// Options of `build`.
@@ -43,6 +58,9 @@ pub struct BuildArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Who the site is for: `public` leaves out everything marked `audience: investors`.
+    #[arg(long, value_enum, default_value_t = Audience::Investors)]
+    pub audience: Audience,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -82,18 +100,39 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
+        Command::New(args) => new(&args),
+    }
+}
+
+/// What a build includes.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Who the site is for.
+    pub audience: Audience,
+}
+
+impl Default for BuildOptions {
+    /// Everything but drafts: the site for investors.
+    fn default() -> Self {
+        BuildOptions {
+            drafts: false,
+            audience: Audience::Investors,
+        }
     }
 }
 
 /// Loads, resolves and renders the site at `root` in memory.
-pub fn build_site(root: &Path, options: LoadOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
-    let (project, mut warnings) = load::load(root, options)?;
+pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
+    let (project, mut warnings) = load::load(root, LoadOptions { drafts: options.drafts })?;
     let language = project.site.language.code();
     let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
     let model = model::resolve(project).map_err(|mut d| {
         d.extend(warnings.clone());
         d
     })?;
+    let model = model.for_audience(options.audience);
     warnings.extend(model.findings.clone());
     let site = render::render(&model, &theme)?;
     Ok((model, site, warnings))
@@ -102,7 +141,13 @@ pub fn build_site(root: &Path, options: LoadOptions) -> Result<(Model, Site, Dia
 fn build(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
     let out = args.out.clone().unwrap_or_else(|| args.site.join("output"));
-    let (_, site, warnings) = match build_site(&args.site, LoadOptions { drafts: args.drafts }) {
+    let (_, site, warnings) = match build_site(
+        &args.site,
+        BuildOptions {
+            drafts: args.drafts,
+            audience: args.audience,
+        },
+    ) {
         Ok(built) => built,
         Err(diags) => return fail(diags),
     };
@@ -132,7 +177,13 @@ fn build(args: &BuildArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let result = build_site(&args.site, LoadOptions { drafts: args.drafts });
+    let result = build_site(
+        &args.site,
+        BuildOptions {
+            drafts: args.drafts,
+            audience: Audience::Investors,
+        },
+    );
     let (diags, failed) = match result {
         Ok((_, _, warnings)) => {
             let failed = args.deny_warnings && !warnings.0.is_empty();
@@ -160,6 +211,47 @@ fn check(args: &CheckArgs) -> ExitCode {
         ExitCode::from(CONTENT_ERROR)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn new(args: &NewArgs) -> ExitCode {
+    if args.target == "update" {
+        return match crate::newupdate::new_update(&args.site, args.period.as_deref()) {
+            Ok(path) => {
+                eprintln!(
+                    "wrote {}; fill it in, then remove `draft: true` to publish it",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(diags) => {
+                print_all(&diags);
+                ExitCode::from(CONTENT_ERROR)
+            }
+        };
+    }
+    if let Some(extra) = &args.period {
+        eprintln!(
+            "error: `palanca new {}` takes one folder, not `{extra}` too",
+            args.target
+        );
+        return ExitCode::from(2);
+    }
+    match crate::scaffold::new_site(Path::new(&args.target)) {
+        Ok(n) => {
+            eprintln!(
+                "wrote a new site with {n} files into {}; build it with `palanca build --site {}`",
+                args.target, args.target
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "{}",
+                Diagnostic::error(args.target.clone(), e.to_string()).help("choose a new folder name")
+            );
+            ExitCode::from(CONTENT_ERROR)
+        }
     }
 }
 

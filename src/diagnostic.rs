@@ -36,23 +36,35 @@ impl Source {
         }
     }
 
-    /// The offset of the first YAML key `key:` at or after `from` that begins
-    /// its line (after indentation and an optional `- `), so that the same
-    /// words inside a string elsewhere are not mistaken for it.
+    /// The offset of the first YAML key `key:` at or after `from`: at the
+    /// start of a line (after indentation and an optional `- `) or inside a
+    /// flow mapping (after `{` or `,`), and not inside a quoted string, so
+    /// that the same words in a description are not mistaken for it.
     pub fn find_key(&self, from: usize, key: &str) -> Option<usize> {
-        let from = from.min(self.text.len());
-        let start = self.text[..from].rfind('\n').map_or(0, |i| i + 1);
-        let mut offset = start;
-        for line in self.text[start..].split_inclusive('\n') {
-            let body = line.trim_start();
-            let body = body.strip_prefix("- ").map_or(body, str::trim_start);
-            let at = offset + (line.len() - body.len());
-            if at >= from && body.starts_with(key) && body[key.len()..].starts_with(':') {
-                return Some(at);
+        let needle = format!("{key}:");
+        let mut at = from.min(self.text.len());
+        while let Some(found) = self.find_from(at, &needle) {
+            if self.starts_key(found) {
+                return Some(found);
             }
-            offset += line.len();
+            at = found + needle.len();
         }
         None
+    }
+
+    /// Whether a key may start at `at`: what precedes it on its line is
+    /// indentation, a list dash, or a flow mapping's `{` or `,`, outside quotes.
+    fn starts_key(&self, at: usize) -> bool {
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = &self.text[line_start..at];
+        if before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1 {
+            return false;
+        }
+        match before.trim_end_matches([' ', '\t']).chars().next_back() {
+            None | Some('{' | ',') => true,
+            Some('-') => before.trim_end_matches([' ', '\t', '-']).trim().is_empty(),
+            Some(_) => false,
+        }
     }
 
     /// The offset of the value of the key found by [`Source::find_key`]
@@ -65,6 +77,19 @@ impl Source {
             Some(at)
         } else {
             Some(self.text.len() - value.len())
+        }
+    }
+
+    /// The length of the scalar written at `at`: a quoted string with its
+    /// quotes, or plain text up to a separator or comment.
+    pub fn scalar_len(&self, at: usize) -> usize {
+        let rest = &self.text[at.min(self.text.len())..];
+        match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(1, |end| end + 2),
+            _ => rest
+                .find([',', '}', ']', '\n', '#'])
+                .map_or(rest.len(), |end| rest[..end].trim_end().len())
+                .max(1),
         }
     }
 
@@ -289,6 +314,12 @@ mod tests {
         assert_eq!(src.find_key(0, "id").map(|i| &src.text[i..i + 3]), Some("id:"));
         assert_eq!(src.find_value(0, "items").map(|i| &src.text[i..i + 6]), Some("items:"));
         assert_eq!(src.find_key(0, "missing"), None);
+        let flow = Source::new("p.md", "claims: [{ metric: arr, by: \"M0\" }]\ndesc: \"a, by: x\"\n");
+        let by = flow.find_value(0, "by").unwrap();
+        assert_eq!(&flow.text[by..by + flow.scalar_len(by)], "\"M0\"");
+        assert_eq!(flow.find_key(by, "by"), None, "not inside the quoted description");
+        let metric = flow.find_value(0, "metric").unwrap();
+        assert_eq!(flow.scalar_len(metric), 3);
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct MetricFileDoc {
     /// Identities the plan's targets should satisfy, checked by the linter.
     #[serde(default)]
     pub checks: Vec<IdentityCheck>,
+    /// Who may read the whole file.
+    #[serde(default)]
+    pub audience: super::pages::Audience,
 }
 
 /// An identity between metrics, such as `mrr = customers * arpu`.
@@ -99,6 +102,9 @@ pub struct RawMetric {
     /// 0–100%, counts and durations to non-negative.
     #[serde(default)]
     pub range: Option<[f64; 2]>,
+    /// Who may read this metric.
+    #[serde(default)]
+    pub audience: super::pages::Audience,
 }
 
 /// Parses one metric file.

@@ -24,7 +24,9 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -
     yaml::parse(source, 0, source.text.len(), what)
 }
 pub use metrics::{IdentityCheck, MetricFile, RawMetric, RawSeries, TotalOf};
-pub use pages::{Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront};
+pub use pages::{
+    Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
+};
 pub use site::SiteConfig;
 pub use theme::ThemeFiles;
 

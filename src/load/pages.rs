@@ -22,6 +22,17 @@ pub enum PageKind {
     Page,
 }
 
+/// Who may read a page, an update or a metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Anyone: the default.
+    #[default]
+    Public,
+    /// Investors only: left out of `palanca build --audience public`.
+    Investors,
+}
+
 /// A lever's priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,6 +152,9 @@ pub struct PageFront {
     /// Numeric claims the text makes, checked against the metric targets.
     #[serde(default)]
     pub claims: Vec<Claim>,
+    /// Who may read it.
+    #[serde(default)]
+    pub audience: Audience,
 }
 
 /// A claim a plan makes in prose, written down so it can be checked: a
@@ -227,6 +241,9 @@ pub struct UpdateFront {
     /// Left out unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Who may read it.
+    #[serde(default)]
+    pub audience: Audience,
 }
 
 /// A monthly investor update.

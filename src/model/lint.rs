@@ -192,8 +192,13 @@ pub fn check_claim_input(pages: &[Page], index: &HashMap<String, usize>, start: 
                 if let Some(text) = value.as_deref().filter(|t| parse_period(t, start).is_err()) {
                     let at = p.source.find_value(at, key).unwrap_or(at);
                     diags.push(
-                        Diagnostic::error_at(&p.source, at, text.len(), format!("`{key}: {text}` is not a month"))
-                            .help("write YYYY-MM or a plan month such as M12"),
+                        Diagnostic::error_at(
+                            &p.source,
+                            at,
+                            p.source.scalar_len(at),
+                            format!("`{key}: {text}` is not a month"),
+                        )
+                        .help("write YYYY-MM or a plan month such as M12"),
                     );
                 }
             }
@@ -285,7 +290,9 @@ fn check_growth_claim(
         .next()
         .unwrap_or("")
         .trim();
-    let tolerance = super::consistency::tolerance(literal).max(0.0005);
+    // Within the precision written, but never looser than one point: "0.2"
+    // should not excuse 24%.
+    let tolerance = super::consistency::tolerance(literal).clamp(0.0005, 0.01);
     if (implied - g).abs() > tolerance {
         let pct = |v: f64| s.style.percent(v);
         diags.push(
@@ -583,6 +590,20 @@ fn check_identities(s: &Subject, diags: &mut Diagnostics) {
     }
 }
 
+/// Where the value of `month` in a metric's `section` is written: under its
+/// plan-month key or its `YYYY-MM` key, whichever the file uses.
+fn value_at(s: &Subject, m: &Metric, section: &str, month: Month) -> usize {
+    let src = &s.groups[m.group].source;
+    let section_at = super::locate::field(src, m.id_offset, section);
+    let section_key = src.find_key(m.id_offset, section).unwrap_or(m.id_offset);
+    [format!("M{}", plan_month(month, s.start)), month.to_string()]
+        .iter()
+        .map(|key| super::locate::series_key(src, m.id_offset, section, key))
+        .find(|&at| at != section_key && at >= m.id_offset)
+        .and_then(|at| super::locate::literal_after(src, at).map(|(v, _)| v))
+        .unwrap_or(section_at)
+}
+
 /// Values outside what their unit allows: a percentage above 100%, a
 /// negative count or duration, or outside the metric's own `range`.
 fn check_ranges(s: &Subject, diags: &mut Diagnostics) {
@@ -601,7 +622,7 @@ fn check_ranges(s: &Subject, diags: &mut Diagnostics) {
                 let at = if m.is_derived() {
                     super::locate::field(src, m.id_offset, "formula")
                 } else {
-                    super::locate::field(src, m.id_offset, section)
+                    value_at(s, m, section, month)
                 };
                 let bounds = if hi.is_finite() {
                     format!("{} – {}", s.show(m, lo), s.show(m, hi))
@@ -628,7 +649,7 @@ fn check_directions(s: &Subject, diags: &mut Diagnostics) {
         });
         if let Some(((&ma, &a), (&mb, &b))) = wrong {
             let src = &s.groups[m.group].source;
-            let at = super::locate::field(src, m.id_offset, "target");
+            let at = value_at(s, m, "target", mb);
             let dir = match m.direction {
                 Direction::Up => "higher is better (`direction: up`)",
                 Direction::Down => "lower is better (`direction: down`)",

@@ -44,6 +44,8 @@ pub struct Metric {
     pub total_of: Option<crate::load::TotalOf>,
     /// The values that make sense, if the author said.
     pub range: Option<[f64; 2]>,
+    /// Who may read it (its own, or its file's when stricter).
+    pub audience: crate::load::Audience,
 }
 
 impl Metric {
@@ -70,6 +72,8 @@ pub struct Group {
     pub source: Source,
     /// Identities its targets should satisfy.
     pub checks: Vec<crate::load::IdentityCheck>,
+    /// Who may read the whole group.
+    pub audience: crate::load::Audience,
 }
 
 /// Turns metric files into groups and metrics with their own series
@@ -88,6 +92,7 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
             metrics: Vec::new(),
             source: file.source.clone(),
             checks: file.doc.checks.clone(),
+            audience: file.doc.audience,
         };
         for raw in &file.doc.metrics {
             let src = &file.source;
@@ -184,6 +189,7 @@ fn convert(
         id_offset,
         total_of: raw.total_of,
         range: raw.range,
+        audience: raw.audience,
     }
 }
 

@@ -2,6 +2,7 @@
 //! site shows: metrics with computed series, derived values, the plan's
 //! aggregates and the consistency findings. No disk access here.
 
+mod audience;
 pub mod consistency;
 pub mod lint;
 mod locate;
@@ -61,12 +62,12 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     check_headline(&project.site, &project.site_source, &index, &mut diags);
     for page in &project.pages {
-        check_shortcodes(&page.source, page.body_offset, &index, &groups, &mut diags);
+        check_shortcodes(&page.source, page.body_offset, &index, &groups, start, &mut diags);
     }
     lint::check_sections(&project.pages, &mut diags);
     lint::check_claim_input(&project.pages, &index, start, &mut diags);
     for update in &project.updates {
-        check_shortcodes(&update.source, update.body_offset, &index, &groups, &mut diags);
+        check_shortcodes(&update.source, update.body_offset, &index, &groups, start, &mut diags);
         check_update_kpis(update, &index, &mut diags);
     }
     if diags.has_errors() {
@@ -191,6 +192,7 @@ fn check_shortcodes(
     body_offset: usize,
     index: &HashMap<String, usize>,
     groups: &[Group],
+    start: Month,
     diags: &mut Diagnostics,
 ) {
     for found in shortcode::find(&source.text[body_offset..]) {
@@ -242,16 +244,33 @@ fn check_shortcodes(
                         );
                     }
                 } else {
-                    diags.push(
-                        Diagnostic::error_at(
-                            source,
-                            body_offset + sc.span.start,
-                            sc.span.len(),
+                    let (message, help) = match sc.kind {
+                        ShortcodeKind::Objectives => (
+                            "objectives needs `metrics=\"a,b\"`: the metrics whose quarter-end targets to show",
+                            "e.g. {{ objectives(metrics=\"arr,nps\", until=\"M12\") }}",
+                        ),
+                        _ => (
                             "a table needs `metrics=\"a,b\"` or `group=\"file\"`",
-                        )
-                        .help("e.g. {{ table(metrics=\"arr,mrr\") }}"),
+                            "e.g. {{ table(metrics=\"arr,mrr\") }}",
+                        ),
+                    };
+                    diags.push(
+                        Diagnostic::error_at(source, body_offset + sc.span.start, sc.span.len(), message).help(help),
                     );
                 }
+            }
+        }
+        if let Some((until, span)) = sc.arg("until") {
+            if crate::period::parse_period(until, start).is_err() {
+                diags.push(
+                    Diagnostic::error_at(
+                        source,
+                        body_offset + span.start,
+                        span.len().max(1),
+                        format!("`until=\"{until}\"` is not a month"),
+                    )
+                    .help("write YYYY-MM or a plan month such as M12"),
+                );
             }
         }
         for (id, span) in ids {

@@ -227,7 +227,10 @@ fn consistency_warnings_are_reported_but_do_not_fail() {
     assert!(o.status.success());
     let err = stderr(&o);
     assert!(err.contains("warning: `quarterly_growth` states 150% for M3"), "{err}");
-    assert!(err.contains("warning: the plan claims 20% monthly growth of `arr`"), "{err}");
+    assert!(
+        err.contains("warning: the plan claims 20% monthly growth of `arr`"),
+        "{err}"
+    );
     assert!(err.contains("--> content/metrics/proyecciones.yaml:"), "{err}");
     let o = crate::palanca(&["check", "--site", repo().to_str().unwrap(), "--deny-warnings"]);
     assert_eq!(o.status.code(), Some(1));
@@ -240,14 +243,23 @@ fn roadmap_index_shows_timeline_investment_and_totals() {
     let rows = texts(&doc, ".plan-figures table.plan-table tbody tr th a");
     assert_eq!(rows.len(), 9, "nine milestones: {rows:?}");
     let total = texts(&doc, ".plan-figures table.plan-table tfoot td");
-    assert!(total.contains(&"$1.8M – $3.6M".to_string()), "sum of the nine ranges: {total:?}");
+    assert!(
+        total.contains(&"$1.8M – $3.6M".to_string()),
+        "sum of the nine ranges: {total:?}"
+    );
     let phases = texts(&doc, "table.plan-table caption");
     assert!(phases.iter().any(|c| c == "Fases"));
     let quarter_rows = texts(&doc, ".two-tables table:nth-of-type(1) tbody tr");
     assert!(!quarter_rows.is_empty());
     let cells = texts(&doc, ".two-tables td");
-    assert!(cells.contains(&"$150K – $300K".to_string()), "Fundación = M1..M3: {cells:?}");
-    assert!(cells.contains(&"$450K – $900K".to_string()), "Aceleración / Q2: {cells:?}");
+    assert!(
+        cells.contains(&"$150K – $300K".to_string()),
+        "Fundación = M1..M3: {cells:?}"
+    );
+    assert!(
+        cells.contains(&"$450K – $900K".to_string()),
+        "Aceleración / Q2: {cells:?}"
+    );
     // Expected return = ROI ratio x investment: month 1 is 2:1 on $25K–$50K.
     let first = texts(&doc, ".plan-figures table.plan-table tbody tr:first-child td");
     assert!(first.contains(&"$50K – $100K".to_string()), "{first:?}");
@@ -259,7 +271,11 @@ fn levers_and_risks_have_their_overviews() {
     let levers = texts(&doc, ".plan-figures tbody tr th a");
     assert_eq!(levers.len(), 5);
     let priorities = texts(&doc, ".plan-figures tbody tr td:nth-of-type(1)");
-    assert_eq!(priorities, ["alta", "alta", "media", "media", "baja"], "sorted by priority");
+    assert_eq!(
+        priorities,
+        ["alta", "alta", "media", "media", "baja"],
+        "sorted by priority"
+    );
     let total = texts(&doc, ".plan-figures tfoot td");
     assert!(total.contains(&"$1.15M – $2.3M".to_string()), "{total:?}");
     let risks = html(site(), "plan/riesgos/index.html");
@@ -269,13 +285,19 @@ fn levers_and_risks_have_their_overviews() {
 #[test]
 fn quarterly_objectives_come_from_the_monthly_targets() {
     let doc = html(site(), "plan/objetivos/index.html");
-    assert_eq!(texts(&doc, "table.quarter-table thead th"), ["Trimestre", "ARR", "Usuarios activos", "Retención mensual", "NPS"]);
+    assert_eq!(
+        texts(&doc, "table.quarter-table thead th"),
+        ["Trimestre", "ARR", "Usuarios activos", "Retención mensual", "NPS"]
+    );
     let rows: Vec<String> = texts(&doc, "table.quarter-table tbody tr");
     assert_eq!(rows.len(), 4, "{rows:?}");
     let cells = texts(&doc, "table.quarter-table tbody td");
     assert_eq!(
         cells,
-        ["$500K", "1,000", "80%", "50", "$1.5M", "3,000", "85%", "60", "$4M", "8,000", "90%", "70", "$10M", "20,000", "92%", "75"]
+        [
+            "$500K", "1,000", "80%", "50", "$1.5M", "3,000", "85%", "60", "$4M", "8,000", "90%", "70", "$10M",
+            "20,000", "92%", "75"
+        ]
     );
     let proj = html(site(), "plan/proyecciones/index.html");
     let cells = texts(&proj, "table.quarter-table tbody td");
@@ -288,7 +310,12 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
     let o = crate::palanca(&["check", "--site", repo().to_str().unwrap(), "--format", "json"]);
     assert!(o.status.success());
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let messages: Vec<String> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+    let messages: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
     let expect = [
         "the plan claims 20% monthly growth of `arr`, but its targets imply 31% a month",
         "the plan claims `arr` reaches $10M by M24 (2025-12), but its targets reach it at M12 (2024-12)",
@@ -301,13 +328,30 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
     for e in expect {
         assert!(messages.iter().any(|m| m == e), "missing `{e}` in {messages:#?}");
     }
-    assert!(messages.iter().any(|m| m.starts_with("`mrr = active_users * arpu` does not hold")));
-    assert!(messages.iter().any(|m| m.starts_with("`ltv = arpu / (1 - retention)` does not hold")));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`mrr = active_users * arpu` does not hold"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`ltv = arpu / (1 - retention)` does not hold"))
+    );
     assert_eq!(json["errors"], 0);
     assert_eq!(json["warnings"], messages.len());
     // MRR and LTV/CAC agree with their stated values within precision.
-    assert!(!messages.iter().any(|m| m.starts_with("`mrr` states") || m.starts_with("`ltv_cac` states")), "{messages:#?}");
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.starts_with("`mrr` states") || m.starts_with("`ltv_cac` states")),
+        "{messages:#?}"
+    );
     let page = html(site(), "consistency/index.html");
     assert_eq!(texts(&page, "ol.findings > li").len(), messages.len());
-    assert!(texts(&page, ".finding-where code").iter().any(|w| w.starts_with("content/plan/_index.md:")));
+    assert!(
+        texts(&page, ".finding-where code")
+            .iter()
+            .any(|w| w.starts_with("content/plan/_index.md:"))
+    );
 }

@@ -44,6 +44,40 @@ fn every_bad_input_gets_its_diagnostic() {
 }
 
 #[test]
+fn every_inconsistent_plan_gets_its_warning() {
+    let cases = cases("lint");
+    assert!(cases.len() >= 8, "only {} lint fixtures", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        let o = palanca(&["check", "--site", case.to_str().unwrap()]);
+        let err = stderr(&o);
+        if !o.status.success() {
+            failures.push(format!("{name}: warnings must not fail check:\n{err}"));
+        }
+        for line in expected.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
+            if !err.contains(line) {
+                failures.push(format!("{name}: missing `{line}` in:\n{err}"));
+            }
+        }
+        let denied = palanca(&["check", "--deny-warnings", "--site", case.to_str().unwrap()]);
+        if denied.status.code() != Some(1) {
+            failures.push(format!("{name}: --deny-warnings exited {:?}", denied.status.code()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_consistent_plan_raises_nothing() {
+    let case = repo().join("tests/fixtures/valid/consistent_plan");
+    let o = palanca(&["check", "--deny-warnings", "--site", case.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 error(s), 0 warning(s)"));
+}
+
+#[test]
 fn a_bad_site_writes_nothing() {
     let case = repo().join("tests/fixtures/invalid/unknown_metric_in_formula");
     let dir = tempfile::tempdir().unwrap();

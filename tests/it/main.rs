@@ -5,6 +5,7 @@ mod browser;
 mod example;
 mod fixtures;
 mod output;
+mod updates;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

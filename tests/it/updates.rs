@@ -1,0 +1,254 @@
+//! Monthly updates and publishing: as-of pages, the feed, drafts,
+//! audiences, and the `new` commands.
+
+use std::path::Path;
+
+use crate::{build, copy_example, html, palanca, repo, snapshot, stderr, texts};
+
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    dir
+}
+
+/// Appends `key: value` to the `actual` map of metric `id` in a metric file.
+fn add_actual(file: &Path, id: &str, key: &str, value: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let start = text.find(&format!("id: {id}\n")).unwrap_or_else(|| panic!("{id}"));
+    let actual = start + text[start..].find("actual: {").unwrap();
+    let close = actual + text[actual..].find('}').unwrap();
+    let mut text = text;
+    text.insert_str(close, &format!(", {key}: {value} "));
+    std::fs::write(file, text).unwrap();
+}
+
+#[test]
+fn an_update_never_changes_when_later_data_arrive() {
+    let dir = example_copy();
+    let site = dir.path();
+    let out = site.join("output");
+    let o = build(site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let march = std::fs::read(out.join("updates/2024-03/index.html")).unwrap();
+    let home = std::fs::read(out.join("index.html")).unwrap();
+
+    add_actual(&site.join("content/metrics/ingresos.yaml"), "arr", "2024-04", "700000");
+    add_actual(
+        &site.join("content/metrics/producto.yaml"),
+        "active_users",
+        "2024-04",
+        "1500",
+    );
+    add_actual(
+        &site.join("content/metrics/producto.yaml"),
+        "retention",
+        "2024-04",
+        "0.81",
+    );
+    add_actual(&site.join("content/metrics/producto.yaml"), "nps", "2024-04", "52");
+    let o = build(site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(out.join("updates/2024-03/index.html")).unwrap(),
+        march,
+        "the March update is byte for byte the same"
+    );
+    assert_ne!(
+        std::fs::read(out.join("index.html")).unwrap(),
+        home,
+        "the home page does show April"
+    );
+    let doc = html(&out, "index.html");
+    assert_eq!(texts(&doc, ".kpi .kpi-value")[0], "$700K");
+}
+
+#[test]
+fn update_pages_show_kpis_as_of_their_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = build(&repo(), &dir.path().join("out"));
+    assert!(o.status.success());
+    let jan = html(&dir.path().join("out"), "updates/2024-01/index.html");
+    assert_eq!(
+        texts(&jan, ".kpi .kpi-value")[0],
+        "$96K",
+        "ARR in January, not the latest"
+    );
+    assert!(texts(&jan, ".kpi .delta").is_empty() || !texts(&jan, ".kpi .delta")[0].is_empty());
+    let feb = html(&dir.path().join("out"), "updates/2024-02/index.html");
+    assert_eq!(texts(&feb, ".kpi .kpi-value")[0], "$240K");
+    assert_eq!(texts(&feb, ".kpi .delta")[0], "+150%", "change versus January");
+    let index = html(&dir.path().join("out"), "updates/index.html");
+    let titles = texts(&index, ".update-list > li > a");
+    assert_eq!(titles.len(), 3);
+    assert!(titles[0].starts_with("Marzo"), "newest first: {titles:?}");
+    let home = html(&dir.path().join("out"), "index.html");
+    assert!(
+        texts(&home, "a.big-link")[0].starts_with("Marzo"),
+        "the home page links the latest update"
+    );
+}
+
+#[test]
+fn the_atom_feed_parses_and_uses_absolute_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(build(&repo(), &out).status.success());
+    let xml = std::fs::read(out.join("atom.xml")).unwrap();
+    let feed = feed_rs::parser::parse(xml.as_slice()).expect("a valid feed");
+    assert_eq!(feed.entries.len(), 3);
+    let first = &feed.entries[0];
+    assert!(first.title.as_ref().unwrap().content.starts_with("Marzo 2024"));
+    assert_eq!(
+        first.links[0].href,
+        "https://example.com/palanca/updates/2024-03/index.html"
+    );
+    assert!(
+        first
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_ref())
+            .is_some_and(|b| b.contains("$455.000"))
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.com/palanca/plan/roadmap/index.html</loc>"));
+    // base_url appears nowhere else.
+    for (path, bytes) in snapshot(&out) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("example.com/palanca"),
+                "{path} uses base_url"
+            );
+        }
+    }
+    assert!(out.join("404.html").is_file());
+}
+
+#[test]
+fn drafts_stay_out_unless_asked_for() {
+    let dir = example_copy();
+    let site = dir.path();
+    std::fs::write(
+        site.join("content/updates/2024-04.md"),
+        "---\nperiod: 2024-04\ntitle: Draftmarker abril\ndraft: true\n---\nBorrador.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/plan/borrador.md"),
+        "---\ntitle: Draftmarker plan\ndraft: true\n---\nBorrador.\n",
+    )
+    .unwrap();
+    let out = site.join("out");
+    assert!(build(site, &out).status.success());
+    for (path, bytes) in snapshot(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("Draftmarker"),
+            "{path} shows a draft"
+        );
+    }
+    let o = palanca(&[
+        "build",
+        "--drafts",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("updates/2024-04/index.html").is_file());
+    assert!(out.join("plan/borrador/index.html").is_file());
+}
+
+const MARKERS: [&str; 9] = [
+    "hiddenburn",
+    "hiddenmultiple",
+    "hiddencaptable",
+    "hiddenterms",
+    "hiddenletter",
+    "burn_secret",
+    "burn_multiple",
+    "founder_share",
+    "cap_table",
+];
+
+#[test]
+fn a_public_build_has_no_trace_of_investor_content() {
+    let site = repo().join("tests/fixtures/valid/audiences");
+    let dir = tempfile::tempdir().unwrap();
+    let (all, public) = (dir.path().join("all"), dir.path().join("public"));
+    assert!(build(&site, &all).status.success());
+    let o = palanca(&[
+        "build",
+        "--audience",
+        "public",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        public.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let everything: String = snapshot(&all)
+        .values()
+        .map(|b| String::from_utf8_lossy(b).to_lowercase())
+        .collect();
+    for marker in MARKERS {
+        assert!(everything.contains(marker), "the full build shows `{marker}`");
+    }
+    let files = snapshot(&public);
+    assert!(files.len() > 5);
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for marker in MARKERS {
+            assert!(!text.contains(marker), "{path} of the public build leaks `{marker}`");
+        }
+    }
+    assert!(
+        !files
+            .keys()
+            .any(|p| p.contains("2024-02") || p.contains("terms") || p.contains("cap_table")),
+        "{:?}",
+        files.keys()
+    );
+    let doc = html(&public, "index.html");
+    assert_eq!(texts(&doc, ".kpi h3"), ["ARR"], "only the public headline metric");
+}
+
+#[test]
+fn new_update_writes_the_next_month_and_never_overwrites() {
+    let dir = example_copy();
+    let site = dir.path().to_str().unwrap();
+    let o = palanca(&["new", "update", "--site", site]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.path().join("content/updates/2024-04.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("---\nperiod: 2024-04\n"), "{text}");
+    assert!(text.contains("kpis: [arr, active_users, retention, nps]"));
+    assert!(text.contains("draft: true"));
+    let o = palanca(&["new", "update", "2024-04", "--site", site]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists; palanca will not overwrite it"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let o = palanca(&["new", "update", "2024-03", "--site", site]);
+    assert_eq!(o.status.code(), Some(1), "March exists");
+    // The skeleton is valid content: it builds as a draft.
+    let out = dir.path().join("out");
+    let o = palanca(&["build", "--drafts", "--site", site, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("updates/2024-04/index.html").is_file());
+}
+
+#[test]
+fn new_site_builds_at_once_and_refuses_a_full_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("mysite");
+    let o = palanca(&["new", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = palanca(&["check", "--deny-warnings", "--site", site.to_str().unwrap()]);
+    assert!(o.status.success(), "the starter has no warnings: {}", stderr(&o));
+    let out = dir.path().join("out");
+    assert!(build(&site, &out).status.success());
+    let doc = html(&out, "index.html");
+    assert!(!texts(&doc, ".kpi").is_empty());
+    let o = palanca(&["new", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not empty"));
+}
