@@ -29,9 +29,47 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem and inconsistency without writing anything.
     Check(CheckArgs),
+    /// Preview the site at http://127.0.0.1:PORT/, rebuilding on every save.
+    Serve(ServeArgs),
+    /// Write JSON Schemas of the file formats, for editors.
+    Schema(SchemaArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
     /// Start a new site (`palanca new DIR`) or the month's update
     /// (`palanca new update [YYYY-MM]`).
     New(NewArgs),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
+    /// The port to listen on (the next free one if taken).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the preview in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Options of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Where to write the schemas.
+    #[arg(long, default_value = "schemas")]
+    pub out: PathBuf,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `new`.
@@ -101,6 +139,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
         Command::New(args) => new(&args),
+        Command::Serve(args) => serve(&args),
+        Command::Schema(args) => schema(&args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(args.shell, &mut Cli::command(), "palanca", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -211,6 +256,37 @@ fn check(args: &CheckArgs) -> ExitCode {
         ExitCode::from(CONTENT_ERROR)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    let options = crate::serve::ServeOptions {
+        site: args.site.clone(),
+        port: args.port,
+        open: args.open,
+        drafts: args.drafts,
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(CONTENT_ERROR)
+        }
+    }
+}
+
+fn schema(args: &SchemaArgs) -> ExitCode {
+    match crate::schema::write_all(&args.out) {
+        Ok(paths) => {
+            for p in paths {
+                eprintln!("wrote {}", p.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the schemas into {}: {e}", args.out.display());
+            ExitCode::from(CONTENT_ERROR)
+        }
     }
 }
 

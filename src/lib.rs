@@ -23,6 +23,8 @@ pub mod output;
 pub mod period;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod shortcode;
 pub mod theme;
 pub mod units;

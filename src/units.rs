@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a metric's numbers measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// Money in the site's currency.
@@ -22,7 +22,7 @@ pub enum Unit {
 }
 
 /// Whether a higher value is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Higher is better.
@@ -33,7 +33,7 @@ pub enum Direction {
 }
 
 /// A value as written in a metric file, before its unit is applied.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawValue {
     /// A plain YAML number.

@@ -23,7 +23,7 @@ pub struct MetricFile {
 }
 
 /// The YAML document of a metric file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricFileDoc {
     /// The group's title (a page heading).
@@ -45,7 +45,7 @@ pub struct MetricFileDoc {
 }
 
 /// An identity between metrics, such as `mrr = customers * arpu`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityCheck {
     /// `left = right`, both sides formulas.
@@ -60,7 +60,7 @@ fn default_tolerance() -> f64 {
 }
 
 /// What a metric's targets state the total of, for the linter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TotalOf {
     /// The milestones' investment over the months since the previous target.
@@ -68,7 +68,7 @@ pub enum TotalOf {
 }
 
 /// One metric as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetric {
     /// Unique id across the site, used in formulas and links.

@@ -23,7 +23,7 @@ pub use yaml::parse as parse_yaml_range;
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     yaml::parse(source, 0, source.text.len(), what)
 }
-pub use metrics::{IdentityCheck, MetricFile, RawMetric, RawSeries, TotalOf};
+pub use metrics::{IdentityCheck, MetricFile, MetricFileDoc, RawMetric, RawSeries, TotalOf};
 pub use pages::{
     Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
 };

@@ -8,7 +8,7 @@ use crate::period::{Month, parse_period};
 
 /// What a plan section is; the kind decides which fields it carries and how
 /// palanca aggregates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// A dated piece of the roadmap.
@@ -23,7 +23,7 @@ pub enum PageKind {
 }
 
 /// Who may read a page, an update or a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Anyone: the default.
@@ -34,7 +34,7 @@ pub enum Audience {
 }
 
 /// A lever's priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Do first.
@@ -46,7 +46,7 @@ pub enum Priority {
 }
 
 /// Low / medium / high, for a risk's likelihood and impact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Low.
@@ -58,7 +58,7 @@ pub enum Level {
 }
 
 /// Where a milestone or lever stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not started.
@@ -70,7 +70,7 @@ pub enum Status {
 }
 
 /// An investment range in the site's currency.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvestmentRange {
     /// The least it will cost.
@@ -80,7 +80,7 @@ pub struct InvestmentRange {
 }
 
 /// An expected return: `ratio` times the investment within some months.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Roi {
     /// Return divided by investment (2 for "2:1").
@@ -90,7 +90,7 @@ pub struct Roi {
 }
 
 /// The front matter of a plan section or page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageFront {
     /// The title.
@@ -159,7 +159,7 @@ pub struct PageFront {
 
 /// A claim a plan makes in prose, written down so it can be checked: a
 /// growth rate, or a value reached by a deadline.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     /// The metric the claim is about.
@@ -216,7 +216,7 @@ impl Page {
 }
 
 /// The front matter of a monthly update.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFront {
     /// The month reported, `YYYY-MM`.

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Source};
 use crate::period::Month;
 
 /// The settings in `site.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// The site's title.
@@ -48,7 +48,7 @@ pub struct SiteConfig {
 }
 
 /// A language palanca has UI strings for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Spanish.

@@ -5,6 +5,8 @@ mod browser;
 mod example;
 mod fixtures;
 mod output;
+mod schema;
+mod serve;
 mod updates;
 
 use std::collections::BTreeMap;
