@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, Audience, LoadOptions};
 use crate::model::{self, Model};
-use crate::render::{self, Site};
+use crate::render::{self, RenderCache, Site};
 use crate::theme::Theme;
 
 /// Turns a growth plan and its metrics into a static report site.
@@ -100,8 +100,11 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value_t = Audience::Investors)]
     pub audience: Audience,
     /// Print only errors.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print the time each stage took.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Options of `check`.
@@ -156,6 +159,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Who the site is for.
     pub audience: Audience,
+    /// Print the time each stage took.
+    pub verbose: bool,
 }
 
 impl Default for BuildOptions {
@@ -164,13 +169,25 @@ impl Default for BuildOptions {
         BuildOptions {
             drafts: false,
             audience: Audience::Investors,
+            verbose: false,
         }
     }
 }
 
 /// Loads, resolves and renders the site at `root` in memory.
 pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
+    build_site_with(root, options, &RenderCache::disabled())
+}
+
+/// [`build_site`] reusing what `cache` kept from earlier builds.
+pub fn build_site_with(
+    root: &Path,
+    options: BuildOptions,
+    cache: &RenderCache,
+) -> Result<(Model, Site, Diagnostics), Diagnostics> {
+    let mut clock = Stopwatch::new(options.verbose);
     let (project, mut warnings) = load::load(root, LoadOptions { drafts: options.drafts })?;
+    clock.lap("load");
     let language = project.site.language.code();
     let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
     let model = model::resolve(project).map_err(|mut d| {
@@ -179,20 +196,90 @@ pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Di
     })?;
     let model = model.for_audience(options.audience);
     warnings.extend(model.findings.clone());
-    let site = render::render(&model, &theme)?;
+    clock.lap("resolve");
+    let site = render::render(&model, &theme, cache)?;
+    clock.lap("render");
     Ok((model, site, warnings))
+}
+
+/// Stage timings for `--verbose`.
+struct Stopwatch {
+    on: bool,
+    last: Instant,
+}
+
+impl Stopwatch {
+    fn new(on: bool) -> Stopwatch {
+        Stopwatch {
+            on,
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("  {stage}: {:.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+        }
+        self.last = Instant::now();
+    }
+}
+
+/// A spinner on stderr for builds that take over a second, on a terminal
+/// only; it clears its line when dropped.
+struct Spinner {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    fn start(enabled: bool) -> Spinner {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = enabled.then(|| {
+            let done = std::sync::Arc::clone(&done);
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let frames = ['|', '/', '-', '\\'];
+                let mut shown = false;
+                let mut i = 0;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if started.elapsed().as_millis() >= 1000 && !done.load(Ordering::Relaxed) {
+                        eprint!("\r{} building… {:.1} s", frames[i % 4], started.elapsed().as_secs_f64());
+                        shown = true;
+                        i += 1;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[K");
+                }
+            })
+        });
+        Spinner { done, thread }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 fn build(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let spinner = Spinner::start(!args.quiet && std::io::stderr().is_terminal());
     let out = args.out.clone().unwrap_or_else(|| args.site.join("output"));
-    let (_, site, warnings) = match build_site(
-        &args.site,
-        BuildOptions {
-            drafts: args.drafts,
-            audience: args.audience,
-        },
-    ) {
+    let options = BuildOptions {
+        drafts: args.drafts,
+        audience: args.audience,
+        verbose: args.verbose,
+    };
+    let result = build_site(&args.site, options);
+    drop(spinner);
+    let (_, site, warnings) = match result {
         Ok(built) => built,
         Err(diags) => return fail(diags),
     };
@@ -226,7 +313,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         &args.site,
         BuildOptions {
             drafts: args.drafts,
-            audience: Audience::Investors,
+            ..BuildOptions::default()
         },
     );
     let (diags, failed) = match result {

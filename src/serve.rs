@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::cli::{BuildOptions, build_site};
+use crate::cli::{BuildOptions, build_site_with};
 use crate::diagnostic::Diagnostics;
+use crate::render::RenderCache;
 
 /// What the server serves: the last good site, and the errors of the
 /// latest build when it failed.
@@ -33,6 +34,8 @@ struct Preview {
 struct Shared {
     preview: Mutex<Preview>,
     changed: Condvar,
+    /// Rendered pieces kept between rebuilds.
+    cache: RenderCache,
 }
 
 /// Options of `serve`.
@@ -52,7 +55,10 @@ const EVENTS: &str = "/__palanca/events";
 
 /// Runs the preview server until the process is interrupted.
 pub fn serve(options: &ServeOptions) -> Result<(), String> {
-    let shared = Arc::new(Shared::default());
+    let shared = Arc::new(Shared {
+        cache: RenderCache::new(),
+        ..Shared::default()
+    });
     rebuild(&options.site, options.drafts, &shared);
     let (server, port) = bind(options.port)?;
     let url = format!("http://127.0.0.1:{port}/");
@@ -103,21 +109,21 @@ fn open_browser(url: &str) {
 /// Builds the site in memory and publishes the result to the preview.
 fn rebuild(site: &Path, drafts: bool, shared: &Shared) {
     let started = Instant::now();
-    let result = build_site(
-        site,
-        BuildOptions {
-            drafts,
-            ..BuildOptions::default()
-        },
-    );
+    let options = BuildOptions {
+        drafts,
+        ..BuildOptions::default()
+    };
+    let result = build_site_with(site, options, &shared.cache);
     let mut preview = shared.preview.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok((_, built, warnings)) => {
             eprintln!(
-                "rebuilt {} pages in {} ms ({} warnings)",
+                "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone)",
                 built.pages,
                 started.elapsed().as_millis(),
-                warnings.0.len()
+                warnings.0.len(),
+                built.reused,
+                built.redone
             );
             preview.files = built.files;
             preview.errors = None;

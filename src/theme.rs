@@ -49,6 +49,9 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// Where each overridden template came from, for error positions.
     origins: BTreeMap<String, Source>,
+    /// A hash of every template and string, so cached pages are redone
+    /// when the theme changes.
+    pub fingerprint: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -100,11 +103,19 @@ impl Theme {
             statics.retain(|(p, _)| *p != target);
             statics.push((target, bytes.clone()));
         }
+        let fingerprint = {
+            use std::hash::{DefaultHasher, Hash, Hasher};
+            let mut h = DefaultHasher::new();
+            templates.iter().for_each(|(name, (text, _))| (name, text).hash(&mut h));
+            strings.hash(&mut h);
+            h.finish()
+        };
         Ok(Theme {
             tera,
             strings,
             statics,
             origins,
+            fingerprint,
         })
     }
 

@@ -2,6 +2,7 @@
 //! an in-memory site — a map from output path to bytes. Nothing is written
 //! here, so a failure leaves no half-built site anywhere.
 
+pub mod cache;
 mod data;
 mod feeds;
 mod home;
@@ -20,6 +21,8 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Model;
 use crate::theme::Theme;
+use cache::Ctx;
+pub use cache::RenderCache;
 
 /// The built site, in memory.
 #[derive(Debug, Default)]
@@ -30,15 +33,22 @@ pub struct Site {
     pub pages: usize,
     /// Charts drawn.
     pub charts: usize,
+    /// Pieces taken from the cache (serve only).
+    pub reused: usize,
+    /// Pieces rendered anew (serve only).
+    pub redone: usize,
 }
 
-/// Renders the whole site.
-pub fn render(model: &Model, theme: &Theme) -> Result<Site, Diagnostics> {
-    let charts = widgets::Charts::draw(model, &theme.strings);
+/// Renders the whole site. With an enabled `cache`, pieces whose inputs
+/// did not change since the last render are reused.
+pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site, Diagnostics> {
+    cache.start_build();
+    let charts = widgets::Charts::draw(model, &theme.strings, cache);
     let r = Renderer {
         model,
         theme,
         charts: &charts,
+        cache,
         top_pages: plan::top_level(model)
             .into_iter()
             .map(|p| {
@@ -74,8 +84,11 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Site, Diagnostics> {
         }
         return Err(diags);
     }
+    let (hits, misses) = cache.finish_build();
     let mut site = Site {
         charts: charts.count(),
+        reused: hits,
+        redone: misses,
         ..Site::default()
     };
     for (path, bytes) in outputs.into_iter().chain(theme.statics.iter().cloned()) {
@@ -95,6 +108,8 @@ pub(crate) struct Renderer<'a> {
     pub model: &'a Model,
     pub theme: &'a Theme,
     pub charts: &'a widgets::Charts,
+    /// Results of earlier renders, for `serve`.
+    pub cache: &'a RenderCache,
     /// Top-level pages for the navigation: title, href, first path segment.
     top_pages: Vec<(String, String, String)>,
     errors: Mutex<Vec<Diagnostic>>,
@@ -124,10 +139,10 @@ impl Renderer<'_> {
     }
 
     /// The context every template gets: site, strings, navigation, root.
-    pub fn base_context(&self, path: &str, section: &str, title: &str, kind: &str) -> tera::Context {
+    pub fn base_context(&self, path: &str, section: &str, title: &str, kind: &str) -> Ctx {
         let root = Self::root_of(path);
         let m = self.model;
-        let mut ctx = tera::Context::new();
+        let mut ctx = Ctx::new(self.cache);
         ctx.insert(
             "site",
             &SiteCtx {
@@ -141,7 +156,6 @@ impl Renderer<'_> {
         ctx.insert("page_title", title);
         ctx.insert("template_kind", kind);
         ctx.insert("has_updates", &!m.updates.is_empty());
-        ctx.insert("findings_count", &m.findings.0.len());
         ctx.insert("nav", &self.nav(&root, section));
         ctx
     }
@@ -184,14 +198,22 @@ impl Renderer<'_> {
 
     /// Renders a template, recording an error instead of failing at once,
     /// so one broken template yields one diagnostic, not a cascade.
-    pub fn page(&self, template: &str, ctx: &tera::Context) -> Vec<u8> {
-        match self.theme.render(template, ctx) {
+    pub fn page(&self, template: &str, ctx: &Ctx) -> Vec<u8> {
+        let key = ctx.key(template, self.theme.fingerprint);
+        let mut failed = false;
+        let bytes = self.cache.bytes(key, || match self.theme.render(template, ctx.tera()) {
             Ok(html) => html.into_bytes(),
             Err(d) => {
+                failed = true;
                 self.fail(d);
                 Vec::new()
             }
+        });
+        if failed {
+            // Never keep a failed render.
+            self.cache.forget(key);
         }
+        bytes
     }
 
     /// Records an error.
@@ -204,7 +226,12 @@ impl Renderer<'_> {
     /// Renders Markdown with shortcodes for a page at `path`.
     pub fn markdown(&self, body: &str, prefix: &str, path: &str) -> String {
         let root = Self::root_of(path);
-        crate::markdown::render(body, prefix, &|sc| widgets::shortcode(self, sc, &root))
+        let render = || crate::markdown::render(body, prefix, &|sc| widgets::shortcode(self, sc, &root));
+        // Shortcodes read metrics, so only plain Markdown is cached.
+        if body.contains("{{") {
+            return render();
+        }
+        self.cache.text(self.cache.key("markdown", &(body, prefix)), render)
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) struct Charts {
 
 impl Charts {
     /// Draws a line chart for every metric that has values.
-    pub fn draw(model: &Model, strings: &BTreeMap<String, String>) -> Charts {
+    pub fn draw(model: &Model, strings: &BTreeMap<String, String>, cache: &super::RenderCache) -> Charts {
         let get = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
         let (actual_label, target_label) = (get("actual"), get("target"));
         let lines = model
@@ -30,15 +30,31 @@ impl Charts {
             .filter(|m| !m.actual.is_empty() || !m.target.is_empty())
             .map(|m| {
                 let format = |v: f64| model.style.format(v, m.unit);
-                let svg = charts::line_chart(&LineChart {
-                    title: &m.label,
-                    actual: &m.actual,
-                    target: &m.target,
-                    actual_label: &actual_label,
-                    target_label: &target_label,
-                    format: &format,
-                    dom_id: &format!("chart-{}", m.id),
-                    allow_log: true,
+                let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
+                let key = cache.key(
+                    "chart",
+                    &(
+                        &m.id,
+                        &m.label,
+                        m.unit,
+                        points(&m.actual),
+                        points(&m.target),
+                        &actual_label,
+                        &target_label,
+                        format!("{:?}", model.style),
+                    ),
+                );
+                let svg = cache.text(key, || {
+                    charts::line_chart(&LineChart {
+                        title: &m.label,
+                        actual: &m.actual,
+                        target: &m.target,
+                        actual_label: &actual_label,
+                        target_label: &target_label,
+                        format: &format,
+                        dom_id: &format!("chart-{}", m.id),
+                        allow_log: true,
+                    })
                 });
                 (m.id.clone(), svg)
             })

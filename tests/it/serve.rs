@@ -162,3 +162,38 @@ fn serve_moves_to_the_next_port_when_taken() {
     assert!(said.contains(&format!("port {port} is in use; using")), "{said}");
     drop(taken);
 }
+
+#[test]
+fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
+    use palanca::cli::{BuildOptions, build_site, build_site_with};
+    use palanca::render::RenderCache;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    crate::copy_example(site);
+    let cache = RenderCache::new();
+    let (_, first, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
+    assert_eq!(first.reused, 0);
+    let (_, again, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
+    assert_eq!(again.redone, 0, "nothing changed, nothing redone");
+    assert_eq!(again.files, first.files);
+
+    let page = site.join("content/plan/roadmap/mes-03.md");
+    std::fs::write(&page, std::fs::read_to_string(&page).unwrap() + "\nCachemarker.\n").unwrap();
+    let (_, changed, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
+    assert!(
+        changed.redone <= 3,
+        "only the page's Markdown and HTML: {}",
+        changed.redone
+    );
+    let (_, fresh, _) = build_site(site, BuildOptions::default()).unwrap();
+    assert_eq!(
+        changed.files, fresh.files,
+        "the cached build equals a fresh one byte for byte"
+    );
+    let differing: Vec<_> = first
+        .files
+        .keys()
+        .filter(|k| first.files[*k] != changed.files[*k])
+        .collect();
+    assert_eq!(differing, ["plan/roadmap/mes-03/index.html"]);
+}

@@ -1,0 +1,217 @@
+//! Memoised rendering for `palanca serve`: a rebuild after one saved file
+//! redoes only the work whose inputs changed.
+//!
+//! Every cached piece is keyed by a hash of everything it is made from — a
+//! page by its template and its full context, a chart by its series and
+//! labels, Markdown by its text — so a stale entry can never be served: a
+//! change to any input is a different key. No dependency graph to keep
+//! right by hand. A one-off `build` uses a disabled cache and pays nothing.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+/// A cache of rendered pieces, kept across rebuilds.
+#[derive(Default)]
+pub struct RenderCache {
+    enabled: bool,
+    build: AtomicU64,
+    entries: Mutex<HashMap<u64, (u64, Vec<u8>)>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl RenderCache {
+    /// A cache that keeps results between builds.
+    pub fn new() -> RenderCache {
+        RenderCache {
+            enabled: true,
+            ..RenderCache::default()
+        }
+    }
+
+    /// A cache that never stores anything, for one-off builds.
+    pub fn disabled() -> RenderCache {
+        RenderCache::default()
+    }
+
+    /// Whether results are kept.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Starts a build: entries not used by the end of it are dropped by
+    /// [`RenderCache::finish_build`].
+    pub fn start_build(&self) {
+        self.build.fetch_add(1, Ordering::Relaxed);
+        self.hits.store(0, Ordering::Relaxed);
+        self.misses.store(0, Ordering::Relaxed);
+    }
+
+    /// Drops entries the last build did not use, so memory stays bounded by
+    /// one site's worth. Returns (hits, misses) of the build.
+    pub fn finish_build(&self) -> (usize, usize) {
+        let build = self.build.load(Ordering::Relaxed);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (used, _)| *used == build);
+        }
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// The bytes for `key`, computed by `make` only when not cached.
+    pub fn bytes(&self, key: Option<u64>, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+        let Some(key) = key.filter(|_| self.enabled) else {
+            return make();
+        };
+        let build = self.build.load(Ordering::Relaxed);
+        if let Some(found) = self.entries.lock().ok().and_then(|mut e| {
+            e.get_mut(&key).map(|(used, bytes)| {
+                *used = build;
+                bytes.clone()
+            })
+        }) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return found;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let made = make();
+        if let Ok(mut e) = self.entries.lock() {
+            e.insert(key, (build, made.clone()));
+        }
+        made
+    }
+
+    /// Removes `key`, so that a failed render is never served from the cache.
+    pub fn forget(&self, key: Option<u64>) {
+        if let (Some(key), Ok(mut e)) = (key, self.entries.lock()) {
+            e.remove(&key);
+        }
+    }
+
+    /// Like [`RenderCache::bytes`] for text.
+    pub fn text(&self, key: Option<u64>, make: impl FnOnce() -> String) -> String {
+        let bytes = self.bytes(key, || make().into_bytes());
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// A key for `value` (any serialisable input) in namespace `kind`, or
+    /// none when the cache is off (so one-off builds skip the hashing).
+    pub fn key<T: Serialize + ?Sized>(&self, kind: &str, value: &T) -> Option<u64> {
+        if !self.enabled {
+            return None;
+        }
+        let mut h = KeyHasher::new(kind);
+        h.add(value);
+        Some(h.finish())
+    }
+}
+
+/// Builds a key from several inputs.
+pub struct KeyHasher(DefaultHasher);
+
+impl KeyHasher {
+    /// A hasher for keys of namespace `kind`.
+    pub fn new(kind: &str) -> KeyHasher {
+        let mut h = DefaultHasher::new();
+        kind.hash(&mut h);
+        KeyHasher(h)
+    }
+
+    /// Feeds a serialisable input.
+    pub fn add<T: Serialize + ?Sized>(&mut self, value: &T) {
+        // JSON is a stable, complete rendering of the value's data.
+        if let Ok(bytes) = serde_json::to_vec(value) {
+            bytes.hash(&mut self.0);
+        }
+    }
+
+    /// The key.
+    pub fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// A template context that also fingerprints what goes into it, so the
+/// rendered page can be looked up by its inputs.
+pub struct Ctx {
+    inner: tera::Context,
+    key: Option<KeyHasher>,
+}
+
+impl Ctx {
+    /// An empty context; it fingerprints its inputs when `cache` is enabled.
+    pub fn new(cache: &RenderCache) -> Ctx {
+        Ctx {
+            inner: tera::Context::new(),
+            key: cache.is_enabled().then(|| KeyHasher::new("page")),
+        }
+    }
+
+    /// Adds a value to the context.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(h) = &mut self.key {
+            h.add(name);
+            h.add(value);
+        }
+        self.inner.insert(name, value);
+    }
+
+    /// The key of a page rendered from this context with `template`.
+    pub fn key(&self, template: &str, theme: u64) -> Option<u64> {
+        self.key.as_ref().map(|h| {
+            let mut h = KeyHasher(h.0.clone());
+            h.add(template);
+            h.add(&theme);
+            h.finish()
+        })
+    }
+
+    /// The tera context.
+    pub fn tera(&self) -> &tera::Context {
+        &self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_input_is_a_different_key() {
+        let cache = RenderCache::new();
+        let mut a = Ctx::new(&cache);
+        a.insert("title", "A");
+        let mut b = Ctx::new(&cache);
+        b.insert("title", "B");
+        assert_ne!(a.key("page.html", 1), b.key("page.html", 1));
+        assert_ne!(
+            a.key("page.html", 1),
+            a.key("page.html", 2),
+            "a theme change invalidates"
+        );
+        assert_eq!(a.key("page.html", 1), a.key("page.html", 1));
+    }
+
+    #[test]
+    fn results_are_reused_and_unused_ones_dropped() {
+        let cache = RenderCache::new();
+        cache.start_build();
+        let key = cache.key("x", "input");
+        assert_eq!(cache.text(key, || "made".into()), "made");
+        assert_eq!(cache.text(key, || "again".into()), "made", "second call hits");
+        assert_eq!(cache.finish_build(), (1, 1));
+        cache.start_build();
+        cache.finish_build();
+        cache.start_build();
+        assert_eq!(
+            cache.text(key, || "fresh".into()),
+            "fresh",
+            "dropped when a build did not use it"
+        );
+        let off = RenderCache::disabled();
+        assert_eq!(off.key("x", "input"), None);
+    }
+}
