@@ -1,5 +1,6 @@
 //! The files that need absolute URLs: the Atom feed of updates and the
-//! sitemap. This is the only place `base_url` is used. Also the 404 page.
+//! sitemap. These and the 404 page (whose links start from base_url's
+//! path) are the only places `base_url` is used.
 
 use super::Renderer;
 use crate::model::Model;

@@ -140,7 +140,11 @@ impl Renderer<'_> {
 
     /// The context every template gets: site, strings, navigation, root.
     pub fn base_context(&self, path: &str, section: &str, title: &str, kind: &str) -> Ctx {
-        let root = Self::root_of(path);
+        let root = if path == "404.html" {
+            self.site_path()
+        } else {
+            Self::root_of(path)
+        };
         let m = self.model;
         let mut ctx = Ctx::new(self.cache);
         ctx.insert(
@@ -189,6 +193,24 @@ impl Renderer<'_> {
             });
         }
         items
+    }
+
+    /// The path part of `base_url` (`/plan/` of `https://example.com/plan/`).
+    /// Only the 404 page uses it: a host serves that page at whatever
+    /// address was missing, where relative links would point nowhere.
+    fn site_path(&self) -> String {
+        let url = &self.model.site.base_url;
+        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let path = if url.contains("://") {
+            after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+        } else {
+            url.as_str()
+        };
+        if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        }
     }
 
     /// A UI string, or its key when the theme lacks it.

@@ -99,3 +99,37 @@ fn valid_fixtures_build_cleanly() {
         assert!(dir.path().join("out/index.html").is_file());
     }
 }
+
+#[test]
+fn a_theme_overrides_the_default_file_by_file() {
+    let case = repo().join("tests/fixtures/valid/theme_override");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = build(&case, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = crate::html(&out, "index.html");
+    assert_eq!(
+        crate::texts(&home, "article.custom-kpi h3"),
+        ["ARR", "MRR"],
+        "the overridden KPI partial"
+    );
+    assert!(
+        !crate::texts(&home, "header.site-header .brand").is_empty(),
+        "base.html is still the default"
+    );
+    let group = std::fs::read_dir(out.join("metrics"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let page = scraper::Html::parse_document(&std::fs::read_to_string(group.join("index.html")).unwrap());
+    assert!(
+        crate::texts(&page, "th").iter().any(|t| t == "Goal"),
+        "the overridden UI string"
+    );
+    assert!(
+        crate::texts(&page, "th").iter().any(|t| t == "Actual"),
+        "strings not overridden keep the default"
+    );
+    assert!(out.join("assets/extra.css").is_file() && out.join("assets/style.css").is_file());
+}
