@@ -5,6 +5,7 @@
 //! SVG is post-processed so it scales by its viewBox, follows the page's
 //! text colour (dark mode) and carries a title for screen readers.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::model::Series;
@@ -39,7 +40,6 @@ const TARGET: RGBColor = RGBColor(217, 119, 6);
 /// Values spanning more than two orders of magnitude use a log axis, so the
 /// early months of a fast-growing plan stay readable.
 pub fn line_chart(chart: &LineChart) -> String {
-    let mut svg = String::new();
     let all: Vec<(Month, f64)> = chart
         .actual
         .iter()
@@ -60,72 +60,61 @@ pub fn line_chart(chart: &LineChart) -> String {
     let y = |v: f64| if log { v.log10() } else { v };
     let (y_lo, y_hi) = y_range(y(lo), y(hi), log);
     let x_span = (first.0 - 1)..(last.0 + 1);
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
-            let mut c = ChartBuilder::on(&root)
-                .margin(10)
-                .margin_right(28)
-                .x_label_area_size(30)
-                .y_label_area_size(64)
-                .build_cartesian_2d(x_span.clone(), y_lo..y_hi)?;
-            // On a log axis only powers of ten are labelled ($10K, $100K, $1M).
-            let y_fmt = |v: &f64| match log {
-                true if (v - v.round()).abs() > 1e-6 => String::new(),
-                true => (chart.format)(10f64.powf(v.round())),
-                false => (chart.format)(*v),
-            };
-            let x_fmt = |m: &i32| {
-                if *m < first.0 || *m > last.0 {
-                    String::new()
-                } else {
-                    Month(*m).to_string()
-                }
-            };
-            c.configure_mesh()
-                .disable_x_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(RGBAColor(0, 0, 0, 0.15))
-                .y_labels(6)
-                .x_labels(7)
-                .y_label_formatter(&y_fmt)
-                .x_label_formatter(&x_fmt)
-                .label_style(("sans-serif", 15))
-                .axis_style(RGBAColor(0, 0, 0, 0.4))
-                .draw()?;
-            let target: Vec<(i32, f64)> = chart.target.iter().map(|(m, v)| (m.0, y(*v))).collect();
-            let actual: Vec<(i32, f64)> = chart.actual.iter().map(|(m, v)| (m.0, y(*v))).collect();
-            if !target.is_empty() {
-                c.draw_series(DashedLineSeries::new(target.clone(), 6, 4, TARGET.stroke_width(2)))?
-                    .label(chart.target_label)
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TARGET.stroke_width(2)));
-                c.draw_series(target.iter().map(|p| Circle::new(*p, 3, TARGET.filled())))?;
-            }
-            if !actual.is_empty() {
-                c.draw_series(LineSeries::new(actual.clone(), ACTUAL.stroke_width(3)))?
-                    .label(chart.actual_label)
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ACTUAL.stroke_width(3)));
-                c.draw_series(actual.iter().map(|p| Circle::new(*p, 4, ACTUAL.filled())))?;
-            }
-            c.configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(RGBAColor(255, 255, 255, 0.0))
-                .border_style(TRANSPARENT)
-                .label_font(("sans-serif", 15))
-                .draw()?;
-            root.present()?;
-            Ok(())
+    let Some(svg) = draw_svg((WIDTH, HEIGHT), |root| {
+        let mut c = ChartBuilder::on(root)
+            .margin(10)
+            .margin_right(28)
+            .x_label_area_size(30)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x_span.clone(), y_lo..y_hi)?;
+        // On a log axis only powers of ten are labelled ($10K, $100K, $1M).
+        let y_fmt = |v: &f64| match log {
+            true if (v - v.round()).abs() > 1e-6 => String::new(),
+            true => (chart.format)(10f64.powf(v.round())),
+            false => (chart.format)(*v),
         };
-        if draw().is_err() {
-            return String::new();
+        let x_fmt = |m: &i32| {
+            if *m < first.0 || *m > last.0 {
+                String::new()
+            } else {
+                Month(*m).to_string()
+            }
+        };
+        c.configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBAColor(0, 0, 0, 0.15))
+            .y_labels(6)
+            .x_labels(7)
+            .y_label_formatter(&y_fmt)
+            .x_label_formatter(&x_fmt)
+            .label_style(("sans-serif", 15))
+            .axis_style(RGBAColor(0, 0, 0, 0.4))
+            .draw()?;
+        let target: Vec<(i32, f64)> = chart.target.iter().map(|(m, v)| (m.0, y(*v))).collect();
+        let actual: Vec<(i32, f64)> = chart.actual.iter().map(|(m, v)| (m.0, y(*v))).collect();
+        if !target.is_empty() {
+            c.draw_series(DashedLineSeries::new(target.clone(), 6, 4, TARGET.stroke_width(2)))?
+                .label(chart.target_label)
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], TARGET.stroke_width(2)));
+            c.draw_series(target.iter().map(|p| Circle::new(*p, 3, TARGET.filled())))?;
         }
-    }
+        if !actual.is_empty() {
+            c.draw_series(LineSeries::new(actual.clone(), ACTUAL.stroke_width(3)))?
+                .label(chart.actual_label)
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ACTUAL.stroke_width(3)));
+            c.draw_series(actual.iter().map(|p| Circle::new(*p, 4, ACTUAL.filled())))?;
+        }
+        draw_legend(&mut c)?;
+        Ok(())
+    }) else {
+        return String::new();
+    };
     finish(svg, chart.title, chart.dom_id, "chart")
 }
 
 /// A sparkline for a KPI card: the actual line over the target, no axes.
 pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) -> String {
-    let mut svg = String::new();
     // The card is about the recent trend: the target is drawn only over the
     // months that have actuals (all of it when there are none yet).
     let window: Series = match (actual.keys().next(), actual.keys().next_back()) {
@@ -143,26 +132,47 @@ pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) ->
             (lo.min(*v), hi.max(*v))
         });
     let (y_lo, y_hi) = y_range(lo, hi, false);
-    {
-        let root = SVGBackend::with_string(&mut svg, (160, 40)).into_drawing_area();
-        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
-            let mut c = ChartBuilder::on(&root)
-                .margin(4)
-                .build_cartesian_2d(first.0..last.0.max(first.0 + 1), y_lo..y_hi)?;
-            let line = |s: &Series| s.iter().map(|(m, v)| (m.0, *v)).collect::<Vec<_>>();
-            c.draw_series(DashedLineSeries::new(line(target), 3, 3, TARGET.stroke_width(1)))?;
-            c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2)))?;
-            if let Some((m, v)) = actual.iter().next_back() {
-                c.draw_series(std::iter::once(Circle::new((m.0, *v), 3, ACTUAL.filled())))?;
-            }
-            root.present()?;
-            Ok(())
-        };
-        if draw().is_err() {
-            return String::new();
+    let Some(svg) = draw_svg((160, 40), |root| {
+        let mut c = ChartBuilder::on(root)
+            .margin(4)
+            .build_cartesian_2d(first.0..last.0.max(first.0 + 1), y_lo..y_hi)?;
+        let line = |s: &Series| s.iter().map(|(m, v)| (m.0, *v)).collect::<Vec<_>>();
+        c.draw_series(DashedLineSeries::new(line(target), 3, 3, TARGET.stroke_width(1)))?;
+        c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2)))?;
+        if let Some((m, v)) = actual.iter().next_back() {
+            c.draw_series(std::iter::once(Circle::new((m.0, *v), 3, ACTUAL.filled())))?;
         }
-    }
+        Ok(())
+    }) else {
+        return String::new();
+    };
     finish(svg, title, dom_id, "sparkline")
+}
+
+/// Draws into an SVG string of `size`; none when plotters fails.
+fn draw_svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), Box<dyn std::error::Error>>,
+) -> Option<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root).ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// The legend every chart uses: top left, no box, page-sized text.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    c: &mut ChartContext<'a, DB, CT>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(RGBAColor(255, 255, 255, 0.0))
+        .border_style(TRANSPARENT)
+        .label_font(("sans-serif", 15))
+        .draw()
 }
 
 /// A y range with some air above and, for linear axes, starting at zero
@@ -241,66 +251,60 @@ pub fn timeline(bars: &[Bar], today: Option<u32>, title: &str, dom_id: &str) -> 
     let last = last.max(today.unwrap_or(0));
     let rows = bars.len() as u32;
     let height = 40 + rows * 26;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
-            let mut c = ChartBuilder::on(&root)
-                .margin(8)
-                .margin_right(20)
-                .x_label_area_size(26)
-                .y_label_area_size(210)
-                .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..f64::from(rows))?;
-            let label_of = |y: &f64| -> String {
-                let i = rows as i64 - 1 - y.floor() as i64;
-                if (y.fract() - 0.5).abs() > 0.01 || i < 0 {
-                    return String::new();
-                }
-                let text = bars.get(i as usize).map_or("", |b| b.label);
-                shorten(text, 30)
-            };
-            c.configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(RGBAColor(0, 0, 0, 0.12))
-                .x_labels(last as usize)
-                .x_label_formatter(&|x| {
-                    if x.fract() == 0.0 {
-                        format!("M{x:.0}")
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_labels(rows as usize * 2 + 1)
-                .y_label_formatter(&label_of)
-                .label_style(("sans-serif", 15))
-                .axis_style(RGBAColor(0, 0, 0, 0.4))
-                .draw()?;
-            c.draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let y = f64::from(rows - 1 - i as u32);
-                let colour = PALETTE[b.colour % PALETTE.len()];
-                Rectangle::new(
-                    [
-                        (f64::from(b.months.0) - 0.45, y + 0.2),
-                        (f64::from(b.months.1) + 0.45, y + 0.8),
-                    ],
-                    colour.filled(),
-                )
-            }))?;
-            if let Some(t) = today {
-                let x = f64::from(t) + 0.45;
-                c.draw_series(std::iter::once(PathElement::new(
-                    vec![(x, 0.0), (x, f64::from(rows))],
-                    RGBColor(220, 38, 38).stroke_width(2),
-                )))?;
+    let Some(svg) = draw_svg((WIDTH, height), |root| {
+        let mut c = ChartBuilder::on(root)
+            .margin(8)
+            .margin_right(20)
+            .x_label_area_size(26)
+            .y_label_area_size(210)
+            .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..f64::from(rows))?;
+        let label_of = |y: &f64| -> String {
+            let i = rows as i64 - 1 - y.floor() as i64;
+            if (y.fract() - 0.5).abs() > 0.01 || i < 0 {
+                return String::new();
             }
-            root.present()?;
-            Ok(())
+            let text = bars.get(i as usize).map_or("", |b| b.label);
+            shorten(text, 30)
         };
-        if draw().is_err() {
-            return String::new();
+        c.configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBAColor(0, 0, 0, 0.12))
+            .x_labels(last as usize)
+            .x_label_formatter(&|x| {
+                if x.fract() == 0.0 {
+                    format!("M{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(rows as usize * 2 + 1)
+            .y_label_formatter(&label_of)
+            .label_style(("sans-serif", 15))
+            .axis_style(RGBAColor(0, 0, 0, 0.4))
+            .draw()?;
+        c.draw_series(bars.iter().enumerate().map(|(i, b)| {
+            let y = f64::from(rows - 1 - i as u32);
+            let colour = PALETTE[b.colour % PALETTE.len()];
+            Rectangle::new(
+                [
+                    (f64::from(b.months.0) - 0.45, y + 0.2),
+                    (f64::from(b.months.1) + 0.45, y + 0.8),
+                ],
+                colour.filled(),
+            )
+        }))?;
+        if let Some(t) = today {
+            let x = f64::from(t) + 0.45;
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, f64::from(rows))],
+                RGBColor(220, 38, 38).stroke_width(2),
+            )))?;
         }
-    }
+        Ok(())
+    }) else {
+        return String::new();
+    };
     finish(svg, title, dom_id, "chart timeline")
 }
 
@@ -317,59 +321,48 @@ pub fn investment(
         return String::new();
     };
     let top = monthly.iter().map(|m| m.2).fold(0.0, f64::max) * 1.15;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
-            let mut c = ChartBuilder::on(&root)
-                .margin(10)
-                .margin_right(28)
-                .x_label_area_size(30)
-                .y_label_area_size(64)
-                .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..top.max(1.0))?;
-            c.configure_mesh()
-                .disable_x_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(RGBAColor(0, 0, 0, 0.12))
-                .x_labels(last as usize)
-                .x_label_formatter(&|x| {
-                    if x.fract() == 0.0 {
-                        format!("M{x:.0}")
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_labels(6)
-                .y_label_formatter(&|v| format(*v))
-                .label_style(("sans-serif", 15))
-                .axis_style(RGBAColor(0, 0, 0, 0.4))
-                .draw()?;
-            c.draw_series(monthly.iter().map(|&(m, lo, _)| {
-                Rectangle::new([(f64::from(m) - 0.35, 0.0), (f64::from(m) + 0.35, lo)], ACTUAL.filled())
-            }))?
-            .label(labels.0)
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.filled()));
-            c.draw_series(monthly.iter().map(|&(m, lo, hi)| {
-                Rectangle::new(
-                    [(f64::from(m) - 0.35, lo), (f64::from(m) + 0.35, hi)],
-                    ACTUAL.mix(0.3).filled(),
-                )
-            }))?
-            .label(labels.1)
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.mix(0.3).filled()));
-            c.configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(RGBAColor(255, 255, 255, 0.0))
-                .border_style(TRANSPARENT)
-                .label_font(("sans-serif", 15))
-                .draw()?;
-            root.present()?;
-            Ok(())
-        };
-        if draw().is_err() {
-            return String::new();
-        }
-    }
+    let Some(svg) = draw_svg((WIDTH, HEIGHT), |root| {
+        let mut c = ChartBuilder::on(root)
+            .margin(10)
+            .margin_right(28)
+            .x_label_area_size(30)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..top.max(1.0))?;
+        c.configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBAColor(0, 0, 0, 0.12))
+            .x_labels(last as usize)
+            .x_label_formatter(&|x| {
+                if x.fract() == 0.0 {
+                    format!("M{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(6)
+            .y_label_formatter(&|v| format(*v))
+            .label_style(("sans-serif", 15))
+            .axis_style(RGBAColor(0, 0, 0, 0.4))
+            .draw()?;
+        c.draw_series(monthly.iter().map(|&(m, lo, _)| {
+            Rectangle::new([(f64::from(m) - 0.35, 0.0), (f64::from(m) + 0.35, lo)], ACTUAL.filled())
+        }))?
+        .label(labels.0)
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.filled()));
+        c.draw_series(monthly.iter().map(|&(m, lo, hi)| {
+            Rectangle::new(
+                [(f64::from(m) - 0.35, lo), (f64::from(m) + 0.35, hi)],
+                ACTUAL.mix(0.3).filled(),
+            )
+        }))?
+        .label(labels.1)
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], ACTUAL.mix(0.3).filled()));
+        draw_legend(&mut c)?;
+        Ok(())
+    }) else {
+        return String::new();
+    };
     finish(svg, title, dom_id, "chart")
 }
 

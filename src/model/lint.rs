@@ -457,43 +457,31 @@ fn check_totals(s: &Subject, diags: &mut Diagnostics) {
                 );
             }
         }
-        let total = s.plan.total;
-        if !m.target.is_empty() && !total.contains(stated_sum, 0.5) {
-            let at = super::locate::field(src, m.id_offset, "target");
-            diags.push(
-                Diagnostic::warning_at(
-                    src,
-                    at,
-                    1,
-                    format!(
-                        "the targets of `{}` add up to {}, but all milestones together cost {} – {}",
-                        m.id,
-                        s.money(stated_sum),
-                        s.money(total.min),
-                        s.money(total.max)
-                    ),
-                )
-                .help("the plan's total investment should lie within the roadmap's range"),
-            );
-        }
-        let levers = s.plan.levers_total;
-        if levers.max > 0.0 && !levers.contains(stated_sum, 0.5) {
-            let at = super::locate::field(src, m.id_offset, "target");
-            diags.push(
-                Diagnostic::warning_at(
-                    src,
-                    at,
-                    1,
-                    format!(
-                        "the targets of `{}` add up to {}, but the levers' investment adds up to {} – {}",
-                        m.id,
-                        s.money(stated_sum),
-                        s.money(levers.min),
-                        s.money(levers.max)
-                    ),
-                )
-                .help("the levers and the stated investment describe the same money; make them agree"),
-            );
+        // The stated quarters together against the whole roadmap and the levers.
+        let wholes = [
+            (
+                s.plan.total,
+                "all milestones together cost",
+                "the plan's total investment should lie within the roadmap's range",
+            ),
+            (
+                s.plan.levers_total,
+                "the levers' investment adds up to",
+                "the levers and the stated investment describe the same money; make them agree",
+            ),
+        ];
+        for (whole, what, help) in wholes {
+            if !m.target.is_empty() && whole.max > 0.0 && !whole.contains(stated_sum, 0.5) {
+                let at = super::locate::field(src, m.id_offset, "target");
+                let message = format!(
+                    "the targets of `{}` add up to {}, but {what} {} – {}",
+                    m.id,
+                    s.money(stated_sum),
+                    s.money(whole.min),
+                    s.money(whole.max)
+                );
+                diags.push(Diagnostic::warning_at(src, at, 1, message).help(help));
+            }
         }
     }
 }
