@@ -149,6 +149,15 @@ pub fn sparkline(actual: &Series, target: &Series, title: &str, dom_id: &str) ->
     finish(svg, title, dom_id, "sparkline")
 }
 
+/// `M3` on whole plan months, nothing between them.
+fn plan_month_label(x: &f64) -> String {
+    if x.fract() == 0.0 {
+        format!("M{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// Draws into an SVG string of `size`; none when plotters fails.
 fn draw_svg(
     size: (u32, u32),
@@ -271,13 +280,7 @@ pub fn timeline(bars: &[Bar], today: Option<u32>, title: &str, dom_id: &str) -> 
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBAColor(0, 0, 0, 0.12))
             .x_labels(last as usize)
-            .x_label_formatter(&|x| {
-                if x.fract() == 0.0 {
-                    format!("M{x:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&plan_month_label)
             .y_labels(rows as usize * 2 + 1)
             .y_label_formatter(&label_of)
             .label_style(("sans-serif", 15))
@@ -333,13 +336,7 @@ pub fn investment(
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBAColor(0, 0, 0, 0.12))
             .x_labels(last as usize)
-            .x_label_formatter(&|x| {
-                if x.fract() == 0.0 {
-                    format!("M{x:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&plan_month_label)
             .y_labels(6)
             .y_label_formatter(&|v| format(*v))
             .label_style(("sans-serif", 15))
