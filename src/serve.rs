@@ -222,12 +222,12 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             }
         }
     };
-    let header = tiny_http::Header::from_bytes("Content-Type", kind).expect("a valid header");
-    let cache = tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("a valid header");
-    let response = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header)
-        .with_header(cache);
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    for (name, value) in [("Content-Type", kind), ("Cache-Control", "no-store")] {
+        if let Ok(header) = tiny_http::Header::from_bytes(name, value) {
+            response = response.with_header(header);
+        }
+    }
     let _ = request.respond(response);
 }
 
@@ -321,26 +321,4 @@ fn content_type(path: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overlay_and_script_go_before_the_body_ends() {
-        let html = with_preview_script(
-            "index.html",
-            b"<html><body><p>x</p></body></html>",
-            Some("error: <bad>"),
-        );
-        let html = String::from_utf8(html).unwrap();
-        assert!(html.contains("id=\"palanca-errors\""));
-        assert!(html.contains("error: &lt;bad&gt;"), "escaped");
-        assert!(html.ends_with("</script></body></html>"));
-        assert_eq!(with_preview_script("a.css", b"body{}", Some("e")), b"body{}");
-    }
-
-    #[test]
-    fn paths_decode() {
-        assert_eq!(percent_decode("plan/mes%2001/index.html"), "plan/mes 01/index.html");
-        assert_eq!(percent_decode("100%"), "100%");
-    }
-}
+mod tests;

@@ -1,0 +1,37 @@
+//! Unit tests of the parent module.
+
+use super::*;
+
+fn jan24() -> Month {
+    Month::new(2024, 1).unwrap()
+}
+
+#[test]
+fn iso_round_trip() {
+    let m = Month::parse_iso("2024-03").unwrap();
+    assert_eq!((m.year(), m.month()), (2024, 3));
+    assert_eq!(m.to_string(), "2024-03");
+    assert_eq!(m.quarter(), 1);
+}
+
+#[test]
+fn plan_months_count_from_start() {
+    assert_eq!(parse_period("M1", jan24()).unwrap(), jan24());
+    assert_eq!(parse_period("M12", jan24()).unwrap().to_string(), "2024-12");
+    assert_eq!(parse_period("M13", jan24()).unwrap().to_string(), "2025-01");
+    assert_eq!(plan_month(Month::parse_iso("2025-01").unwrap(), jan24()), 13);
+}
+
+#[test]
+fn bad_keys_are_rejected() {
+    for bad in ["2024-13", "2024-00", "24-03", "2024-3", "March", "M", "Mx", "2024/03"] {
+        assert_eq!(parse_period(bad, jan24()), Err(PeriodError::Malformed), "{bad}");
+    }
+    assert_eq!(parse_period("M0", jan24()), Err(PeriodError::ZeroPlanMonth));
+}
+
+#[test]
+fn offsets_cross_years() {
+    let m = Month::parse_iso("2024-02").unwrap().offset(-3);
+    assert_eq!(m.to_string(), "2023-11");
+}
