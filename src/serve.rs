@@ -27,6 +27,9 @@ struct Preview {
     files: BTreeMap<String, Vec<u8>>,
     errors: Option<String>,
     generation: u64,
+    /// The path of `base_url` without slashes (`palanca`), which the 404
+    /// page's links start from; requests under it are served from the root.
+    base: String,
 }
 
 /// The preview shared by the watcher and the request threads.
@@ -116,7 +119,7 @@ fn rebuild(site: &Path, drafts: bool, shared: &Shared) {
     let result = build_site_with(site, options, &shared.cache);
     let mut preview = shared.preview.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok((_, built, warnings)) => {
+        Ok((model, built, warnings)) => {
             eprintln!(
                 "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone)",
                 built.pages,
@@ -127,6 +130,7 @@ fn rebuild(site: &Path, drafts: bool, shared: &Shared) {
             );
             preview.files = built.files;
             preview.errors = None;
+            preview.base = base_path(&model.site.base_url);
         }
         Err(diags) => {
             let text = render_errors(diags);
@@ -199,6 +203,10 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     };
     let (status, body, kind) = {
         let preview = shared.preview.lock().unwrap_or_else(|e| e.into_inner());
+        let path = match path.strip_prefix(&format!("{}/", preview.base)) {
+            Some(rest) if !preview.base.is_empty() && !preview.files.contains_key(&path) => rest.to_string(),
+            _ => path,
+        };
         match preview
             .files
             .get(&path)
@@ -281,6 +289,14 @@ fn with_preview_script(path: &str, bytes: &[u8], errors: Option<&str>) -> Vec<u8
         Some(i) => format!("{}{injected}{}", &html[..i], &html[i + "</body>".len()..]).into_bytes(),
         None => format!("{html}{injected}").into_bytes(),
     }
+}
+
+/// `palanca` for `https://example.com/palanca/`, empty for a site at the root.
+fn base_path(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, r)| r.find('/').map_or("", |i| &r[i..]));
+    rest.trim_matches('/').to_string()
 }
 
 fn escape(text: &str) -> String {

@@ -21,3 +21,10 @@ fn paths_decode() {
     assert_eq!(percent_decode("plan/mes%2001/index.html"), "plan/mes 01/index.html");
     assert_eq!(percent_decode("100%"), "100%");
 }
+
+#[test]
+fn base_paths_come_from_base_url() {
+    assert_eq!(base_path("https://example.com/palanca/"), "palanca");
+    assert_eq!(base_path("https://example.com/"), "");
+    assert_eq!(base_path("/"), "");
+}
