@@ -661,3 +661,6 @@ fn check_directions(s: &Subject, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
