@@ -92,7 +92,7 @@ pub fn check_sections(pages: &[Page], diags: &mut Diagnostics) {
             ("impact", f.impact.is_some()),
         ];
         for (field, is_set) in present {
-            if is_set && !allowed(f.kind).contains(&field) && !(f.kind == PageKind::Page && field == "status") {
+            if is_set && !allowed(f.kind).contains(&field) {
                 let at = src.find_key(0, field).filter(|&a| a < fm_end).unwrap_or(0);
                 let kinds: Vec<&str> = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
                     .into_iter()
