@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, Audience, LoadOptions};
+use crate::load::{self, Audience, LoadCache, LoadOptions};
 use crate::model::{self, Model};
 use crate::render::{self, RenderCache, Site};
 use crate::theme::Theme;
@@ -174,19 +174,38 @@ impl Default for BuildOptions {
     }
 }
 
-/// Loads, resolves and renders the site at `root` in memory.
-pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
-    build_site_with(root, options, &RenderCache::disabled())
+/// What `serve` keeps between rebuilds: parsed files and rendered pieces.
+#[derive(Default)]
+pub struct Caches {
+    /// Parsed files.
+    pub load: LoadCache,
+    /// Charts, Markdown and pages.
+    pub render: RenderCache,
 }
 
-/// [`build_site`] reusing what `cache` kept from earlier builds.
+impl Caches {
+    /// Caches that keep results.
+    pub fn new() -> Caches {
+        Caches {
+            load: LoadCache::new(),
+            render: RenderCache::new(),
+        }
+    }
+}
+
+/// Loads, resolves and renders the site at `root` in memory.
+pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
+    build_site_with(root, options, &Caches::default())
+}
+
+/// [`build_site`] reusing what `caches` kept from earlier builds.
 pub fn build_site_with(
     root: &Path,
     options: BuildOptions,
-    cache: &RenderCache,
+    caches: &Caches,
 ) -> Result<(Model, Site, Diagnostics), Diagnostics> {
     let mut clock = Stopwatch::new(options.verbose);
-    let (project, mut warnings) = load::load(root, LoadOptions { drafts: options.drafts })?;
+    let (project, mut warnings) = load::load_with(root, LoadOptions { drafts: options.drafts }, &caches.load)?;
     clock.lap("load");
     let language = project.site.language.code();
     let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
@@ -197,7 +216,7 @@ pub fn build_site_with(
     let model = model.for_audience(options.audience);
     warnings.extend(model.findings.clone());
     clock.lap("resolve");
-    let site = render::render(&model, &theme, cache)?;
+    let site = render::render(&model, &theme, &caches.render)?;
     clock.lap("render");
     Ok((model, site, warnings))
 }

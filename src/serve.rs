@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::cli::{BuildOptions, build_site_with};
+use crate::cli::{BuildOptions, Caches, build_site_with};
 use crate::diagnostic::Diagnostics;
-use crate::render::RenderCache;
 
 /// What the server serves: the last good site, and the errors of the
 /// latest build when it failed.
@@ -37,8 +36,8 @@ struct Preview {
 struct Shared {
     preview: Mutex<Preview>,
     changed: Condvar,
-    /// Rendered pieces kept between rebuilds.
-    cache: RenderCache,
+    /// Parsed files and rendered pieces kept between rebuilds.
+    caches: Caches,
 }
 
 /// Options of `serve`.
@@ -59,7 +58,7 @@ const EVENTS: &str = "/__palanca/events";
 /// Runs the preview server until the process is interrupted.
 pub fn serve(options: &ServeOptions) -> Result<(), String> {
     let shared = Arc::new(Shared {
-        cache: RenderCache::new(),
+        caches: Caches::new(),
         ..Shared::default()
     });
     rebuild(&options.site, options.drafts, &shared);
@@ -116,7 +115,7 @@ fn rebuild(site: &Path, drafts: bool, shared: &Shared) {
         drafts,
         ..BuildOptions::default()
     };
-    let result = build_site_with(site, options, &shared.cache);
+    let result = build_site_with(site, options, &shared.caches);
     let mut preview = shared.preview.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok((model, built, warnings)) => {

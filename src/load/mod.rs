@@ -9,6 +9,7 @@ mod frontmatter;
 mod metrics;
 mod pages;
 mod site;
+mod tasks;
 mod theme;
 mod yaml;
 
@@ -28,6 +29,7 @@ pub use pages::{
     Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
 };
 pub use site::SiteConfig;
+pub use tasks::Progress;
 pub use theme::ThemeFiles;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Source};
@@ -59,6 +61,7 @@ pub struct LoadOptions {
 }
 
 /// One parsed file of `content/`.
+#[derive(Clone)]
 enum Document {
     Metrics(MetricFile),
     Page(Page),
@@ -78,9 +81,43 @@ fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags:
     }
 }
 
+/// Parsed files kept between builds by `serve`: a file whose text did not
+/// change is not parsed again. Disabled (and free) for one-off builds.
+#[derive(Default)]
+pub struct LoadCache {
+    enabled: bool,
+    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Document)>>,
+}
+
+impl LoadCache {
+    /// A cache that keeps parsed files.
+    pub fn new() -> LoadCache {
+        LoadCache {
+            enabled: true,
+            ..LoadCache::default()
+        }
+    }
+
+    fn get(&self, rel: &str, hash: u64) -> Option<Document> {
+        let docs = self.docs.lock().ok()?;
+        docs.get(rel).filter(|(h, _)| *h == hash).map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, rel: &str, hash: u64, doc: &Document) {
+        if let Ok(mut docs) = self.docs.lock() {
+            docs.insert(rel.to_string(), (hash, doc.clone()));
+        }
+    }
+}
+
 /// Reads the site at `root`. Returns the project and any warnings, or every
 /// error found.
 pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics), Diagnostics> {
+    load_with(root, options, &LoadCache::default())
+}
+
+/// [`load`], reusing the files `cache` parsed before when their text is the same.
+pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result<(Project, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let site_loaded = site::load_site(root, &mut diags);
     let content = root.join("content");
@@ -106,13 +143,30 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
         .par_iter()
         .map(|rel| {
             let mut local = Diagnostics::default();
-            let doc = match files::read_text(root, rel) {
-                Ok(source) => parse_document(rel, source, start, &mut local),
+            let source = match files::read_text(root, rel) {
+                Ok(source) => source,
                 Err(d) => {
                     local.push(d);
-                    None
+                    return (None, local);
                 }
             };
+            if !cache.enabled {
+                return (parse_document(rel, source, start, &mut local), local);
+            }
+            // The plan's start month changes how M<n> keys read: part of the key.
+            let hash = {
+                use std::hash::{DefaultHasher, Hash, Hasher};
+                let mut h = DefaultHasher::new();
+                (&*source.text, start).hash(&mut h);
+                h.finish()
+            };
+            if let Some(doc) = cache.get(rel, hash) {
+                return (Some(doc), local);
+            }
+            let doc = parse_document(rel, source, start, &mut local);
+            if let (Some(d), true) = (&doc, local.0.is_empty()) {
+                cache.put(rel, hash, d);
+            }
             (doc, local)
         })
         .collect();

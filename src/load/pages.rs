@@ -192,6 +192,8 @@ pub struct Page {
     pub front: PageFront,
     /// Where the Markdown body starts in the file.
     pub body_offset: usize,
+    /// Its task list items, done and total.
+    pub tasks: super::Progress,
 }
 
 impl Page {
@@ -277,10 +279,12 @@ pub fn parse_page(source: Source, diags: &mut Diagnostics) -> Option<Page> {
         .trim_start_matches("content/")
         .trim_end_matches(".md")
         .to_string();
+    let tasks = super::Progress::of_markdown(&source.text[split.body..]);
     Some(Page {
         slug,
         front,
         body_offset: split.body,
+        tasks,
         source,
     })
 }

@@ -142,6 +142,7 @@ fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
                 slug: format!("{folder}/_index"),
                 front,
                 body_offset,
+                tasks: plan::Progress::default(),
                 source,
             })
         })

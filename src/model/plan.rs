@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, Parser};
 use serde::Serialize;
 
+pub use crate::load::Progress;
 use crate::load::{Page, PageKind, Priority, Roi};
 use crate::period::Month;
 
@@ -235,47 +235,10 @@ fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
     out
 }
 
-/// Done and total tasks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Progress {
-    /// Ticked tasks.
-    pub done: usize,
-    /// All tasks.
-    pub total: usize,
-}
-
-impl Progress {
-    /// Counts the task list items (`- [ ]`, `- [x]`) of a Markdown body.
-    pub fn of_markdown(body: &str) -> Progress {
-        let mut p = Progress::default();
-        for event in Parser::new_ext(body, pulldown_cmark::Options::ENABLE_TASKLISTS) {
-            if let Event::TaskListMarker(done) = event {
-                p.total += 1;
-                p.done += usize::from(done);
-            }
-        }
-        p
-    }
-
-    /// The sum of two progresses.
-    pub fn plus(self, other: Progress) -> Progress {
-        Progress {
-            done: self.done + other.done,
-            total: self.total + other.total,
-        }
-    }
-
-    /// Done / total, none without tasks.
-    pub fn ratio(self) -> Option<f64> {
-        (self.total > 0).then(|| self.done as f64 / self.total as f64)
-    }
-}
-
-/// The task progress of each page, in the order of `pages`. Counted once,
-/// in parallel: every folder index and the home page sum these.
+/// The task progress of each page, in the order of `pages` (counted when
+/// each page was loaded): every folder index and the home page sum these.
 pub fn page_progress(pages: &[Page]) -> Vec<Progress> {
-    use rayon::prelude::*;
-    pages.par_iter().map(|p| Progress::of_markdown(p.body())).collect()
+    pages.iter().map(|p| p.tasks).collect()
 }
 
 /// Progress of every page under `folder` (all pages when empty).

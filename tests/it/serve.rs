@@ -165,12 +165,11 @@ fn serve_moves_to_the_next_port_when_taken() {
 
 #[test]
 fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
-    use palanca::cli::{BuildOptions, build_site, build_site_with};
-    use palanca::render::RenderCache;
+    use palanca::cli::{BuildOptions, Caches, build_site, build_site_with};
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
     crate::copy_example(site);
-    let cache = RenderCache::new();
+    let cache = Caches::new();
     let (_, first, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
     assert_eq!(first.reused, 0);
     let (_, again, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();

@@ -11,6 +11,7 @@ fn page(slug: &str, front: &str) -> Page {
         slug: slug.into(),
         front: serde_yaml::from_str(front).unwrap(),
         body_offset: split + 4,
+        tasks: Progress::of_markdown("- [x] a\n- [ ] b\n"),
         source,
     }
 }
@@ -39,7 +40,7 @@ fn sample() -> Plan {
         ),
         page("r", "title: R\nkind: risk"),
     ];
-    let progress: Vec<Progress> = pages.iter().map(|p| Progress::of_markdown(p.body())).collect();
+    let progress = page_progress(&pages);
     Plan::from_pages(&pages, &progress, Month::new(2024, 1).unwrap())
 }
 
