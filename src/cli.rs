@@ -55,6 +55,9 @@ pub struct ServeArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Also print the time each stage of a rebuild took.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Options of `schema`.
@@ -371,6 +374,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
         port: args.port,
         open: args.open,
         drafts: args.drafts,
+        verbose: args.verbose,
     };
     match crate::serve::serve(&options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -51,6 +51,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Print stage timings of each rebuild.
+    pub verbose: bool,
 }
 
 const EVENTS: &str = "/__palanca/events";
@@ -61,7 +63,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         caches: Caches::new(),
         ..Shared::default()
     });
-    rebuild(&options.site, options.drafts, &shared);
+    rebuild(&options.site, options.drafts, options.verbose, &shared);
     let (server, port) = bind(options.port)?;
     let url = format!("http://127.0.0.1:{port}/");
     eprintln!("serving {} at {url} (Ctrl-C to stop)", options.site.display());
@@ -109,10 +111,11 @@ fn open_browser(url: &str) {
 }
 
 /// Builds the site in memory and publishes the result to the preview.
-fn rebuild(site: &Path, drafts: bool, shared: &Shared) {
+fn rebuild(site: &Path, drafts: bool, verbose: bool, shared: &Shared) {
     let started = Instant::now();
     let options = BuildOptions {
         drafts,
+        verbose,
         ..BuildOptions::default()
     };
     let result = build_site_with(site, options, &shared.caches);
@@ -169,7 +172,7 @@ fn watch(options: &ServeOptions, shared: Arc<Shared>) -> Result<impl Drop, Strin
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
     }
-    let drafts = options.drafts;
+    let (drafts, verbose) = (options.drafts, options.verbose);
     std::thread::spawn(move || {
         let relevant = |p: &Path| {
             let Ok(rel) = p.strip_prefix(&root) else { return false };
@@ -183,7 +186,7 @@ fn watch(options: &ServeOptions, shared: Arc<Shared>) -> Result<impl Drop, Strin
                 .iter()
                 .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)));
             if changes.flat_map(|e| e.paths.iter()).any(|p| relevant(p)) {
-                rebuild(&root, drafts, &shared);
+                rebuild(&root, drafts, verbose, &shared);
             }
         }
     });

@@ -109,6 +109,20 @@ impl RenderCache {
     }
 }
 
+impl RenderCache {
+    /// A key for text inputs, hashed as they are (no serialisation), for the
+    /// large ones such as Markdown bodies.
+    pub fn key_text(&self, kind: &str, parts: &[&str]) -> Option<u64> {
+        if !self.enabled {
+            return None;
+        }
+        let mut h = DefaultHasher::new();
+        kind.hash(&mut h);
+        parts.hash(&mut h);
+        Some(h.finish())
+    }
+}
+
 /// Builds a key from several inputs.
 pub struct KeyHasher(DefaultHasher);
 
@@ -155,6 +169,16 @@ impl Ctx {
         if let Some(h) = &mut self.key {
             h.add(name);
             h.add(value);
+        }
+        self.inner.insert(name, value);
+    }
+
+    /// Adds a string to the context, hashing it as it is: cheaper than
+    /// [`Ctx::insert`] for large HTML such as a page's rendered Markdown.
+    pub fn insert_text(&mut self, name: &'static str, value: &str) {
+        if let Some(h) = &mut self.key {
+            name.hash(&mut h.0);
+            value.hash(&mut h.0);
         }
         self.inner.insert(name, value);
     }

@@ -253,7 +253,8 @@ impl Renderer<'_> {
         if body.contains("{{") {
             return render();
         }
-        self.cache.text(self.cache.key("markdown", &(body, prefix)), render)
+        self.cache
+            .text(self.cache.key_text("markdown", &[body, prefix]), render)
     }
 }
 

@@ -78,7 +78,7 @@ fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
     ctx.insert("highlights", &u.front.highlights);
     ctx.insert("lowlights", &u.front.lowlights);
     ctx.insert("asks", &u.front.asks);
-    ctx.insert("content", &r.markdown(u.body(), &format!("u{}", u.period), &path));
+    ctx.insert_text("content", &r.markdown(u.body(), &format!("u{}", u.period), &path));
     let bytes = r.page("update.html", &ctx);
     (path, bytes)
 }
