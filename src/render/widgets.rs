@@ -31,9 +31,9 @@ impl Charts {
             .map(|m| {
                 let format = |v: f64| model.style.format(v, m.unit);
                 let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
-                let key = cache.key(
-                    "chart",
-                    &(
+                // Only a keeping cache needs the key; one-off builds skip building it.
+                let key = cache.is_enabled().then(|| {
+                    let inputs = (
                         &m.id,
                         &m.label,
                         m.unit,
@@ -41,10 +41,10 @@ impl Charts {
                         points(&m.target),
                         &actual_label,
                         &target_label,
-                        format!("{:?}", model.style),
-                    ),
-                );
-                let svg = cache.text(key, || {
+                    );
+                    cache.key("chart", &(inputs, format!("{:?}", model.style)))
+                });
+                let svg = cache.text(key.flatten(), || {
                     charts::line_chart(&LineChart {
                         title: &m.label,
                         actual: &m.actual,
