@@ -316,13 +316,12 @@ pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Di
             let values = evaluate(expr, metrics, &index, scenario, &mut divided_by_zero);
             if let Some(month) = divided_by_zero {
                 let m = &metrics[i];
-                let src = &groups[m.group].source;
-                let at = locate::field(src, m.id_offset, "formula");
+                let (src, at, len) = formula_span(m, groups);
                 diags.push(
                     Diagnostic::warning_at(
                         src,
                         at,
-                        m.formula.as_deref().map_or(1, str::len),
+                        len,
                         format!(
                             "the formula of `{}` divides by zero in {month} ({})",
                             m.id,
@@ -459,14 +458,12 @@ fn topological_order(
         let mut stack = Vec::new();
         if let Err(cycle) = visit(i, exprs, index, &mut marks, &mut stack, &mut order) {
             let names: Vec<&str> = cycle.iter().map(|&c| metrics[c].id.as_str()).collect();
-            let m = &metrics[cycle[0]];
-            let src = &groups[m.group].source;
-            let at = locate::field(src, m.id_offset, "formula");
+            let (src, at, len) = formula_span(&metrics[cycle[0]], groups);
             diags.push(
                 Diagnostic::error_at(
                     src,
                     at,
-                    m.formula.as_deref().map_or(1, str::len),
+                    len,
                     format!("formulas depend on each other in a cycle: {}", names.join(" → ")),
                 )
                 .help("one metric of the cycle must have its own targets and actuals instead of a formula"),
@@ -475,6 +472,16 @@ fn topological_order(
         }
     }
     Some(order)
+}
+
+/// Where a metric's formula is written: its file, offset and length.
+fn formula_span<'a>(m: &Metric, groups: &'a [Group]) -> (&'a Source, usize, usize) {
+    let src = &groups[m.group].source;
+    (
+        src,
+        locate::field(src, m.id_offset, "formula"),
+        m.formula.as_deref().map_or(1, str::len),
+    )
 }
 
 /// "did you mean" for an unknown id.
