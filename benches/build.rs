@@ -182,11 +182,15 @@ fn run_one(pages: usize) {
     let (mut html, mut charts) = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
-        let (_, built, _) =
-            palanca::cli::build_site(&site, palanca::cli::BuildOptions::default()).expect("the synthetic site builds");
-        palanca::output::write(&built, &out).expect("written");
+        let report = palanca::pipeline::build(
+            &site,
+            &out,
+            palanca::pipeline::Options::default(),
+            &palanca::pipeline::Protection::Plain,
+        )
+        .expect("the synthetic site builds");
         best = best.min(started.elapsed().as_secs_f64());
-        (html, charts) = (built.pages, built.charts);
+        (html, charts) = (report.stats.pages, report.stats.charts);
     }
     println!(
         "{pages:>6} plan pages: {html} HTML pages, {charts} charts in {:.3} s (best of {RUNS}) = {:.0} pages/s, {:.0} charts/s, peak RSS {:.0} MB",

@@ -7,11 +7,9 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, Audience, LoadCache, LoadOptions};
-use crate::model::{self, Model};
-use crate::render::{self, RenderCache, Site};
-use crate::theme::Theme;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::Audience;
+use crate::pipeline::{self, Options};
 
 /// Turns a growth plan and its metrics into a static report site.
 #[derive(Debug, Parser)]
@@ -55,6 +53,9 @@ pub struct ServeArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Who the preview is for: `public` leaves out everything marked `audience: investors`.
+    #[arg(long, value_enum, default_value_t = Audience::Investors)]
+    pub audience: Audience,
     /// Also print the time each stage of a rebuild took.
     #[arg(long, short)]
     pub verbose: bool,
@@ -102,6 +103,13 @@ pub struct BuildArgs {
     /// Who the site is for: `public` leaves out everything marked `audience: investors`.
     #[arg(long, value_enum, default_value_t = Audience::Investors)]
     pub audience: Audience,
+    /// Encrypt every page, chart and download with a passphrase (from
+    /// PALANCA_PASSWORD or --password-file); readers unlock it in the browser.
+    #[arg(long)]
+    pub encrypt: bool,
+    /// With --encrypt: read the passphrase from this file (its first line).
+    #[arg(long, requires = "encrypt", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
     /// Print only errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -122,6 +130,9 @@ pub struct CheckArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Check the site as `public` or `investors` would get it.
+    #[arg(long, value_enum, default_value_t = Audience::Investors)]
+    pub audience: Audience,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -152,97 +163,6 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(args.shell, &mut Cli::command(), "palanca", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-    }
-}
-
-/// What a build includes.
-#[derive(Debug, Clone, Copy)]
-pub struct BuildOptions {
-    /// Include drafts.
-    pub drafts: bool,
-    /// Who the site is for.
-    pub audience: Audience,
-    /// Print the time each stage took.
-    pub verbose: bool,
-}
-
-impl Default for BuildOptions {
-    /// Everything but drafts: the site for investors.
-    fn default() -> Self {
-        BuildOptions {
-            drafts: false,
-            audience: Audience::Investors,
-            verbose: false,
-        }
-    }
-}
-
-/// What `serve` keeps between rebuilds: parsed files and rendered pieces.
-#[derive(Default)]
-pub struct Caches {
-    /// Parsed files.
-    pub load: LoadCache,
-    /// Charts, Markdown and pages.
-    pub render: RenderCache,
-}
-
-impl Caches {
-    /// Caches that keep results.
-    pub fn new() -> Caches {
-        Caches {
-            load: LoadCache::new(),
-            render: RenderCache::new(),
-        }
-    }
-}
-
-/// Loads, resolves and renders the site at `root` in memory.
-pub fn build_site(root: &Path, options: BuildOptions) -> Result<(Model, Site, Diagnostics), Diagnostics> {
-    build_site_with(root, options, &Caches::default())
-}
-
-/// [`build_site`] reusing what `caches` kept from earlier builds.
-pub fn build_site_with(
-    root: &Path,
-    options: BuildOptions,
-    caches: &Caches,
-) -> Result<(Model, Site, Diagnostics), Diagnostics> {
-    let mut clock = Stopwatch::new(options.verbose);
-    let (project, mut warnings) = load::load_with(root, LoadOptions { drafts: options.drafts }, &caches.load)?;
-    clock.lap("load");
-    let language = project.site.language.code();
-    let theme = Theme::build(&project.theme, language).map_err(Diagnostics)?;
-    let model = model::resolve(project).map_err(|mut d| {
-        d.extend(warnings.clone());
-        d
-    })?;
-    let model = model.for_audience(options.audience);
-    warnings.extend(model.findings.clone());
-    clock.lap("resolve");
-    let site = render::render(&model, &theme, &caches.render)?;
-    clock.lap("render");
-    Ok((model, site, warnings))
-}
-
-/// Stage timings for `--verbose`.
-struct Stopwatch {
-    on: bool,
-    last: Instant,
-}
-
-impl Stopwatch {
-    fn new(on: bool) -> Stopwatch {
-        Stopwatch {
-            on,
-            last: Instant::now(),
-        }
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if self.on {
-            eprintln!("  {stage}: {:.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
-        }
-        self.last = Instant::now();
     }
 }
 
@@ -292,60 +212,56 @@ impl Drop for Spinner {
 
 fn build(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let spinner = Spinner::start(!args.quiet && std::io::stderr().is_terminal());
     let out = args.out.clone().unwrap_or_else(|| args.site.join("output"));
-    let options = BuildOptions {
+    let options = Options {
         drafts: args.drafts,
         audience: args.audience,
         verbose: args.verbose,
     };
-    let result = build_site(&args.site, options);
+    let protection = if args.encrypt {
+        match crate::encrypt::Passphrase::from_environment(args.password_file.as_deref()) {
+            Ok(p) => pipeline::Protection::Encrypted(p),
+            Err(d) => return fail(Diagnostics(vec![*d])),
+        }
+    } else {
+        pipeline::Protection::Plain
+    };
+    let spinner = Spinner::start(!args.quiet && std::io::stderr().is_terminal());
+    let result = pipeline::build(&args.site, &out, options, &protection);
     drop(spinner);
-    let (_, site, warnings) = match result {
-        Ok(built) => built,
+    let report = match result {
+        Ok(report) => report,
         Err(diags) => return fail(diags),
     };
     if !args.quiet {
-        print_all(&warnings);
-    }
-    if let Err(e) = crate::output::write(&site, &out) {
+        print_all(&report.warnings);
+        let n = report.warnings.0.len();
         eprintln!(
-            "{}",
-            Diagnostic::error(out.display().to_string(), e.to_string())
-                .help("pass --out DIR to write elsewhere, or move the folder away")
-        );
-        return ExitCode::from(CONTENT_ERROR);
-    }
-    if !args.quiet {
-        eprintln!(
-            "built {} pages and {} charts into {} in {} ms ({} warning{})",
-            site.pages,
-            site.charts,
+            "built {} pages and {} charts{} into {} in {} ms ({n} warning{})",
+            report.stats.pages,
+            report.stats.charts,
+            if args.encrypt { ", encrypted," } else { "" },
             out.display(),
             started.elapsed().as_millis(),
-            warnings.0.len(),
-            if warnings.0.len() == 1 { "" } else { "s" }
+            if n == 1 { "" } else { "s" }
         );
     }
     ExitCode::SUCCESS
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let result = build_site(
-        &args.site,
-        BuildOptions {
-            drafts: args.drafts,
-            ..BuildOptions::default()
-        },
-    );
-    let (diags, failed) = match result {
-        Ok((_, _, warnings)) => {
+    let options = Options {
+        drafts: args.drafts,
+        audience: args.audience,
+        verbose: false,
+    };
+    let (mut diags, failed) = match pipeline::check(&args.site, options) {
+        Ok(warnings) => {
             let failed = args.deny_warnings && !warnings.0.is_empty();
             (warnings, failed)
         }
         Err(diags) => (diags, true),
     };
-    let mut diags = diags;
     diags.sort();
     match args.format {
         Format::Json => {
@@ -373,8 +289,11 @@ fn serve(args: &ServeArgs) -> ExitCode {
         site: args.site.clone(),
         port: args.port,
         open: args.open,
-        drafts: args.drafts,
-        verbose: args.verbose,
+        build: Options {
+            drafts: args.drafts,
+            audience: args.audience,
+            verbose: args.verbose,
+        },
     };
     match crate::serve::serve(&options) {
         Ok(()) => ExitCode::SUCCESS,
@@ -434,7 +353,7 @@ fn new(args: &NewArgs) -> ExitCode {
         Err(e) => {
             eprintln!(
                 "{}",
-                Diagnostic::error(args.target.clone(), e.to_string()).help("choose a new folder name")
+                Diagnostic::error(Code::Usage, args.target.clone(), e.to_string()).help("choose a new folder name")
             );
             ExitCode::from(CONTENT_ERROR)
         }

@@ -1,15 +1,22 @@
 //! Diagnostics: what went wrong in the content, where, and how to fix it.
 //!
 //! Every stage reports problems as [`Diagnostic`]s instead of stopping at the
-//! first one, so an author sees all of them in one run. A diagnostic copies
-//! the source line it points at when it is made; rendering it later needs no
+//! first one, so an author sees all of them in one run. A diagnostic carries a
+//! stable [`Code`] and the ids of what it concerns ([`Subject`]s), so tools,
+//! tests and the audience stage never have to read its message. It copies the
+//! source line it points at when it is made; rendering it later needs no
 //! access to the files.
 
+mod codes;
+
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
+pub use codes::{Code, CodeKind};
+
 /// How bad a finding is: errors fail the build, warnings never do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The content cannot be built as written.
@@ -35,69 +42,21 @@ impl Source {
             text: text.into(),
         }
     }
+}
 
-    /// The offset of the first YAML key `key:` at or after `from`: at the
-    /// start of a line (after indentation and an optional `- `) or inside a
-    /// flow mapping (after `{` or `,`), and not inside a quoted string, so
-    /// that the same words in a description are not mistaken for it.
-    pub fn find_key(&self, from: usize, key: &str) -> Option<usize> {
-        let needle = format!("{key}:");
-        let mut at = from.min(self.text.len());
-        while let Some(found) = self.find_from(at, &needle) {
-            if self.starts_key(found) {
-                return Some(found);
-            }
-            at = found + needle.len();
-        }
-        None
-    }
-
-    /// Whether a key may start at `at`: what precedes it on its line is
-    /// indentation, a list dash, or a flow mapping's `{` or `,`, outside quotes.
-    fn starts_key(&self, at: usize) -> bool {
-        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let before = &self.text[line_start..at];
-        if before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1 {
-            return false;
-        }
-        match before.trim_end_matches([' ', '\t']).chars().next_back() {
-            None | Some('{' | ',') => true,
-            Some('-') => before.trim_end_matches([' ', '\t', '-']).trim().is_empty(),
-            Some(_) => false,
-        }
-    }
-
-    /// The offset of the value of the key found by [`Source::find_key`]
-    /// (the key itself when the value is on the next lines).
-    pub fn find_value(&self, from: usize, key: &str) -> Option<usize> {
-        let at = self.find_key(from, key)?;
-        let rest = &self.text[at + key.len() + 1..];
-        let value = rest.trim_start_matches([' ', '\t']);
-        if value.starts_with(['\n', '\r', '#']) || value.is_empty() {
-            Some(at)
-        } else {
-            Some(self.text.len() - value.len())
-        }
-    }
-
-    /// The length of the scalar written at `at`: a quoted string with its
-    /// quotes, or plain text up to a separator or comment.
-    pub fn scalar_len(&self, at: usize) -> usize {
-        let rest = &self.text[at.min(self.text.len())..];
-        match rest.chars().next() {
-            Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(1, |end| end + 2),
-            _ => rest
-                .find([',', '}', ']', '\n', '#'])
-                .map_or(rest.len(), |end| rest[..end].trim_end().len())
-                .max(1),
-        }
-    }
-
-    /// The byte offset of the first `needle` at or after `from`, if any.
-    pub fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
-        let from = from.min(self.text.len());
-        self.text[from..].find(needle).map(|i| i + from)
-    }
+/// What a diagnostic is about, by id: tools and the audience stage use these
+/// instead of reading messages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Subject {
+    /// A metric, by id.
+    Metric(String),
+    /// A metric file (group), by id.
+    Group(String),
+    /// A page, by slug (`plan/roadmap/mes-01`).
+    Page(String),
+    /// A monthly update, by month (`2024-03`).
+    Update(String),
 }
 
 /// A place in a file: 1-based line and column, and the line's text.
@@ -114,22 +73,50 @@ pub struct Location {
     pub line_text: String,
 }
 
+/// The most of a source line a snippet shows: a file with one enormous line
+/// (minified, or not a text file at all) must not flood the terminal.
+const SNIPPET_CHARS: usize = 120;
+
 impl Location {
-    /// The location of byte `offset` (and `len` bytes after it) in `text`.
-    pub fn at(text: &str, offset: usize, len: usize) -> Location {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
+    /// The location of `span` (byte offsets) in `text`.
+    pub fn at(text: &str, span: Range<usize>) -> Location {
+        let offset = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| i + offset);
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
         let column = text[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(text, (offset + len).min(line_end));
+        let end = floor_char_boundary(text, span.end.max(offset).min(line_end));
         let width = text[offset..end].chars().count().max(1);
-        Location {
+        let mut loc = Location {
             line: text[..offset].matches('\n').count() + 1,
             column,
             width,
-            line_text,
+            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
+        };
+        loc.clip();
+        loc
+    }
+
+    /// Keeps at most [`SNIPPET_CHARS`] characters of the line, around the
+    /// column, so the caret still points at the culprit.
+    fn clip(&mut self) {
+        let chars: Vec<char> = self.line_text.chars().collect();
+        if chars.len() <= SNIPPET_CHARS {
+            return;
         }
+        let from = (self.column - 1).saturating_sub(SNIPPET_CHARS / 3);
+        let to = (from + SNIPPET_CHARS).min(chars.len());
+        let mut text: String = chars[from..to].iter().collect();
+        let mut shift = from;
+        if from > 0 {
+            text.insert(0, '…');
+            shift -= 1;
+        }
+        if to < chars.len() {
+            text.push('…');
+        }
+        self.line_text = text;
+        self.column -= shift;
+        self.width = self.width.min(SNIPPET_CHARS);
     }
 }
 
@@ -143,6 +130,8 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// One finding in the content.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Diagnostic {
+    /// What kind of finding it is; stable across versions.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// The file, relative to the site folder; empty when no file is to blame.
@@ -157,36 +146,46 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The metrics, pages and updates it concerns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<Subject>,
 }
 
 impl Diagnostic {
     /// An error about a whole file (no position).
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
+            code,
             severity: Severity::Error,
             file: file.into(),
             location: None,
             message: message.into(),
             label: None,
             help: None,
+            subjects: Vec::new(),
         }
     }
 
-    /// An error pointing at `len` bytes from `offset` in `source`.
-    pub fn error_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
-        Diagnostic::error(source.path.clone(), message).located(source, offset, len)
-    }
-
-    /// A warning pointing at `len` bytes from `offset` in `source`.
-    pub fn warning_at(source: &Source, offset: usize, len: usize, message: impl Into<String>) -> Self {
-        let mut d = Diagnostic::error_at(source, offset, len, message);
+    /// A warning about a whole file (no position).
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut d = Diagnostic::error(code, file, message);
         d.severity = Severity::Warning;
         d
     }
 
+    /// An error pointing at `span` (byte offsets) in `source`.
+    pub fn error_at(code: Code, source: &Source, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic::error(code, source.path.clone(), message).located(source, span)
+    }
+
+    /// A warning pointing at `span` (byte offsets) in `source`.
+    pub fn warning_at(code: Code, source: &Source, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic::warning(code, source.path.clone(), message).located(source, span)
+    }
+
     /// Points the diagnostic at a span of `source`.
-    pub fn located(mut self, source: &Source, offset: usize, len: usize) -> Self {
-        self.location = Some(Location::at(&source.text, offset, len));
+    pub fn located(mut self, source: &Source, span: Range<usize>) -> Self {
+        self.location = Some(Location::at(&source.text, span));
         self
     }
 
@@ -202,21 +201,40 @@ impl Diagnostic {
         self
     }
 
+    /// Records what the finding is about.
+    pub fn about(mut self, subject: Subject) -> Self {
+        if !self.subjects.contains(&subject) {
+            self.subjects.push(subject);
+        }
+        self
+    }
+
+    /// Records that the finding is about metric `id`.
+    pub fn metric(self, id: &str) -> Self {
+        self.about(Subject::Metric(id.to_string()))
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether the finding concerns metric `id`.
+    pub fn concerns_metric(&self, id: &str) -> bool {
+        self.subjects.iter().any(|s| matches!(s, Subject::Metric(m) if m == id))
+    }
 }
 
 impl fmt::Display for Diagnostic {
-    /// Renders in the style of rustc: header, arrow with file:line:col,
-    /// the source line with a caret under the culprit, then the help.
+    /// Renders in the style of rustc: header with the code, arrow with
+    /// file:line:col, the source line with a caret under the culprit, then
+    /// the help.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", self.message)?;
+        writeln!(f, "{kind}[{}]: {}", self.code.name(), self.message)?;
         let Some(loc) = &self.location else {
             if !self.file.is_empty() {
                 writeln!(f, "  --> {}", self.file)?;
@@ -277,6 +295,11 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
+    /// The plan checks' findings: what the consistency page shows.
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.code.kind() == CodeKind::Lint)
+    }
+
     /// Errors first, then by file and line, so output is stable.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
@@ -285,11 +308,25 @@ impl Diagnostics {
                     d.severity,
                     d.file.clone(),
                     d.location.as_ref().map(|l| (l.line, l.column)),
+                    d.code,
                 )
             };
             key(a).cmp(&key(b))
         });
     }
+}
+
+/// Shortens text quoted from the input for a message: a value the author
+/// wrote may be a whole file (a `site.yaml` that is not YAML at all), and a
+/// message quotes at most a few words of it.
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.chars().count() <= MAX && first_line.len() == text.len() {
+        return text.to_string();
+    }
+    let cut: String = first_line.chars().take(MAX).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use crate::limits;
 use crate::period::Month;
 
 /// A parsed formula.
@@ -134,6 +135,8 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
 struct Parser {
     toks: Vec<(Tok, Range<usize>)>,
     pos: usize,
+    /// How deep the parser has recursed: parentheses, calls, operators.
+    depth: usize,
 }
 
 impl Parser {
@@ -161,6 +164,20 @@ impl Parser {
     /// Pratt parsing: `min_bp` is the binding power an operator needs to
     /// take the expression parsed so far as its left operand.
     fn expr(&mut self, min_bp: u8) -> Result<Expr, ParseError> {
+        self.depth += 1;
+        if self.depth > limits::FORMULA_DEPTH {
+            return Err(ParseError {
+                message: format!("the formula is nested more than {} levels deep", limits::FORMULA_DEPTH),
+                span: self.peek().1.clone(),
+                help: "split it into intermediate metrics, each with its own formula".into(),
+            });
+        }
+        let result = self.expr_inner(min_bp);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, ParseError> {
         let mut left = self.prefix()?;
         loop {
             let op = match self.peek().0 {
@@ -252,9 +269,14 @@ fn resolve_function(
     let months = |i: usize| -> Result<i32, ParseError> {
         match args.get(i) {
             None => Ok(1),
-            Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 => Ok(*n as i32),
+            Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= f64::from(limits::LOOKBACK_MONTHS) => {
+                Ok(*n as i32)
+            }
             Some(_) => Err(ParseError {
-                message: format!("the second argument of `{name}` must be a whole number of months"),
+                message: format!(
+                    "the second argument of `{name}` must be a whole number of months from 1 to {}",
+                    limits::LOOKBACK_MONTHS
+                ),
                 span: arg_spans[i].clone(),
                 help: format!("write e.g. `{name}(arr, 3)`"),
             }),
@@ -295,11 +317,31 @@ fn describe(tok: &Tok) -> String {
     }
 }
 
-/// Parses a formula.
+/// Parses a formula. Formulas longer than [`limits::FORMULA_CHARS`],
+/// nested deeper than [`limits::FORMULA_DEPTH`] or looking back further
+/// than [`limits::LOOKBACK_MONTHS`] are refused, so evaluating one is
+/// always cheap and shallow.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    if text.chars().count() > limits::FORMULA_CHARS {
+        return Err(ParseError {
+            message: format!("the formula is longer than {} characters", limits::FORMULA_CHARS),
+            span: 0..text.len().min(1),
+            help: "split it into intermediate metrics, each with its own formula".into(),
+        });
+    }
     let Lexer { toks } = lex(text)?;
-    let mut parser = Parser { toks, pos: 0 };
+    let mut parser = Parser { toks, pos: 0, depth: 0 };
     let expr = parser.expr(0)?;
+    if expr.lookback() > limits::LOOKBACK_MONTHS {
+        return Err(ParseError {
+            message: format!(
+                "the formula looks back more than {} months in all",
+                limits::LOOKBACK_MONTHS
+            ),
+            span: 0..text.len(),
+            help: "nested prev() and cmgr() add up; look back at most ten years".into(),
+        });
+    }
     match parser.next() {
         (Tok::End, _) => Ok(expr),
         (tok, span) => Err(ParseError {

@@ -1,26 +1,31 @@
 //! palanca turns a growth plan and its metrics, kept as plain text, into a
 //! static report site.
 //!
-//! A build is a pipeline of plain stages, one module each:
-//! [`load`] reads files into typed documents with source positions,
-//! [`model`] resolves formulas, derived values and checks,
-//! [`render`] draws charts and fills templates into an in-memory site,
-//! and [`output`] swaps that site into place on disk.
+//! A build is a pipeline of plain stages, one module each, run by
+//! [`pipeline`]: [`load`] reads files into typed documents with source
+//! positions, [`audience`] keeps what the build's readers may see,
+//! [`model`] resolves formulas, derived values and checks, [`render`]
+//! draws charts and fills templates, and [`output`] swaps the finished
+//! site into place on disk ([`encrypt`] seals it on the way, when asked).
 
 // A diagnostic carries its source line and help text; it is built only on
 // the error path, so its size costs nothing where speed matters.
 #![allow(clippy::result_large_err, reason = "diagnostics are cold-path values")]
 
+pub mod audience;
 pub mod charts;
 pub mod cli;
 pub mod diagnostic;
+pub mod encrypt;
 pub mod formula;
+pub mod limits;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod newupdate;
 pub mod output;
 pub mod period;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

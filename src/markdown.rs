@@ -1,59 +1,152 @@
 //! Markdown to HTML with pulldown-cmark: tables, task lists, footnotes,
 //! smart punctuation, heading anchors and palanca's shortcodes.
+//!
+//! Every step is linear in the text: shortcodes (found when the page was
+//! loaded) are swapped for placeholders in one pass and their HTML put back
+//! in another, so a page with a hundred thousand of them costs a hundred
+//! thousand times one, not its square.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
-use crate::shortcode::{self, Shortcode};
+use crate::shortcode::{Shortcode, markdown_options};
 
-/// Renders `body` to HTML. Footnote ids are prefixed with `prefix` so that
-/// several sections can share a page; `shortcode` renders each shortcode.
-pub fn render(body: &str, prefix: &str, shortcode: &dyn Fn(&Shortcode) -> String) -> String {
-    let (text, codes) = replace_shortcodes(body);
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<Event> = Parser::new_ext(&text, options).collect();
-    let events = prefix_footnotes(events, prefix);
+/// How a body is rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Prefix of footnote ids, so that several sections can share a page.
+    pub prefix: &'a str,
+    /// Whether raw HTML in the Markdown reaches the page (else it is shown
+    /// as text).
+    pub raw_html: bool,
+}
+
+/// The placeholder of shortcode `i`: a word Markdown leaves alone, wrapped
+/// in characters from Unicode's private use area that no author types.
+fn placeholder(i: usize) -> String {
+    format!("\u{E000}{i}\u{E001}")
+}
+
+/// Renders `body` to HTML; `shortcodes` (found in `body` when it was
+/// loaded) are rendered by `shortcode`.
+pub fn render(
+    body: &str,
+    shortcodes: &[Shortcode],
+    options: &Options,
+    shortcode: &dyn Fn(&Shortcode) -> String,
+) -> String {
+    let text = with_placeholders(body, shortcodes);
+    let events: Vec<Event> = Parser::new_ext(&text, markdown_options())
+        .map(|e| safe(e, options.raw_html))
+        .collect();
+    let events = prefix_footnotes(events, options.prefix);
     let events = add_heading_ids(events);
     let mut out = String::with_capacity(text.len() * 2);
     html::push_html(&mut out, events.into_iter());
-    for (i, code) in codes.iter().enumerate() {
-        let marker = placeholder(i);
-        let html = shortcode(code);
-        // A shortcode alone on its line became a paragraph of its own.
-        let para = format!("<p>{marker}</p>");
-        out = if out.contains(&para) {
-            out.replace(&para, &html)
-        } else {
-            out.replace(&marker, &html)
-        };
+    if shortcodes.is_empty() {
+        return out;
     }
+    put_back(&out, shortcodes, shortcode)
+}
+
+/// The body with each shortcode replaced by its placeholder, in one pass.
+fn with_placeholders(body: &str, shortcodes: &[Shortcode]) -> String {
+    // Private-use characters written by the author would be mistaken for
+    // placeholders: they are dropped (they show nothing anyway).
+    let clean = |s: &str| s.replace(['\u{E000}', '\u{E001}'], "");
+    let mut out = String::with_capacity(body.len());
+    let mut pos = 0;
+    for (i, sc) in shortcodes.iter().enumerate() {
+        if sc.span.start < pos || sc.span.end > body.len() {
+            continue;
+        }
+        out.push_str(&clean(&body[pos..sc.span.start]));
+        out.push_str(&placeholder(i));
+        pos = sc.span.end;
+    }
+    out.push_str(&clean(&body[pos..]));
     out
 }
 
-fn placeholder(i: usize) -> String {
-    format!("PALANCASHORTCODE{i}X")
+/// The HTML with each placeholder replaced by its shortcode's HTML, in one
+/// pass. A shortcode alone on its line became a paragraph of its own: the
+/// paragraph goes, so block HTML is not nested in `<p>`.
+fn put_back(html: &str, shortcodes: &[Shortcode], shortcode: &dyn Fn(&Shortcode) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('\u{E000}') {
+        let after = &rest[open + '\u{E000}'.len_utf8()..];
+        let Some(close) = after.find('\u{E001}') else { break };
+        let Some(sc) = after[..close].parse::<usize>().ok().and_then(|i| shortcodes.get(i)) else {
+            out.push_str(&rest[..open + '\u{E000}'.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let tail = &after[close + '\u{E001}'.len_utf8()..];
+        let before = &rest[..open];
+        let alone = before.ends_with("<p>") && tail.starts_with("</p>");
+        if alone {
+            out.push_str(&before[..before.len() - 3]);
+            out.push_str(&shortcode(sc));
+            rest = &tail[4..];
+        } else {
+            out.push_str(before);
+            out.push_str(&shortcode(sc));
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
-/// Swaps each valid shortcode for a placeholder word that Markdown leaves
-/// alone. Invalid ones were reported by the model stage already.
-fn replace_shortcodes(body: &str) -> (String, Vec<Shortcode>) {
-    let mut codes = Vec::new();
-    let mut out = String::with_capacity(body.len());
-    let mut pos = 0;
-    for sc in shortcode::find(body).into_iter().flatten() {
-        out.push_str(&body[pos..sc.span.start]);
-        out.push_str(&placeholder(codes.len()));
-        pos = sc.span.end;
-        codes.push(sc);
+/// URL schemes a link or image may use; anything else (`javascript:`,
+/// `vbscript:`, `data:` HTML) is replaced by `#`.
+fn safe_url(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match lower.split_once(':') {
+        // No scheme before the first `/`, `?` or `#`: a relative link.
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto" | "tel") || lower.starts_with("data:image/")
+        }
+        _ => true,
     }
-    out.push_str(&body[pos..]);
-    (out, codes)
+}
+
+/// Neutralises what must never reach a page: raw HTML when the site turned
+/// it off (it becomes text), and links or images with unsafe URLs.
+fn safe(event: Event, raw_html: bool) -> Event {
+    match event {
+        Event::Html(h) | Event::InlineHtml(h) if !raw_html => Event::Text(h),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
+        other => other,
+    }
 }
 
 fn prefix_footnotes<'a>(events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> {
@@ -71,40 +164,60 @@ fn prefix_footnotes<'a>(events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> 
 /// Gives every heading without an explicit `{#id}` a slug of its text,
 /// made unique within the page.
 fn add_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
-    let mut used = HashSet::new();
-    for i in 0..events.len() {
+    let mut ids = Ids::default();
+    let mut i = 0;
+    while i < events.len() {
         let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
+            i += 1;
             continue;
         };
         if let Some(id) = id {
-            used.insert(id.to_string());
+            ids.used.insert(id.to_string());
+            i += 1;
             continue;
         }
         let mut text = String::new();
-        for e in &events[i + 1..] {
-            match e {
+        let mut j = i + 1;
+        while j < events.len() {
+            match &events[j] {
                 Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => text.push_str(t),
                 _ => {}
             }
+            j += 1;
         }
-        let slug = unique(slugify(&text), &mut used);
+        let slug = ids.unique(slugify(&text));
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
             *id = Some(CowStr::from(slug));
         }
+        i = j;
     }
     events
 }
 
-fn unique(base: String, used: &mut HashSet<String>) -> String {
-    let base = if base.is_empty() { "section".to_string() } else { base };
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// Heading ids given so far, and the next number to try for each slug, so
+/// a page of many equal headings stays linear.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    candidate
 }
 
 /// A URL-safe id: lowercase ASCII letters and digits joined by `-`, accents

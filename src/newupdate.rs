@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::period::{Month, parse_period};
@@ -17,8 +17,10 @@ pub fn new_update(root: &Path, period: Option<&str>) -> Result<PathBuf, Diagnost
     let model = model::resolve(project)?;
     let month = match period {
         Some(text) => parse_period(text, model.start).map_err(|_| {
-            one(Diagnostic::error("", format!("`{text}` is not a month"))
-                .help("write the month as YYYY-MM, e.g. `palanca new update 2024-04`"))
+            one(
+                Diagnostic::error(Code::BadPeriod, "", format!("`{text}` is not a month"))
+                    .help("write the month as YYYY-MM, e.g. `palanca new update 2024-04`"),
+            )
         })?,
         None => default_month(&model),
     };
@@ -26,6 +28,7 @@ pub fn new_update(root: &Path, period: Option<&str>) -> Result<PathBuf, Diagnost
     let path = root.join(&rel);
     if path.exists() {
         return Err(one(Diagnostic::error(
+            Code::Usage,
             rel.clone(),
             format!("{rel} already exists; palanca will not overwrite it"),
         )
@@ -35,7 +38,13 @@ pub fn new_update(root: &Path, period: Option<&str>) -> Result<PathBuf, Diagnost
         std::fs::create_dir_all(root.join("content/updates"))?;
         std::fs::write(&path, skeleton(&model, month))
     };
-    write().map_err(|e| one(Diagnostic::error(rel.clone(), format!("cannot write {rel}: {e}"))))?;
+    write().map_err(|e| {
+        one(Diagnostic::error(
+            Code::Output,
+            rel.clone(),
+            format!("cannot write {rel}: {e}"),
+        ))
+    })?;
     Ok(path)
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::limits;
+
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(pub i32);
@@ -26,9 +28,11 @@ impl Month {
         self.0.rem_euclid(12) as u32 + 1
     }
 
-    /// The month `n` months later (earlier when negative).
+    /// The month `n` months later (earlier when negative). Periods are
+    /// bounded when read, so this never comes near overflowing; it
+    /// saturates all the same.
     pub fn offset(self, n: i32) -> Month {
-        Month(self.0 + n)
+        Month(self.0.saturating_add(n))
     }
 
     /// Months from `self` to `later`.
@@ -65,6 +69,24 @@ pub enum PeriodError {
     Malformed,
     /// `M0` or a negative plan month.
     ZeroPlanMonth,
+    /// A plan month after `M600`, or a year outside 1900–2200.
+    OutOfRange,
+}
+
+impl PeriodError {
+    /// Why the key could not be read, for a message: "`M0` is …".
+    pub fn reason(&self) -> &'static str {
+        match self {
+            PeriodError::Malformed => "is not a period",
+            PeriodError::ZeroPlanMonth => "is before the plan's first month",
+            PeriodError::OutOfRange => "is beyond the months palanca reads (M1 to M600, years 1900 to 2200)",
+        }
+    }
+}
+
+/// Whether `month` falls in the years palanca reads ([`limits::YEARS`]).
+pub fn in_years(month: Month) -> bool {
+    (limits::YEARS.0..=limits::YEARS.1).contains(&month.year())
 }
 
 /// Reads a period key: `2024-03`, or `M3` for the third month of the plan
@@ -72,13 +94,30 @@ pub enum PeriodError {
 pub fn parse_period(text: &str, start: Month) -> Result<Month, PeriodError> {
     let text = text.trim();
     if let Some(n) = text.strip_prefix('M').or_else(|| text.strip_prefix('m')) {
-        let n: i32 = n.parse().map_err(|_| PeriodError::Malformed)?;
+        if n.is_empty() || !n.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PeriodError::Malformed);
+        }
+        // Parsed wide, so that `M99999999999` is out of range, not malformed.
+        let n: i64 = n.parse().map_err(|_| PeriodError::OutOfRange)?;
         if n < 1 {
             return Err(PeriodError::ZeroPlanMonth);
         }
-        return Ok(start.offset(n - 1));
+        if n > i64::from(limits::PLAN_MONTHS) {
+            return Err(PeriodError::OutOfRange);
+        }
+        let month = start.offset(n as i32 - 1);
+        return if in_years(month) {
+            Ok(month)
+        } else {
+            Err(PeriodError::OutOfRange)
+        };
     }
-    Month::parse_iso(text).ok_or(PeriodError::Malformed)
+    let month = Month::parse_iso(text).ok_or(PeriodError::Malformed)?;
+    if in_years(month) {
+        Ok(month)
+    } else {
+        Err(PeriodError::OutOfRange)
+    }
 }
 
 /// The plan month number of `month` (1 for `start`).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tera::Tera;
 
-use crate::diagnostic::{Diagnostic, Location, Source};
+use crate::diagnostic::{Code, Diagnostic, Location, Source};
 use crate::load::ThemeFiles;
 
 macro_rules! embedded {
@@ -169,7 +169,7 @@ fn template_error(error: &tera::Error, origins: &BTreeMap<String, Source>) -> Di
         // functions) arrive as tera's own rendered report: read it back.
         _ => match parse_report(&error.to_string()) {
             Some(parsed) => parsed,
-            None => return Diagnostic::error("themes/", format!("template error: {error}")).help(help),
+            None => return Diagnostic::error(Code::Template, "themes/", format!("template error: {error}")).help(help),
         },
     };
     let (file, line_text) = match origins.get(&name) {
@@ -179,7 +179,7 @@ fn template_error(error: &tera::Error, origins: &BTreeMap<String, Source>) -> Di
         ),
         None => (format!("(default theme) templates/{name}"), String::new()),
     };
-    let mut d = Diagnostic::error(file, format!("template error in `{name}`: {message}")).help(help);
+    let mut d = Diagnostic::error(Code::Template, file, format!("template error in `{name}`: {message}")).help(help);
     d.location = Some(Location {
         line,
         column,

@@ -4,44 +4,60 @@ use super::*;
 
 #[test]
 fn location_counts_lines_and_characters() {
-    let loc = Location::at("a: 1\nbé: xyz\n", 10, 3);
+    let loc = Location::at("a: 1\nbé: xyz\n", 10..13);
     assert_eq!((loc.line, loc.column, loc.width), (2, 5, 3));
     assert_eq!(loc.line_text, "bé: xyz");
 }
 
 #[test]
-fn keys_are_found_at_line_starts_only() {
-    let src = Source::new(
-        "s.yaml",
-        "title: \"A fresh start: 2024\"\nstart: January\nitems:\n  - id: x\n",
-    );
-    let at = src.find_value(0, "start").unwrap();
-    assert_eq!(&src.text[at..at + 7], "January");
-    assert_eq!(src.find_key(0, "id").map(|i| &src.text[i..i + 3]), Some("id:"));
-    assert_eq!(src.find_value(0, "items").map(|i| &src.text[i..i + 6]), Some("items:"));
-    assert_eq!(src.find_key(0, "missing"), None);
-    let flow = Source::new("p.md", "claims: [{ metric: arr, by: \"M0\" }]\ndesc: \"a, by: x\"\n");
-    let by = flow.find_value(0, "by").unwrap();
-    assert_eq!(&flow.text[by..by + flow.scalar_len(by)], "\"M0\"");
-    assert_eq!(flow.find_key(by, "by"), None, "not inside the quoted description");
-    let metric = flow.find_value(0, "metric").unwrap();
-    assert_eq!(flow.scalar_len(metric), 3);
-}
-
-#[test]
-fn renders_like_rustc() {
+fn renders_like_rustc_with_its_code() {
     let src = Source::new(
         "content/metrics/x.yaml",
         "metrics:\n  - id: arr\n    formula: arrr / 12\n",
     );
-    let off = src.find_from(0, "arrr").unwrap();
-    let d = Diagnostic::error_at(&src, off, 4, "unknown metric `arrr`")
+    let off = src.text.find("arrr").unwrap();
+    let d = Diagnostic::error_at(Code::UnknownMetric, &src, off..off + 4, "unknown metric `arrr`")
         .label("not defined")
-        .help("check the spelling");
+        .help("check the spelling")
+        .metric("arr");
     let text = d.to_string();
-    assert!(text.contains("error: unknown metric `arrr`"), "{text}");
+    assert!(text.contains("error[unknown-metric]: unknown metric `arrr`"), "{text}");
     assert!(text.contains("--> content/metrics/x.yaml:3:14"), "{text}");
     assert!(text.contains("3 |     formula: arrr / 12"), "{text}");
     assert!(text.contains("  |              ^^^^ not defined"), "{text}");
     assert!(text.contains("= help: check the spelling"), "{text}");
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["code"], "unknown-metric");
+    assert_eq!(json["subjects"][0], serde_json::json!({"kind": "metric", "id": "arr"}));
+}
+
+#[test]
+fn a_snippet_shows_at_most_a_window_of_a_long_line() {
+    let line = format!("{}BAD{}", "x".repeat(5_000), "y".repeat(5_000));
+    let src = Source::new("site.yaml", line.clone());
+    let d = Diagnostic::error_at(Code::InvalidYaml, &src, 5_000..5_003, "bad");
+    let loc = d.location.as_ref().unwrap();
+    assert!(loc.line_text.chars().count() <= 122, "{}", loc.line_text.len());
+    let caret_at: String = loc.line_text.chars().skip(loc.column - 1).take(3).collect();
+    assert_eq!(caret_at, "BAD", "the caret still points at the culprit");
+}
+
+#[test]
+fn quoted_input_is_cut_to_a_few_words() {
+    assert_eq!(quote("arr"), "arr");
+    let long = quote(&"root:x:0:0:root:/root:/bin/bash\n".repeat(100));
+    assert!(long.chars().count() <= 61 && long.ends_with('…'), "{long}");
+}
+
+#[test]
+fn every_code_has_a_distinct_name() {
+    let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+    names.sort();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before);
+    assert!(names.iter().all(|n| {
+        n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }));
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::spans::Spans;
 use super::yaml;
 use crate::diagnostic::{Diagnostics, Source};
 use crate::units::{Direction, RawValue, Unit};
@@ -20,6 +21,8 @@ pub struct MetricFile {
     pub id: String,
     /// What is in the file.
     pub doc: MetricFileDoc,
+    /// Where each of its values is written.
+    pub spans: Spans,
 }
 
 /// The YAML document of a metric file.
@@ -53,6 +56,9 @@ pub struct IdentityCheck {
     /// Relative difference allowed (0.05 is 5%).
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    /// Its index in the file's `checks`, where its position is recorded.
+    #[serde(skip)]
+    pub position: usize,
 }
 
 fn default_tolerance() -> f64 {
@@ -105,6 +111,21 @@ pub struct RawMetric {
     /// Who may read this metric.
     #[serde(default)]
     pub audience: super::pages::Audience,
+    /// Its index in the file's `metrics`: positions are recorded by it,
+    /// and it stays right when the audience stage removes metrics.
+    #[serde(skip)]
+    pub position: usize,
+}
+
+impl RawMetric {
+    /// The path of one of its fields in the file's [`Spans`]: `metrics[3].target`.
+    pub fn path(&self, field: &str) -> String {
+        if field.is_empty() {
+            format!("metrics[{}]", self.position)
+        } else {
+            format!("metrics[{}].{field}", self.position)
+        }
+    }
 }
 
 /// Parses one metric file.
@@ -117,7 +138,11 @@ pub fn parse_metric_file(source: Source, diags: &mut Diagnostics) -> Option<Metr
         .unwrap_or_default()
         .to_string();
     match yaml::parse::<MetricFileDoc>(&source, 0, source.text.len(), "metric file") {
-        Ok(doc) => Some(MetricFile { source, id, doc }),
+        Ok((mut doc, spans)) => {
+            doc.metrics.iter_mut().enumerate().for_each(|(i, m)| m.position = i);
+            doc.checks.iter_mut().enumerate().for_each(|(i, c)| c.position = i);
+            Some(MetricFile { source, id, doc, spans })
+        }
         Err(d) => {
             diags.push(d);
             None

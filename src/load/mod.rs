@@ -9,6 +9,7 @@ mod frontmatter;
 mod metrics;
 mod pages;
 mod site;
+mod spans;
 mod tasks;
 mod theme;
 mod yaml;
@@ -18,21 +19,23 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use files::read_text;
+pub use spans::Spans;
 pub use yaml::parse as parse_yaml_range;
 
 /// Parses a whole YAML file into `T`, with a diagnostic on failure.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
-    yaml::parse(source, 0, source.text.len(), what)
+    yaml::parse(source, 0, source.text.len(), what).map(|(value, _)| value)
 }
 pub use metrics::{IdentityCheck, MetricFile, MetricFileDoc, RawMetric, RawSeries, TotalOf};
 pub use pages::{
     Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
+    href as pages_href, kind_name,
 };
 pub use site::SiteConfig;
 pub use tasks::Progress;
 pub use theme::ThemeFiles;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 
 /// Everything read from a site folder.
 #[derive(Debug)]
@@ -43,6 +46,8 @@ pub struct Project {
     pub site: SiteConfig,
     /// `site.yaml` as text, for positions.
     pub site_source: Source,
+    /// Where each setting of `site.yaml` is written.
+    pub site_spans: Spans,
     /// `content/metrics/*.yaml`, in file-name order.
     pub metric_files: Vec<MetricFile>,
     /// Markdown pages outside `content/updates/`, in path order.
@@ -75,7 +80,7 @@ fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags:
     } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
         pages::parse_update(source, start, diags).map(Document::Update)
     } else if rel.ends_with(".md") {
-        pages::parse_page(source, diags).map(Document::Page)
+        pages::parse_page(source, start, diags).map(Document::Page)
     } else {
         None
     }
@@ -124,6 +129,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(
+                Code::ContentMissing,
                 "content/",
                 format!("there is no `content` folder in {}", root.display()),
             )
@@ -132,7 +138,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             ),
         );
     }
-    let (site, site_source) = match site_loaded {
+    let (site, site_source, site_spans) = match site_loaded {
         Some(s) => s,
         None => return Err(diags),
     };
@@ -182,6 +188,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             _ => {}
         }
     }
+    check_addresses(&pages_out, &mut diags);
     let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -190,10 +197,50 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         root: root.to_path_buf(),
         site,
         site_source,
+        site_spans,
         metric_files,
         pages: pages_out,
         updates,
         theme,
     };
     Ok((project, diags))
+}
+
+/// The top-level folders of the output that palanca writes itself.
+const RESERVED: &[&str] = &["metrics", "updates", "consistency", "data", "assets"];
+
+/// Two pages written to one address (`plan/goals.md` beside
+/// `plan/goals/_index.md`), or a page where palanca writes its own files,
+/// would silently lose one of them: both are errors.
+fn check_addresses(pages: &[Page], diags: &mut Diagnostics) {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for p in pages {
+        let href = p.href();
+        let top = p.slug.split('/').next().unwrap_or("");
+        if RESERVED.contains(&top) {
+            diags.push(
+                Diagnostic::error(
+                    Code::PathCollision,
+                    p.source.path.clone(),
+                    format!(
+                        "`{}` would be written to {href}, where palanca writes its own pages",
+                        p.source.path
+                    ),
+                )
+                .help(format!(
+                    "move the page out of content/{top}/; the folders {} are palanca's",
+                    RESERVED.join(", ")
+                )),
+            );
+        } else if let Some(first) = seen.insert(href.clone(), &p.source.path) {
+            diags.push(
+                Diagnostic::error(
+                    Code::PathCollision,
+                    p.source.path.clone(),
+                    format!("`{}` and `{first}` would both be written to {href}", p.source.path),
+                )
+                .help("rename one of them; a folder's own page is its `_index.md`"),
+            );
+        }
+    }
 }

@@ -2,13 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::spans::Spans;
 use super::{frontmatter, yaml};
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject, quote};
+use crate::limits;
 use crate::period::{Month, parse_period};
+use crate::shortcode::{self, Shortcode};
 
 /// What a plan section is; the kind decides which fields it carries and how
 /// palanca aggregates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// A dated piece of the roadmap.
@@ -179,6 +182,9 @@ pub struct Claim {
     /// ...by this month.
     #[serde(default)]
     pub by: Option<String>,
+    /// Its index in the page's `claims`, where its position is recorded.
+    #[serde(skip)]
+    pub position: usize,
 }
 
 /// A Markdown page with its front matter.
@@ -194,12 +200,23 @@ pub struct Page {
     pub body_offset: usize,
     /// Its task list items, done and total.
     pub tasks: super::Progress,
+    /// The shortcodes of its body, with spans relative to the body.
+    pub shortcodes: Vec<Shortcode>,
+    /// Where each front matter value is written.
+    pub spans: Spans,
 }
 
 impl Page {
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// Where the page is written, relative to the site root: a folder's
+    /// `_index.md` is its `index.html`, any other page gets a folder of its
+    /// own (`plan/goals.md` is `plan/goals/index.html`).
+    pub fn href(&self) -> String {
+        href(&self.slug)
     }
 
     /// True for a folder's `_index.md`.
@@ -259,6 +276,10 @@ pub struct Update {
     pub front: UpdateFront,
     /// Where the Markdown body starts in the file.
     pub body_offset: usize,
+    /// The shortcodes of its body, with spans relative to the body.
+    pub shortcodes: Vec<Shortcode>,
+    /// Where each front matter value is written.
+    pub spans: Spans,
 }
 
 impl Update {
@@ -268,39 +289,236 @@ impl Update {
     }
 }
 
-/// Parses a plan section or page.
-pub fn parse_page(source: Source, diags: &mut Diagnostics) -> Option<Page> {
+/// The output path of the page with `slug`, relative to the site root.
+pub fn href(slug: &str) -> String {
+    match slug.strip_suffix("_index") {
+        Some("") => "index.html".into(),
+        Some(folder) => format!("{folder}index.html"),
+        None => format!("{slug}/index.html"),
+    }
+}
+
+/// Parses a plan section or page, and checks the fields of its kind.
+pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Option<Page> {
     let split = frontmatter::split(&source).map_err(|d| diags.push(d)).ok()?;
-    let front: PageFront = yaml::parse(&source, split.yaml.0, split.yaml.1, "front matter")
+    let (mut front, spans): (PageFront, Spans) = yaml::parse(&source, split.yaml.0, split.yaml.1, "front matter")
         .map_err(|d| diags.push(d))
         .ok()?;
+    front.claims.iter_mut().enumerate().for_each(|(i, c)| c.position = i);
     let slug = source
         .path
         .trim_start_matches("content/")
         .trim_end_matches(".md")
         .to_string();
-    let tasks = super::Progress::of_markdown(&source.text[split.body..]);
-    Some(Page {
+    let before = diags.error_count();
+    let (tasks, shortcodes) = scan_body(&source, split.body, diags);
+    let page = Page {
         slug,
         front,
         body_offset: split.body,
         tasks,
+        shortcodes,
+        spans,
         source,
-    })
+    };
+    check_fields(&page, diags);
+    check_claims(&page, start, diags);
+    check_title(&page.source, &page.spans, &page.front.title, diags);
+    (diags.error_count() == before).then_some(page)
+}
+
+/// Fields each kind of section may carry, beyond the common ones.
+fn allowed(kind: PageKind) -> &'static [&'static str] {
+    match kind {
+        PageKind::Milestone => &["phase", "months", "investment", "roi", "status", "owner"],
+        PageKind::Lever => &["priority", "months", "investment", "roi", "status", "owner"],
+        PageKind::Risk => &[
+            "mitigation",
+            "contingency",
+            "monitoring",
+            "likelihood",
+            "impact",
+            "owner",
+            "status",
+        ],
+        PageKind::Page => &[],
+    }
+}
+
+/// The name of a kind, as written in front matter.
+pub fn kind_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Milestone => "milestone",
+        PageKind::Lever => "lever",
+        PageKind::Risk => "risk",
+        PageKind::Page => "page",
+    }
+}
+
+/// Errors in a typed section: a field of another kind, months, ranges and
+/// returns that cannot be right or lie beyond the limits.
+fn check_fields(page: &Page, diags: &mut Diagnostics) {
+    let f = &page.front;
+    let src = &page.source;
+    let at = |key: &str| page.spans.value_or_key(key).unwrap_or(0..0);
+    let error = |code: Code, key: &str, message: String| {
+        Diagnostic::error_at(code, src, at(key), message).about(Subject::Page(page.slug.clone()))
+    };
+    let present = [
+        ("phase", f.phase.is_some()),
+        ("months", f.months.is_some()),
+        ("investment", f.investment.is_some()),
+        ("roi", f.roi.is_some()),
+        ("priority", f.priority.is_some()),
+        ("status", f.status.is_some()),
+        ("mitigation", f.mitigation.is_some()),
+        ("contingency", f.contingency.is_some()),
+        ("monitoring", f.monitoring.is_some()),
+        ("likelihood", f.likelihood.is_some()),
+        ("impact", f.impact.is_some()),
+    ];
+    for (field, is_set) in present {
+        if is_set && !allowed(f.kind).contains(&field) {
+            let kinds: Vec<&str> = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
+                .into_iter()
+                .filter(|k| allowed(*k).contains(&field))
+                .map(kind_name)
+                .collect();
+            let span = page.spans.key(field).unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error_at(
+                    Code::FieldOfOtherKind,
+                    src,
+                    span,
+                    format!("`{field}` does not apply to a {}", kind_name(f.kind)),
+                )
+                .about(Subject::Page(page.slug.clone()))
+                .help(format!(
+                    "`{field}` belongs to: {}; set `kind:` accordingly or remove the field",
+                    kinds.join(", ")
+                )),
+            );
+        }
+    }
+    if let Some([a, b]) = f.months
+        && (a == 0 || b < a || b > limits::PLAN_MONTHS)
+    {
+        diags.push(
+            error(
+                Code::BadMonths,
+                "months",
+                format!("`months: [{a}, {b}]` is not a window of plan months"),
+            )
+            .help("write [from, to] with 1 <= from <= to <= 600, e.g. `months: [2, 6]`"),
+        );
+    }
+    if let Some(i) = f.investment {
+        let finite = [i.min, i.max]
+            .iter()
+            .all(|v| v.is_finite() && v.abs() <= limits::MAGNITUDE);
+        if !finite || i.min > i.max || i.min < 0.0 {
+            diags.push(
+                error(
+                    Code::BadInvestment,
+                    "investment",
+                    format!(
+                        "the investment range {}–{} is the wrong way round, negative or beyond 10^15",
+                        i.min, i.max
+                    ),
+                )
+                .help("write `investment: { min: LOW, max: HIGH }` with 0 <= LOW <= HIGH"),
+            );
+        }
+    }
+    if let Some(r) = f.roi
+        && (!r.ratio.is_finite()
+            || r.ratio <= 0.0
+            || r.ratio > 1e6
+            || r.within_months == 0
+            || r.within_months > limits::PLAN_MONTHS)
+    {
+        diags.push(
+            error(
+                Code::BadRoi,
+                "roi",
+                format!(
+                    "an ROI of {}x within {} months cannot be right",
+                    r.ratio, r.within_months
+                ),
+            )
+            .help("write `roi: { ratio: 3, within_months: 9 }` for a 3:1 return in nine months"),
+        );
+    }
+}
+
+/// Errors in the claims themselves: a bad month, a rate that is not a
+/// number, a claim that says nothing. Unknown metrics are found when
+/// metrics are resolved.
+fn check_claims(page: &Page, start: Month, diags: &mut Diagnostics) {
+    for claim in &page.front.claims {
+        let path = format!("claims[{}]", claim.position);
+        let error = |key: &str, message: String| {
+            let span = page.spans.value_or_key(&format!("{path}.{key}")).unwrap_or(0..0);
+            Diagnostic::error_at(Code::BadClaim, &page.source, span, message).about(Subject::Page(page.slug.clone()))
+        };
+        for (key, value) in [("from", &claim.from), ("to", &claim.to), ("by", &claim.by)] {
+            if let Some(text) = value.as_deref().filter(|t| parse_period(t, start).is_err()) {
+                diags.push(
+                    error(key, format!("`{key}: {}` is not a month", quote(text)))
+                        .help("write YYYY-MM or a plan month such as M12"),
+                );
+            }
+        }
+        let bad_number = |v: Option<f64>| v.is_some_and(|v| !v.is_finite() || v.abs() > limits::MAGNITUDE);
+        if bad_number(claim.monthly_growth) || claim.monthly_growth.is_some_and(|g| g <= -1.0) {
+            diags.push(
+                error("monthly_growth", "the claimed growth is not a rate".into())
+                    .help("write the monthly rate as a fraction, e.g. `monthly_growth: 0.2` for 20% a month"),
+            );
+        }
+        if bad_number(claim.reaches) {
+            diags.push(error("reaches", "the claimed value is beyond 10^15".into()).help("write the value reached"));
+        }
+        if claim.monthly_growth.is_none() && claim.reaches.is_none() {
+            diags.push(
+                error("metric", "this claim states nothing to check".into())
+                    .help("give `monthly_growth: 0.2` (with optional from/to) or `reaches: 10000000` with `by: M24`"),
+            );
+        }
+    }
+}
+
+/// A title longer than [`limits::TITLE_CHARS`] is refused.
+fn check_title(source: &Source, spans: &Spans, title: &str, diags: &mut Diagnostics) {
+    if title.chars().count() > limits::TITLE_CHARS {
+        diags.push(
+            Diagnostic::error_at(
+                Code::TooLarge,
+                source,
+                spans.value("title").unwrap_or(0..0),
+                "the title is longer than 500 characters",
+            )
+            .help("keep the title to a line; put the rest in the text"),
+        );
+    }
 }
 
 /// Parses a monthly update; its period must be a month and match the file name.
 pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Option<Update> {
     let split = frontmatter::split(&source).map_err(|d| diags.push(d)).ok()?;
-    let front: UpdateFront = yaml::parse(&source, split.yaml.0, split.yaml.1, "update front matter")
+    let (front, spans): (UpdateFront, Spans) = yaml::parse(&source, split.yaml.0, split.yaml.1, "update front matter")
         .map_err(|d| diags.push(d))
         .ok()?;
-    let at = source.find_value(0, "period").unwrap_or(0);
-    let width = front.period.len();
+    let at = spans.value("period").unwrap_or(0..0);
     let Ok(period) = parse_period(&front.period, start) else {
         diags.push(
-            Diagnostic::error_at(&source, at, width, format!("`period: {}` is not a month", front.period))
-                .help("write the month the update reports on as YYYY-MM, e.g. `period: 2024-03`"),
+            Diagnostic::error_at(
+                Code::BadPeriod,
+                &source,
+                at,
+                format!("`period: {}` is not a month", quote(&front.period)),
+            )
+            .help("write the month the update reports on as YYYY-MM, e.g. `period: 2024-03`"),
         );
         return None;
     };
@@ -308,9 +526,9 @@ pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Op
     if stem != period.to_string() {
         diags.push(
             Diagnostic::error_at(
+                Code::UpdateFileName,
                 &source,
                 at,
-                width,
                 format!("the update for {period} is in a file named `{stem}.md`"),
             )
             .help(format!(
@@ -319,10 +537,31 @@ pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Op
         );
         return None;
     }
-    Some(Update {
+    let before = diags.error_count();
+    check_title(&source, &spans, &front.title, diags);
+    let (_, shortcodes) = scan_body(&source, split.body, diags);
+    (diags.error_count() == before).then_some(Update {
         period,
         front,
         body_offset: split.body,
+        shortcodes,
+        spans,
         source,
     })
+}
+
+/// Counts a body's tasks and finds its shortcodes in one pass; a shortcode
+/// that cannot be read is an error pointing at it.
+fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::Progress, Vec<Shortcode>) {
+    let scan = shortcode::scan(&source.text[body..]);
+    for e in scan.errors {
+        let code = if e.message.starts_with("unknown shortcode") {
+            Code::UnknownShortcode
+        } else {
+            Code::ShortcodeSyntax
+        };
+        diags.push(Diagnostic::error_at(code, source, body + e.span.start..body + e.span.end, e.message).help(e.help));
+    }
+    let (done, total) = scan.tasks;
+    (super::Progress { done, total }, scan.shortcodes)
 }

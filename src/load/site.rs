@@ -1,11 +1,12 @@
-//! `site.yaml`: the site's settings.
+//! `site.yaml`: the site's settings, checked as they are read.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
+use super::spans::Spans;
 use super::{files, yaml};
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::period::Month;
 
 /// The settings in `site.yaml`.
@@ -23,7 +24,8 @@ pub struct SiteConfig {
     /// Number style, when it should differ from the language's.
     #[serde(default)]
     pub number_style: Option<Language>,
-    /// Absolute URL of the published site, for the feed and sitemap only.
+    /// Absolute URL of the published site (`https://…/`), for the feed and
+    /// sitemap only.
     #[serde(default = "default_base_url")]
     pub base_url: String,
     /// ISO currency code.
@@ -37,12 +39,17 @@ pub struct SiteConfig {
     /// A notice shown on every page (e.g. "actuals are example data").
     #[serde(default)]
     pub notice: Option<String>,
-    /// The folder under `themes/` whose files override the default theme.
+    /// The folder under `themes/` whose files override the default theme:
+    /// a plain name, not a path.
     #[serde(default)]
     pub theme: Option<String>,
     /// Who publishes the site (the feed's author).
     #[serde(default)]
     pub author: Option<String>,
+    /// Whether raw HTML written in Markdown reaches the pages (default:
+    /// yes, it is the author's own); `false` shows it as text.
+    #[serde(default = "default_true")]
+    pub raw_html: bool,
     #[serde(skip)]
     start_month: Option<Month>,
 }
@@ -79,6 +86,10 @@ fn default_currency() -> String {
     "USD".into()
 }
 
+fn default_true() -> bool {
+    true
+}
+
 impl SiteConfig {
     /// Month 1 of the plan (checked when loaded).
     pub fn start_month(&self) -> Month {
@@ -87,52 +98,104 @@ impl SiteConfig {
 }
 
 /// Reads and checks `site.yaml`.
-pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, Source)> {
+pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, Source, Spans)> {
     if !root.join("site.yaml").is_file() {
         diags.push(
-            Diagnostic::error("site.yaml", format!("there is no site.yaml in {}", root.display()))
-                .help("run palanca in a site folder, pass --site DIR, or create one with `palanca new DIR`"),
+            Diagnostic::error(
+                Code::SiteMissing,
+                "site.yaml",
+                format!("there is no site.yaml in {}", root.display()),
+            )
+            .help("run palanca in a site folder, pass --site DIR, or create one with `palanca new DIR`"),
         );
         return None;
     }
-    let source = match files::read_text(root, "site.yaml") {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let mut site: SiteConfig = match yaml::parse(&source, 0, source.text.len(), "site.yaml") {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    match Month::parse_iso(site.start.trim()) {
+    let source = files::read_text(root, "site.yaml").map_err(|d| diags.push(d)).ok()?;
+    let (mut site, spans): (SiteConfig, Spans) = yaml::parse(&source, 0, source.text.len(), "site.yaml")
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let before = diags.error_count();
+    let at = |key: &str| spans.value_or_key(key).unwrap_or(0..0);
+    match Month::parse_iso(site.start.trim()).filter(|m| crate::period::in_years(*m)) {
         Some(m) => site.start_month = Some(m),
-        None => {
-            let off = source.find_value(0, "start").unwrap_or(0);
+        None => diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                &source,
+                at("start"),
+                format!("`start: {}` is not a month", crate::diagnostic::quote(&site.start)),
+            )
+            .help("write the plan's first month as YYYY-MM, e.g. `start: 2024-01`"),
+        ),
+    }
+    match check_base_url(&site.base_url) {
+        Ok(url) => site.base_url = url,
+        Err(why) => diags.push(
+            Diagnostic::error_at(Code::BadSetting, &source, at("base_url"), format!("`base_url` {why}"))
+                .help("write the address the site is published at, e.g. `base_url: https://example.com/plan/`, or `/`"),
+        ),
+    }
+    if let Some(theme) = site.theme.as_deref().filter(|t| !is_plain_name(t)) {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                &source,
+                at("theme"),
+                format!("`theme: {}` is not a theme name", crate::diagnostic::quote(theme)),
+            )
+            .help("name a folder directly under themes/ with letters, digits, `-` and `_`, e.g. `theme: mine`"),
+        );
+    }
+    for (key, text) in [("title", Some(&site.title)), ("notice", site.notice.as_ref())] {
+        if text.is_some_and(|t| t.chars().count() > crate::limits::TITLE_CHARS) {
             diags.push(
                 Diagnostic::error_at(
+                    Code::TooLarge,
                     &source,
-                    off,
-                    site.start.len(),
-                    format!("`start: {}` is not a month", site.start),
+                    at(key),
+                    format!("`{key}` is longer than 500 characters"),
                 )
-                .help("write the plan's first month as YYYY-MM, e.g. `start: 2024-01`"),
+                .help("keep titles and notices to a line or two"),
             );
-            return None;
         }
     }
-    site.base_url = ensure_trailing_slash(&site.base_url);
-    Some((site, source))
+    (diags.error_count() == before).then_some((site, source, spans))
 }
 
-fn ensure_trailing_slash(url: &str) -> String {
-    if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    }
+/// A theme is a folder name, never a path: `../elsewhere` would copy any
+/// folder's files into the site.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
+
+/// `base_url` is either a path from the host's root (`/`, `/plan/`) or an
+/// absolute http(s) URL. It ends in `/` so that paths can be appended.
+fn check_base_url(text: &str) -> Result<String, &'static str> {
+    let with_slash = if text.ends_with('/') {
+        text.to_string()
+    } else {
+        format!("{text}/")
+    };
+    if with_slash.starts_with('/') && !with_slash.starts_with("//") {
+        // A path: it must be a valid URL path once joined to a host.
+        let joined = url::Url::parse("https://host.invalid")
+            .and_then(|u| u.join(&with_slash))
+            .map_err(|_| "is not a valid path")?;
+        if joined.query().is_some() || joined.fragment().is_some() {
+            return Err("may not carry a query (`?`) or a fragment (`#`)");
+        }
+        return Ok(joined.path().to_string());
+    }
+    let url = url::Url::parse(&with_slash).map_err(|_| "is not an absolute URL")?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("must be an http or https address");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("may not carry a query (`?`) or a fragment (`#`)");
+    }
+    // The parsed form: characters a URL cannot carry are percent-encoded.
+    Ok(url.to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,6 @@
 //! Task lists: a page's `- [ ]` and `- [x]` items, counted once when the
-//! page is loaded; sections, phases and the plan sum them.
-
-use pulldown_cmark::{Event, Parser};
+//! page is loaded (by [`crate::shortcode::scan`]); sections, phases and the
+//! plan sum them.
 
 /// Done and total tasks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -13,18 +12,6 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Counts the task list items (`- [ ]`, `- [x]`) of a Markdown body.
-    pub fn of_markdown(body: &str) -> Progress {
-        let mut p = Progress::default();
-        for event in Parser::new_ext(body, pulldown_cmark::Options::ENABLE_TASKLISTS) {
-            if let Event::TaskListMarker(done) = event {
-                p.total += 1;
-                p.done += usize::from(done);
-            }
-        }
-        p
-    }
-
     /// The sum of two progresses.
     pub fn plus(self, other: Progress) -> Progress {
         Progress {

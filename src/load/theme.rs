@@ -5,7 +5,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use super::files;
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 
 /// Files of a site's theme folder that replace the embedded defaults.
 #[derive(Debug, Clone, Default)]
@@ -25,13 +25,20 @@ pub fn load_theme(root: &Path, name: Option<&str>, diags: &mut Diagnostics) -> T
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         diags.push(
-            Diagnostic::error("site.yaml", format!("the theme `{name}` has no folder themes/{name}/")).help(format!(
+            Diagnostic::error(
+                Code::ThemeMissing,
+                "site.yaml",
+                format!("the theme `{name}` has no folder themes/{name}/"),
+            )
+            .help(format!(
                 "create themes/{name}/templates/ with the templates to override, or remove `theme:` from site.yaml"
             )),
         );
         return theme;
     }
     for entry in WalkDir::new(&dir)
+        .follow_links(true)
+        .max_depth(crate::limits::FOLDER_DEPTH)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
@@ -45,9 +52,9 @@ pub fn load_theme(root: &Path, name: Option<&str>, diags: &mut Diagnostics) -> T
         let rel = rel.to_string_lossy().replace('\\', "/");
         let inner = rel.trim_start_matches(&format!("themes/{name}/")).to_string();
         if let Some(static_path) = inner.strip_prefix("static/") {
-            match std::fs::read(entry.path()) {
+            match files::read_bytes(root, &rel) {
                 Ok(bytes) => theme.statics.push((static_path.to_string(), bytes)),
-                Err(e) => diags.push(Diagnostic::error(rel.clone(), format!("cannot read `{rel}`: {e}"))),
+                Err(d) => diags.push(d),
             }
         } else if inner.starts_with("templates/") || inner.starts_with("i18n/") {
             match files::read_text(root, &rel) {

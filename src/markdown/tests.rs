@@ -2,8 +2,18 @@
 
 use super::*;
 
+const OPTIONS: Options = Options {
+    prefix: "s1",
+    raw_html: true,
+};
+
 fn plain(body: &str) -> String {
-    render(body, "s1", &|_| String::new())
+    render(body, &[], &OPTIONS, &|_| String::new())
+}
+
+fn with_shortcodes(body: &str, f: &dyn Fn(&Shortcode) -> String) -> String {
+    let scan = crate::shortcode::scan(body);
+    render(body, &scan.shortcodes, &OPTIONS, f)
 }
 
 #[test]
@@ -31,11 +41,63 @@ fn tables_tasks_and_smart_quotes() {
 
 #[test]
 fn shortcodes_are_replaced_in_place() {
-    let html = render("Before\n\n{{ chart(metric=\"arr\") }}\n\nAfter\n", "p", &|sc| {
+    let html = with_shortcodes("Before\n\n{{ chart(metric=\"arr\") }}\n\nAfter\n", &|sc| {
         format!("<figure>{}</figure>", sc.arg("metric").unwrap().0)
     });
     assert!(
         html.contains("<p>Before</p>\n<figure>arr</figure>\n<p>After</p>"),
         "{html}"
     );
+    let inline = with_shortcodes("ARR is {{ kpi(metric=\"arr\") }} now.\n", &|_| "$1M".into());
+    assert!(inline.contains("<p>ARR is $1M now.</p>"), "{inline}");
+}
+
+#[test]
+fn a_shortcode_in_code_is_shown_not_run() {
+    let html = with_shortcodes(
+        "`{{ chart(metric=\"arr\") }}`\n\n```\n{{ kpi(metric=\"arr\") }}\n```\n",
+        &|_| "RAN".into(),
+    );
+    assert!(!html.contains("RAN"), "{html}");
+    assert!(html.contains("<code>{{ chart(metric=\"arr\") }}</code>"), "{html}");
+}
+
+#[test]
+fn many_shortcodes_render_in_one_pass() {
+    let body = "{{ kpi(metric=\"arr\") }}\n\n".repeat(20_000);
+    let html = with_shortcodes(&body, &|_| "<b>k</b>".into());
+    assert_eq!(html.matches("<b>k</b>").count(), 20_000);
+    assert!(!html.contains('\u{E000}'));
+}
+
+#[test]
+fn unsafe_urls_and_switched_off_html_never_reach_the_page() {
+    let html = plain(
+        "[x](javascript:alert(1)) [y]( JavaScript:alert(1)) ![i](data:text/html,hi) [ok](https://e.com) [rel](../a/)\n",
+    );
+    assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    assert!(!html.contains("data:text"), "{html}");
+    assert!(
+        html.contains("href=\"https://e.com\"") && html.contains("href=\"../a/\""),
+        "{html}"
+    );
+    let off = render(
+        "<b>bold</b>\n\n<script>x</script>\n",
+        &[],
+        &Options {
+            prefix: "p",
+            raw_html: false,
+        },
+        &|_| String::new(),
+    );
+    assert!(!off.contains("<b>") && !off.contains("<script>"), "{off}");
+    assert!(off.contains("&lt;b&gt;bold&lt;/b&gt;"), "{off}");
+    let on = plain("<b>bold</b>\n");
+    assert!(on.contains("<b>bold</b>"), "raw HTML is the author's by default: {on}");
+}
+
+#[test]
+fn equal_headings_stay_linear() {
+    let html = plain(&"## Same\n\n".repeat(5_000));
+    assert!(html.contains("id=\"same-4999\""));
 }

@@ -2,8 +2,8 @@
 //! metric must agree with what its formula gives, within the precision the
 //! stated figure was written with.
 
-use super::metrics::{Group, Metric};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use super::metrics::{Group, Metric, Section};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::units::NumberStyle;
 
 /// Half a unit of the last digit written: `42000` was rounded to thousands
@@ -36,21 +36,24 @@ pub fn check_stated(
     for m in metrics {
         let src = &groups[m.group].source;
         for (&month, &stated) in &m.stated {
-            let (literal, at) = m
+            let literal = m
                 .stated_literals
                 .get(&month)
                 .cloned()
-                .unwrap_or_else(|| (crate::units::format_plain(stated), m.id_offset));
+                .unwrap_or_else(|| crate::units::format_plain(stated));
+            let span = m.value_place(groups, Section::Stated, month);
             let plan_month = crate::period::plan_month(month, start);
             let shown = |v: f64| style.format(v, m.unit);
             let what = if m.is_derived() { "computed" } else { "target" };
             match m.target.get(&month) {
                 None => diags.push(
-                    Diagnostic::warning_at(src, at, literal.len(), format!("`{}` states {} for M{plan_month} ({month}), but there is no {what} value to compare it with", m.id, shown(stated)))
+                    Diagnostic::warning_at(Code::StatedMismatch, src, span, format!("`{}` states {} for M{plan_month} ({month}), but there is no {what} value to compare it with", m.id, shown(stated)))
+                        .metric(&m.id)
                         .help(if m.is_derived() { "the formula lacks an input in that month; add the missing target (for prev(), the earlier month)" } else { "add a target for that month" }),
                 ),
                 Some(&computed) if (computed - stated).abs() > tolerance(&literal) => diags.push(
-                    Diagnostic::warning_at(src, at, literal.len(), format!("`{}` states {} for M{plan_month} ({month}) but its {what} value is {}", m.id, shown(stated), shown(computed)))
+                    Diagnostic::warning_at(Code::StatedMismatch, src, span, format!("`{}` states {} for M{plan_month} ({month}) but its {what} value is {}", m.id, shown(stated), shown(computed)))
+                        .metric(&m.id)
                         .label(format!("differs by {}", shown((stated - computed).abs())))
                         .help(match &m.formula {
                             Some(f) => format!("`{f}` gives {computed:.4}; correct the stated figure or the inputs"),

@@ -5,15 +5,17 @@
 //! README's "Plan checks"): stated derived values, growth claims and
 //! deadlines, totals against their parts, identities between metrics,
 //! values out of range, targets moving the wrong way. Bad input in the
-//! typed sections (a lever's field on a risk) is an error instead.
+//! typed sections (a lever's field on a risk) is an error found when the
+//! pages are loaded instead.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use super::metrics::{Group, Metric};
+use super::metrics::{Group, Metric, Section};
 use super::plan::Plan;
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Subject as About};
 use crate::formula;
-use crate::load::{Claim, Page, PageKind, TotalOf};
+use crate::load::{Claim, Page, TotalOf};
 use crate::period::{Month, parse_period, plan_month};
 use crate::units::{Direction, NumberStyle, Unit};
 
@@ -53,166 +55,6 @@ impl Subject<'_> {
     }
 }
 
-/// Fields each kind of section may carry, beyond the common ones.
-fn allowed(kind: PageKind) -> &'static [&'static str] {
-    match kind {
-        PageKind::Milestone => &["phase", "months", "investment", "roi", "status", "owner"],
-        PageKind::Lever => &["priority", "months", "investment", "roi", "status", "owner"],
-        PageKind::Risk => &[
-            "mitigation",
-            "contingency",
-            "monitoring",
-            "likelihood",
-            "impact",
-            "owner",
-            "status",
-        ],
-        PageKind::Page => &[],
-    }
-}
-
-/// Errors in typed sections: a field of another kind, months or ranges
-/// the wrong way round.
-pub fn check_sections(pages: &[Page], diags: &mut Diagnostics) {
-    for p in pages {
-        let f = &p.front;
-        let src = &p.source;
-        let fm_end = p.body_offset;
-        let present = [
-            ("phase", f.phase.is_some()),
-            ("months", f.months.is_some()),
-            ("investment", f.investment.is_some()),
-            ("roi", f.roi.is_some()),
-            ("priority", f.priority.is_some()),
-            ("status", f.status.is_some()),
-            ("mitigation", f.mitigation.is_some()),
-            ("contingency", f.contingency.is_some()),
-            ("monitoring", f.monitoring.is_some()),
-            ("likelihood", f.likelihood.is_some()),
-            ("impact", f.impact.is_some()),
-        ];
-        for (field, is_set) in present {
-            if is_set && !allowed(f.kind).contains(&field) {
-                let at = src.find_key(0, field).filter(|&a| a < fm_end).unwrap_or(0);
-                let kinds: Vec<&str> = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
-                    .into_iter()
-                    .filter(|k| allowed(*k).contains(&field))
-                    .map(kind_name)
-                    .collect();
-                diags.push(
-                    Diagnostic::error_at(
-                        src,
-                        at,
-                        field.len(),
-                        format!("`{field}` does not apply to a {}", kind_name(f.kind)),
-                    )
-                    .help(format!(
-                        "`{field}` belongs to: {}; set `kind:` accordingly or remove the field",
-                        kinds.join(", ")
-                    )),
-                );
-            }
-        }
-        if let Some([a, b]) = f.months {
-            if a == 0 || b < a {
-                let at = src.find_value(0, "months").unwrap_or(0);
-                diags.push(
-                    Diagnostic::error_at(
-                        src,
-                        at,
-                        1,
-                        format!("`months: [{a}, {b}]` is not a window of plan months"),
-                    )
-                    .help("write [from, to] with 1 <= from <= to, e.g. `months: [2, 6]`"),
-                );
-            }
-        }
-        if let Some(i) = f.investment.filter(|i| i.min > i.max || i.min < 0.0) {
-            let at = src.find_value(0, "investment").unwrap_or(0);
-            diags.push(
-                Diagnostic::error_at(
-                    src,
-                    at,
-                    1,
-                    format!(
-                        "the investment range {}–{} is the wrong way round or negative",
-                        i.min, i.max
-                    ),
-                )
-                .help("write `investment: { min: LOW, max: HIGH }` with 0 <= LOW <= HIGH"),
-            );
-        }
-        if let Some(r) = f.roi.filter(|r| r.ratio <= 0.0 || r.within_months == 0) {
-            let at = src.find_value(0, "roi").unwrap_or(0);
-            diags.push(
-                Diagnostic::error_at(
-                    src,
-                    at,
-                    1,
-                    format!(
-                        "an ROI of {}x within {} months cannot be right",
-                        r.ratio, r.within_months
-                    ),
-                )
-                .help("write `roi: { ratio: 3, within_months: 9 }` for a 3:1 return in nine months"),
-            );
-        }
-    }
-}
-
-fn kind_name(kind: PageKind) -> &'static str {
-    match kind {
-        PageKind::Milestone => "milestone",
-        PageKind::Lever => "lever",
-        PageKind::Risk => "risk",
-        PageKind::Page => "page",
-    }
-}
-
-/// Errors in the claims themselves: an unknown metric, a bad month, a claim
-/// that says nothing.
-pub fn check_claim_input(pages: &[Page], index: &HashMap<String, usize>, start: Month, diags: &mut Diagnostics) {
-    for p in pages {
-        let mut from = 0;
-        for claim in &p.front.claims {
-            let at = p.source.find_value(from, "metric").unwrap_or(0);
-            from = at + 1;
-            if !index.contains_key(&claim.metric) {
-                diags.push(
-                    Diagnostic::error_at(
-                        &p.source,
-                        at,
-                        claim.metric.len(),
-                        format!("the claim is about `{}`, which is not a metric", claim.metric),
-                    )
-                    .help("name a metric id defined in content/metrics/*.yaml"),
-                );
-            }
-            for (key, value) in [("from", &claim.from), ("to", &claim.to), ("by", &claim.by)] {
-                if let Some(text) = value.as_deref().filter(|t| parse_period(t, start).is_err()) {
-                    let at = p.source.find_value(at, key).unwrap_or(at);
-                    diags.push(
-                        Diagnostic::error_at(
-                            &p.source,
-                            at,
-                            p.source.scalar_len(at),
-                            format!("`{key}: {text}` is not a month"),
-                        )
-                        .help("write YYYY-MM or a plan month such as M12"),
-                    );
-                }
-            }
-            if claim.monthly_growth.is_none() && claim.reaches.is_none() {
-                diags.push(
-                    Diagnostic::error_at(&p.source, at, claim.metric.len(), "this claim states nothing to check").help(
-                        "give `monthly_growth: 0.2` (with optional from/to) or `reaches: 10000000` with `by: M24`",
-                    ),
-                );
-            }
-        }
-    }
-}
-
 /// Runs every consistency check and returns the warnings.
 pub fn lint(s: &Subject) -> Diagnostics {
     let mut diags = Diagnostics::default();
@@ -231,18 +73,40 @@ pub fn cmgr(a: f64, b: f64, months: i32) -> Option<f64> {
 
 fn check_claims(s: &Subject, diags: &mut Diagnostics) {
     for p in s.pages {
-        let mut from = 0;
         for claim in &p.front.claims {
-            let at = p.source.find_key(from, "metric").unwrap_or(0);
-            from = at + 1;
             let Some(m) = s.metric(&claim.metric) else { continue };
+            let at = ClaimAt { page: p, claim };
             if let Some(g) = claim.monthly_growth {
-                check_growth_claim(s, &p.source, at, m, claim, g, diags);
+                check_growth_claim(s, &at, m, g, diags);
             }
             if let (Some(value), Some(by)) = (claim.reaches, claim.by.as_deref()) {
-                check_deadline_claim(s, &p.source, at, m, claim, value, by, diags);
+                check_deadline_claim(s, &at, m, value, by, diags);
             }
         }
+    }
+}
+
+/// A claim and the page it is written on, for positions.
+struct ClaimAt<'a> {
+    page: &'a Page,
+    claim: &'a Claim,
+}
+
+impl ClaimAt<'_> {
+    /// Where `key` of the claim is written (its value, else the claim).
+    fn span(&self, key: &str) -> Range<usize> {
+        let path = format!("claims[{}]", self.claim.position);
+        let spans = &self.page.spans;
+        spans
+            .value(&format!("{path}.{key}"))
+            .or_else(|| spans.value(&format!("{path}.metric")))
+            .unwrap_or(0..0)
+    }
+
+    fn warning(&self, code: Code, key: &str, m: &Metric, message: String) -> Diagnostic {
+        Diagnostic::warning_at(code, &self.page.source, self.span(key), message)
+            .metric(&m.id)
+            .about(About::Page(self.page.slug.clone()))
     }
 }
 
@@ -250,15 +114,8 @@ fn month_of(s: &Subject, text: Option<&str>) -> Option<Month> {
     text.and_then(|t| parse_period(t, s.start).ok())
 }
 
-fn check_growth_claim(
-    s: &Subject,
-    src: &Source,
-    at: usize,
-    m: &Metric,
-    claim: &Claim,
-    g: f64,
-    diags: &mut Diagnostics,
-) {
+fn check_growth_claim(s: &Subject, at: &ClaimAt, m: &Metric, g: f64, diags: &mut Diagnostics) {
+    let claim = at.claim;
     let first = month_of(s, claim.from.as_deref()).or_else(|| m.target.keys().next().copied());
     let last = month_of(s, claim.to.as_deref())
         .or_else(|| month_of(s, claim.by.as_deref()))
@@ -266,10 +123,10 @@ fn check_growth_claim(
     let (Some(a), Some(b)) = (first, last) else { return };
     let (Some(&va), Some(&vb)) = (m.target.get(&a), m.target.get(&b)) else {
         diags.push(
-            Diagnostic::warning_at(
-                src,
-                at,
-                claim.metric.len(),
+            at.warning(
+                Code::GrowthClaim,
+                "metric",
+                m,
                 format!(
                     "the growth claim for `{}` cannot be checked: no target in {} or {}",
                     m.id,
@@ -284,22 +141,18 @@ fn check_growth_claim(
     let Some(implied) = cmgr(va, vb, a.months_until(b)) else {
         return;
     };
-    let g_at = src.find_value(at, "monthly_growth").unwrap_or(at);
-    let literal = src.text[g_at..]
-        .split(['\n', ',', '}', '#'])
-        .next()
-        .unwrap_or("")
-        .trim();
+    let g_span = at.span("monthly_growth");
+    let literal = at.page.source.text.get(g_span).unwrap_or("").trim_matches(['"', '\'']);
     // Within the precision written, but never looser than one point: "0.2"
     // should not excuse 24%.
     let tolerance = super::consistency::tolerance(literal).clamp(0.0005, 0.01);
     if (implied - g).abs() > tolerance {
         let pct = |v: f64| s.style.percent(v);
         diags.push(
-            Diagnostic::warning_at(
-                src,
-                g_at,
-                literal.len().max(1),
+            at.warning(
+                Code::GrowthClaim,
+                "monthly_growth",
+                m,
                 format!(
                     "the plan claims {} monthly growth of `{}`, but its targets imply {} a month",
                     pct(g),
@@ -326,23 +179,13 @@ fn check_growth_claim(
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "the claim's context, passed once")]
-fn check_deadline_claim(
-    s: &Subject,
-    src: &Source,
-    at: usize,
-    m: &Metric,
-    claim: &Claim,
-    value: f64,
-    by: &str,
-    diags: &mut Diagnostics,
-) {
+fn check_deadline_claim(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, diags: &mut Diagnostics) {
+    let claim = at.claim;
     let Some(deadline) = month_of(s, Some(by)) else { return };
     let reached = m.target.iter().find(|(_, v)| match m.direction {
         Direction::Up => **v >= value,
         Direction::Down => **v <= value,
     });
-    let by_at = src.find_value(at, "by").unwrap_or(at);
     match reached {
         Some((&month, _)) if month == deadline => {}
         Some((&month, &v)) => {
@@ -359,10 +202,10 @@ fn check_deadline_claim(
                 )
             });
             diags.push(
-                Diagnostic::warning_at(
-                    src,
-                    by_at,
-                    by.len(),
+                at.warning(
+                    Code::DeadlineClaim,
+                    "by",
+                    m,
                     format!(
                         "the plan claims `{}` reaches {} by {}, but its targets reach it at {}",
                         m.id,
@@ -383,10 +226,10 @@ fn check_deadline_claim(
             );
         }
         None => diags.push(
-            Diagnostic::warning_at(
-                src,
-                by_at,
-                by.len(),
+            at.warning(
+                Code::DeadlineClaim,
+                "by",
+                m,
                 format!(
                     "the plan claims `{}` reaches {} by {}, but no target reaches it",
                     m.id,
@@ -403,10 +246,10 @@ fn check_deadline_claim(
             let projected = va * (1.0 + g).powi(a.months_until(deadline));
             if (projected - value).abs() > value * 0.05 {
                 diags.push(
-                    Diagnostic::warning_at(
-                        src,
-                        by_at,
-                        by.len(),
+                    at.warning(
+                        Code::ClaimsDisagree,
+                        "by",
+                        m,
                         format!(
                             "the plan's two claims about `{}` disagree: {} a month from {} gives {} at {}, not {}",
                             m.id,
@@ -445,13 +288,12 @@ fn check_totals(s: &Subject, diags: &mut Diagnostics) {
             previous = Some(month);
             stated_sum += stated;
             let parts = s.plan.investment_between(from, to);
-            let key_at =
-                super::locate::series_key(src, m.id_offset, "target", &format!("M{}", plan_month(month, s.start)));
-            let literal = super::locate::literal_after(src, key_at).map_or("", |(_, l)| l);
+            let span = m.value_place(s.groups, Section::Target, month);
+            let literal = src.text.get(span.clone()).unwrap_or("");
             if !parts.contains(stated, super::consistency::tolerance(literal)) {
-                let at = super::locate::literal_after(src, key_at).map_or(key_at, |(a, _)| a);
                 diags.push(
-                    Diagnostic::warning_at(src, at, literal.len().max(1), format!("`{}` states {} for M{from}–M{to}, but the milestones of those months add up to {} – {}", m.id, s.money(stated), s.money(parts.min), s.money(parts.max)))
+                    Diagnostic::warning_at(Code::TotalMismatch, src, span, format!("`{}` states {} for M{from}–M{to}, but the milestones of those months add up to {} – {}", m.id, s.money(stated), s.money(parts.min), s.money(parts.max)))
+                        .metric(&m.id)
                         .label(if parts.max == 0.0 { "no milestone covers these months".to_string() } else { format!("outside {} – {}", s.money(parts.min), s.money(parts.max)) })
                         .help("a total must lie between the sum of its parts' minimums and maximums; correct the total or the milestones' `investment`"),
                 );
@@ -472,7 +314,7 @@ fn check_totals(s: &Subject, diags: &mut Diagnostics) {
         ];
         for (whole, what, help) in wholes {
             if !m.target.is_empty() && whole.max > 0.0 && !whole.contains(stated_sum, 0.5) {
-                let at = super::locate::field(src, m.id_offset, "target");
+                let span = m.place(s.groups, "target");
                 let message = format!(
                     "the targets of `{}` add up to {}, but {what} {} – {}",
                     m.id,
@@ -480,7 +322,11 @@ fn check_totals(s: &Subject, diags: &mut Diagnostics) {
                     s.money(whole.min),
                     s.money(whole.max)
                 );
-                diags.push(Diagnostic::warning_at(src, at, 1, message).help(help));
+                diags.push(
+                    Diagnostic::warning_at(Code::TotalMismatch, src, span, message)
+                        .metric(&m.id)
+                        .help(help),
+                );
             }
         }
     }
@@ -490,31 +336,25 @@ fn check_totals(s: &Subject, diags: &mut Diagnostics) {
 /// sides are evaluated on the targets of every month where both have a value.
 fn check_identities(s: &Subject, diags: &mut Diagnostics) {
     for g in s.groups {
-        let mut from = 0;
         for check in &g.checks {
-            let at = g.source.find_value(from, "expect").unwrap_or(0);
-            from = at + 1;
+            let at = g
+                .spans
+                .value(&format!("checks[{}].expect", check.position))
+                .unwrap_or(0..0);
+            let warning = |code: Code, message: String| {
+                Diagnostic::warning_at(code, &g.source, at.clone(), message).about(About::Group(g.id.clone()))
+            };
             let Some((left, right)) = check.expect.split_once('=') else {
                 diags.push(
-                    Diagnostic::warning_at(
-                        &g.source,
-                        at,
-                        check.expect.len(),
-                        "an identity needs `=` between two formulas",
-                    )
-                    .help("write e.g. `expect: mrr = customers * arpu`"),
+                    warning(Code::BadIdentity, "an identity needs `=` between two formulas".into())
+                        .help("write e.g. `expect: mrr = customers * arpu`"),
                 );
                 continue;
             };
             let (Ok(l), Ok(r)) = (formula::parse(left), formula::parse(right)) else {
                 diags.push(
-                    Diagnostic::warning_at(
-                        &g.source,
-                        at,
-                        check.expect.len(),
-                        "a side of this identity is not a formula",
-                    )
-                    .help("each side uses metric ids, numbers and + - * / ^"),
+                    warning(Code::BadIdentity, "a side of this identity is not a formula".into())
+                        .help("each side uses metric ids, numbers and + - * / ^"),
                 );
                 continue;
             };
@@ -526,10 +366,8 @@ fn check_identities(s: &Subject, diags: &mut Diagnostics) {
                 .collect();
             if !unknown.is_empty() {
                 diags.push(
-                    Diagnostic::warning_at(
-                        &g.source,
-                        at,
-                        check.expect.len(),
+                    warning(
+                        Code::BadIdentity,
                         format!("the identity names unknown metrics: {}", unknown.join(", ")),
                     )
                     .help("use ids defined in content/metrics/*.yaml"),
@@ -569,27 +407,15 @@ fn check_identities(s: &Subject, diags: &mut Diagnostics) {
                 } else {
                     String::new()
                 };
-                diags.push(
-                    Diagnostic::warning_at(&g.source, at, check.expect.len(), format!("`{}` does not hold in the targets: at {} the left side is {}, the right side {}{more}", check.expect.trim(), s.when(month), s.style.format(a, lu), s.style.format(b, ru)))
-                        .help(format!("the sides differ by more than {}; correct the targets, or state the definition that makes them agree", s.style.percent(check.tolerance))),
-                );
+                let mut d = warning(Code::IdentityMismatch, format!("`{}` does not hold in the targets: at {} the left side is {}, the right side {}{more}", check.expect.trim(), s.when(month), s.style.format(a, lu), s.style.format(b, ru)))
+                    .help(format!("the sides differ by more than {}; correct the targets, or state the definition that makes them agree", s.style.percent(check.tolerance)));
+                for id in l.inputs().into_iter().chain(r.inputs()) {
+                    d = d.metric(id);
+                }
+                diags.push(d);
             }
         }
     }
-}
-
-/// Where the value of `month` in a metric's `section` is written: under its
-/// plan-month key or its `YYYY-MM` key, whichever the file uses.
-fn value_at(s: &Subject, m: &Metric, section: &str, month: Month) -> usize {
-    let src = &s.groups[m.group].source;
-    let section_at = super::locate::field(src, m.id_offset, section);
-    let section_key = src.find_key(m.id_offset, section).unwrap_or(m.id_offset);
-    [format!("M{}", plan_month(month, s.start)), month.to_string()]
-        .iter()
-        .map(|key| super::locate::series_key(src, m.id_offset, section, key))
-        .find(|&at| at != section_key && at >= m.id_offset)
-        .and_then(|at| super::locate::literal_after(src, at).map(|(v, _)| v))
-        .unwrap_or(section_at)
 }
 
 /// Values outside what their unit allows: a percentage above 100%, a
@@ -604,21 +430,23 @@ fn check_ranges(s: &Subject, diags: &mut Diagnostics) {
             (None, Unit::Count | Unit::Duration) => (0.0, f64::INFINITY),
             (None, _) => continue,
         };
-        for (section, series) in [("target", &m.target), ("actual", &m.actual)] {
+        for (section, series) in [(Section::Target, &m.target), (Section::Actual, &m.actual)] {
             if let Some((&month, &v)) = series.iter().find(|(_, v)| **v < lo || **v > hi) {
                 let src = &s.groups[m.group].source;
                 let at = if m.is_derived() {
-                    super::locate::field(src, m.id_offset, "formula")
+                    m.place(s.groups, "formula")
                 } else {
-                    value_at(s, m, section, month)
+                    m.value_place(s.groups, section, month)
                 };
+                let section = section.key();
                 let bounds = if hi.is_finite() {
                     format!("{} – {}", s.show(m, lo), s.show(m, hi))
                 } else {
                     format!("at least {}", s.show(m, lo))
                 };
                 diags.push(
-                    Diagnostic::warning_at(src, at, 1, format!("the {section} of `{}` is {} at {}, outside {bounds}", m.id, s.show(m, v), s.when(month)))
+                    Diagnostic::warning_at(Code::OutOfRange, src, at, format!("the {section} of `{}` is {} at {}, outside {bounds}", m.id, s.show(m, v), s.when(month)))
+                        .metric(&m.id)
                         .help("percentages are fractions (0.8 is 80%); if the value is right (net revenue retention may pass 100%), set `range: [min, max]` on the metric"),
                 );
             }
@@ -637,16 +465,16 @@ fn check_directions(s: &Subject, diags: &mut Diagnostics) {
         });
         if let Some(((&ma, &a), (&mb, &b))) = wrong {
             let src = &s.groups[m.group].source;
-            let at = value_at(s, m, "target", mb);
+            let at = m.value_place(s.groups, Section::Target, mb);
             let dir = match m.direction {
                 Direction::Up => "higher is better (`direction: up`)",
                 Direction::Down => "lower is better (`direction: down`)",
             };
             diags.push(
                 Diagnostic::warning_at(
+                    Code::WrongDirection,
                     src,
                     at,
-                    1,
                     format!(
                         "the target of `{}` goes from {} at {} to {} at {}, but {dir}",
                         m.id,
@@ -656,6 +484,7 @@ fn check_directions(s: &Subject, diags: &mut Diagnostics) {
                         s.when(mb)
                     ),
                 )
+                .metric(&m.id)
                 .help("check the direction and the targets; a plan rarely aims to get worse"),
             );
         }

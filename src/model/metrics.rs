@@ -2,16 +2,38 @@
 //! checked for unknown inputs and cycles, and evaluated.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 
-use super::locate;
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::formula::{self, Expr};
-use crate::load::{MetricFile, RawMetric, RawSeries};
-use crate::period::{Month, PeriodError, parse_period};
+use crate::load::{MetricFile, RawMetric, RawSeries, Spans};
+use crate::period::{Month, parse_period};
 use crate::units::{Direction, Unit, parse_value};
 
 /// Values by month. Sparse: a month without a value has no entry.
 pub type Series = BTreeMap<Month, f64>;
+
+/// Which series of a metric a value was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    /// `target:`
+    Target,
+    /// `actual:`
+    Actual,
+    /// `stated:`
+    Stated,
+}
+
+impl Section {
+    /// The key as written in a metric file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Target => "target",
+            Section::Actual => "actual",
+            Section::Stated => "stated",
+        }
+    }
+}
 
 /// A metric with every value palanca knows for it.
 #[derive(Debug, Clone)]
@@ -37,21 +59,52 @@ pub struct Metric {
     /// Values the plan states, for the consistency check.
     pub stated: Series,
     /// The stated values as written, to judge their precision.
-    pub stated_literals: BTreeMap<Month, (String, usize)>,
-    /// Where the metric's `id:` is written.
-    pub id_offset: usize,
+    pub stated_literals: BTreeMap<Month, String>,
+    /// Where each value is written in the file, by series and month.
+    pub written: BTreeMap<(Section, Month), Range<usize>>,
+    /// Its index in the file, for looking up where its fields are written.
+    pub position: usize,
     /// What its targets state the total of, for the linter.
     pub total_of: Option<crate::load::TotalOf>,
     /// The values that make sense, if the author said.
     pub range: Option<[f64; 2]>,
-    /// Who may read it (its own, or its file's when stricter).
-    pub audience: crate::load::Audience,
 }
 
 impl Metric {
     /// True when the metric is computed by a formula.
     pub fn is_derived(&self) -> bool {
         self.formula.is_some()
+    }
+
+    /// Where `field` of this metric (`formula`, `target`) is written in its
+    /// file: the value, else the key, else the metric's id.
+    pub fn place(&self, groups: &[Group], field: &str) -> Range<usize> {
+        let spans = &groups[self.group].spans;
+        let path = |f: &str| format!("metrics[{}].{f}", self.position);
+        spans
+            .value_or_key(&path(field))
+            .or_else(|| spans.value(&path("id")))
+            .unwrap_or(0..0)
+    }
+
+    /// Where the value of `month` in `section` is written; the section's
+    /// key when the value is computed, not written.
+    pub fn value_place(&self, groups: &[Group], section: Section, month: Month) -> Range<usize> {
+        self.written
+            .get(&(section, month))
+            .cloned()
+            .unwrap_or_else(|| self.place(groups, section.key()))
+    }
+
+    /// Where the formula's own text starts (inside its quotes, if quoted),
+    /// so a formula error can point at a character of it.
+    pub fn formula_start(&self, groups: &[Group]) -> usize {
+        let group = &groups[self.group];
+        let at = self.place(groups, "formula").start;
+        match group.source.text.as_bytes().get(at) {
+            Some(b'"' | b'\'') => at + 1,
+            _ => at,
+        }
     }
 }
 
@@ -70,10 +123,10 @@ pub struct Group {
     pub metrics: Vec<usize>,
     /// The file.
     pub source: Source,
+    /// Where each value of the file is written.
+    pub spans: Spans,
     /// Identities its targets should satisfy.
     pub checks: Vec<crate::load::IdentityCheck>,
-    /// Who may read the whole group.
-    pub audience: crate::load::Audience,
 }
 
 /// Turns metric files into groups and metrics with their own series
@@ -91,32 +144,33 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
             weight: file.doc.weight,
             metrics: Vec::new(),
             source: file.source.clone(),
+            spans: file.spans.clone(),
             checks: file.doc.checks.clone(),
-            audience: file.doc.audience,
         };
         for raw in &file.doc.metrics {
             let src = &file.source;
-            let id_offset = locate::metric_id(src, &raw.id);
+            let id_span = file.spans.value(&raw.path("id")).unwrap_or(0..0);
             if !valid_id(&raw.id) {
                 diags.push(
                     Diagnostic::error_at(
+                        Code::BadMetricId,
                         src,
-                        id_offset,
-                        raw.id.len(),
-                        format!("`{}` is not a valid metric id", raw.id),
+                        id_span,
+                        format!("`{}` is not a valid metric id", crate::diagnostic::quote(&raw.id)),
                     )
-                    .help("use lowercase letters, digits and `_`, starting with a letter, e.g. `ltv_cac`"),
+                    .help("use up to 64 lowercase letters, digits and `_`, starting with a letter, e.g. `ltv_cac`"),
                 );
                 continue;
             }
             if let Some((first_file, first_line)) = seen.get(&raw.id) {
                 diags.push(
                     Diagnostic::error_at(
+                        Code::DuplicateMetric,
                         src,
-                        id_offset,
-                        raw.id.len(),
+                        id_span,
                         format!("the metric id `{}` is defined twice", raw.id),
                     )
+                    .metric(&raw.id)
                     .label("second definition")
                     .help(format!(
                         "ids are unique across the site; the first is in {first_file}:{first_line}; rename one"
@@ -124,9 +178,9 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
                 );
                 continue;
             }
-            let line = src.text[..id_offset].matches('\n').count() + 1;
+            let line = src.text[..id_span.start.min(src.text.len())].matches('\n').count() + 1;
             seen.insert(raw.id.clone(), (src.path.clone(), line));
-            let metric = convert(raw, src, id_offset, gi, start, diags);
+            let metric = convert(raw, file, gi, start, diags);
             group.metrics.push(metrics.len());
             metrics.push(metric);
         }
@@ -136,44 +190,72 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
 }
 
 fn valid_id(id: &str) -> bool {
-    id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+    id.len() <= crate::limits::ID_CHARS
+        && id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn convert(
-    raw: &RawMetric,
-    src: &Source,
-    id_offset: usize,
-    group: usize,
-    start: Month,
-    diags: &mut Diagnostics,
-) -> Metric {
+fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags: &mut Diagnostics) -> Metric {
+    let src = &file.source;
+    let place = |field: &str| file.spans.value_or_key(&raw.path(field)).unwrap_or(0..0);
     if raw.formula.is_some() && (!raw.target.is_empty() || !raw.actual.is_empty()) {
-        let at = locate::field(src, id_offset, if raw.target.is_empty() { "actual" } else { "target" });
+        let field = if raw.target.is_empty() { "actual" } else { "target" };
         diags.push(
-            Diagnostic::error_at(src, at, 1, format!("the derived metric `{}` also has its own values", raw.id))
-                .help("a metric with a `formula` takes its targets and actuals from its inputs; remove `target`/`actual` or the formula (use `stated` to record what the plan claims)"),
+            Diagnostic::error_at(
+                Code::DerivedWithValues,
+                src,
+                place(field),
+                format!("the derived metric `{}` also has its own values", raw.id),
+            )
+            .metric(&raw.id)
+            .help("a metric with a `formula` takes its targets and actuals from its inputs; remove `target`/`actual` or the formula (use `stated` to record what the plan claims)"),
         );
     }
-    let mut stated_literals = BTreeMap::new();
-    let mut series =
-        |section: &str, raw_series: &RawSeries, literals: Option<&mut BTreeMap<Month, (String, usize)>>| {
-            convert_series(
+    if raw.label.chars().count() > crate::limits::TITLE_CHARS {
+        diags.push(
+            Diagnostic::error_at(
+                Code::TooLarge,
                 src,
-                (&raw.id, id_offset),
-                section,
-                raw_series,
-                raw.unit,
-                start,
-                diags,
-                literals,
+                place("label"),
+                "the label is longer than 500 characters",
             )
-        };
-    let target = series("target", &raw.target, None);
-    let actual = series("actual", &raw.actual, None);
-    let stated = series("stated", &raw.stated, Some(&mut stated_literals));
+            .metric(&raw.id)
+            .help("keep labels short; explain the metric in its `description`"),
+        );
+    }
+    if let Some(range) = raw.range
+        && (!range.iter().all(|v| v.is_finite()) || range[0] > range[1])
+    {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadValue,
+                src,
+                place("range"),
+                "`range` is not `[min, max]` of two finite numbers",
+            )
+            .metric(&raw.id)
+            .help("write e.g. `range: [0, 2]` for a percentage that may reach 200%"),
+        );
+    }
+    let mut written = BTreeMap::new();
+    let mut stated_literals = BTreeMap::new();
+    let mut series = |section: Section, raw_series: &RawSeries| {
+        convert_series(
+            file,
+            raw,
+            section,
+            raw_series,
+            start,
+            diags,
+            &mut written,
+            &mut stated_literals,
+        )
+    };
+    let target = series(Section::Target, &raw.target);
+    let actual = series(Section::Actual, &raw.actual);
+    let stated = series(Section::Stated, &raw.stated);
     Metric {
         id: raw.id.clone(),
         label: raw.label.clone(),
@@ -186,40 +268,59 @@ fn convert(
         actual,
         stated,
         stated_literals,
-        id_offset,
+        written,
+        position: raw.position,
         total_of: raw.total_of,
         range: raw.range,
-        audience: raw.audience,
     }
 }
 
 #[allow(
     clippy::too_many_arguments,
-    reason = "one call site; the arguments are the metric's context"
+    reason = "one call site; the arguments are the metric's context and its outputs"
 )]
 fn convert_series(
-    src: &Source,
-    (metric, id_offset): (&str, usize),
-    section: &str,
-    raw: &RawSeries,
-    unit: Unit,
+    file: &MetricFile,
+    raw: &RawMetric,
+    section: Section,
+    series: &RawSeries,
     start: Month,
     diags: &mut Diagnostics,
-    mut literals: Option<&mut BTreeMap<Month, (String, usize)>>,
+    written: &mut BTreeMap<(Section, Month), Range<usize>>,
+    literals: &mut BTreeMap<Month, String>,
 ) -> Series {
+    let src = &file.source;
     let mut out = Series::new();
-    for (key, value) in raw {
-        let key_at = locate::series_key(src, id_offset, section, key);
+    let name = section.key();
+    if series.len() > crate::limits::SERIES_VALUES {
+        diags.push(
+            Diagnostic::error_at(
+                Code::TooLarge,
+                src,
+                file.spans.key(&raw.path(name)).unwrap_or(0..0),
+                format!("`{name}` of `{}` has more than 1,200 values", raw.id),
+            )
+            .metric(&raw.id)
+            .help("a series holds at most a century of months; split the metric"),
+        );
+        return out;
+    }
+    for (key, value) in series {
+        let path = raw.path(&format!("{name}.{key}"));
+        let key_span = file.spans.key(&path).unwrap_or(0..0);
+        let value_span = file.spans.value(&path).unwrap_or(key_span.clone());
         let month = match parse_period(key, start) {
             Ok(m) => m,
             Err(e) => {
-                let why = match e {
-                    PeriodError::Malformed => "is not a period",
-                    PeriodError::ZeroPlanMonth => "is before the plan's first month",
-                };
                 diags.push(
-                    Diagnostic::error_at(src, key_at, key.len(), format!("`{key}` {why}"))
-                        .help("write a month as YYYY-MM (2024-03) or as a plan month M1, M2, … counted from `start` in site.yaml"),
+                    Diagnostic::error_at(
+                        Code::BadPeriod,
+                        src,
+                        key_span,
+                        format!("`{}` {}", crate::diagnostic::quote(key), e.reason()),
+                    )
+                    .metric(&raw.id)
+                    .help("write a month as YYYY-MM (2024-03) or as a plan month M1, M2, … counted from `start` in site.yaml"),
                 );
                 continue;
             }
@@ -227,34 +328,35 @@ fn convert_series(
         if out.contains_key(&month) {
             diags.push(
                 Diagnostic::error_at(
+                    Code::DuplicatePeriod,
                     src,
-                    key_at,
-                    key.len(),
-                    format!("`{key}` names {month}, which already has a {section} value"),
+                    key_span,
+                    format!("`{key}` names {month}, which already has a {name} value"),
                 )
+                .metric(&raw.id)
                 .help("`M3` and `2024-03` may name the same month; keep one of them"),
             );
             continue;
         }
-        match parse_value(value, unit) {
+        match parse_value(value, raw.unit) {
             Ok(v) => {
                 out.insert(month, v);
-                if let (Some(lits), Some((at, text))) = (literals.as_deref_mut(), locate::literal_after(src, key_at)) {
-                    lits.insert(month, (text.trim_matches(['"', '\'']).to_string(), at));
+                if section == Section::Stated {
+                    let text = src.text.get(value_span.clone()).unwrap_or_default();
+                    literals.insert(month, text.trim_matches(['"', '\'']).to_string());
                 }
+                written.insert((section, month), value_span);
             }
-            Err(e) => {
-                let at = locate::literal_after(src, key_at).map_or(key_at, |(at, _)| at);
-                diags.push(
-                    Diagnostic::error_at(
-                        src,
-                        at,
-                        value.as_written().len(),
-                        format!("wrong {section} value of `{metric}` for {key}: {}", e.message),
-                    )
-                    .help(e.help),
-                );
-            }
+            Err(e) => diags.push(
+                Diagnostic::error_at(
+                    Code::BadValue,
+                    src,
+                    value_span,
+                    format!("wrong {name} value of `{}` for {key}: {}", raw.id, e.message),
+                )
+                .metric(&raw.id)
+                .help(e.help),
+            ),
         }
     }
     out
@@ -262,32 +364,32 @@ fn convert_series(
 
 /// Parses every formula, checks its inputs exist and that formulas do not
 /// depend on themselves, then computes targets and actuals in dependency
-/// order. Returns the formulas by metric index.
+/// order.
 pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Diagnostics) {
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let mut exprs: BTreeMap<usize, Expr> = BTreeMap::new();
+    let mut known: Option<Vec<&str>> = None;
     for (i, m) in metrics.iter().enumerate() {
         let Some(text) = &m.formula else { continue };
         let src = &groups[m.group].source;
-        let at = src
-            .find_from(m.id_offset, text)
-            .unwrap_or_else(|| locate::field(src, m.id_offset, "formula"));
+        let at = m.formula_start(groups);
         match formula::parse(text) {
             Ok(expr) => {
                 let mut ok = true;
                 for (id, span) in expr.references() {
                     if !index.contains_key(id) {
                         ok = false;
-                        let known: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
+                        let known = known.get_or_insert_with(|| metrics.iter().map(|m| m.id.as_str()).collect());
                         diags.push(
                             Diagnostic::error_at(
+                                Code::UnknownMetric,
                                 src,
-                                at + span.start,
-                                span.len(),
+                                at + span.start..at + span.end,
                                 format!("unknown metric `{id}` in the formula of `{}`", m.id),
                             )
+                            .metric(&m.id)
                             .label("no metric has this id")
-                            .help(suggest(id, &known)),
+                            .help(suggest(id, known)),
                         );
                     }
                 }
@@ -297,11 +399,16 @@ pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Di
             }
             Err(e) => diags.push(
                 Diagnostic::error_at(
+                    if e.message.contains("longer than") || e.message.contains("nested") {
+                        Code::TooLarge
+                    } else {
+                        Code::FormulaSyntax
+                    },
                     src,
-                    at + e.span.start,
-                    e.span.len().max(1),
+                    at + e.span.start..at + e.span.end.max(e.span.start + 1),
                     format!("cannot read the formula of `{}`: {}", m.id, e.message),
                 )
+                .metric(&m.id)
                 .help(e.help),
             ),
         }
@@ -316,18 +423,18 @@ pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Di
             let values = evaluate(expr, metrics, &index, scenario, &mut divided_by_zero);
             if let Some(month) = divided_by_zero {
                 let m = &metrics[i];
-                let (src, at, len) = formula_span(m, groups);
                 diags.push(
                     Diagnostic::warning_at(
-                        src,
-                        at,
-                        len,
+                        Code::DivisionByZero,
+                        &groups[m.group].source,
+                        m.place(groups, "formula"),
                         format!(
                             "the formula of `{}` divides by zero in {month} ({})",
                             m.id,
                             scenario.name()
                         ),
                     )
+                    .metric(&m.id)
                     .help("that period shows no value; check the inputs for a zero"),
                 );
             }
@@ -395,7 +502,11 @@ fn evaluate(
     let mut out = Series::new();
     for month in months {
         let mut divided = false;
-        if let Some(v) = expr.eval(month, &lookup, &mut divided) {
+        // A figure beyond the limit is a runaway formula, not a value.
+        if let Some(v) = expr
+            .eval(month, &lookup, &mut divided)
+            .filter(|v| v.abs() <= crate::limits::MAGNITUDE)
+        {
             out.insert(month, v);
         }
         if divided && dz.is_none() {
@@ -406,7 +517,8 @@ fn evaluate(
 }
 
 /// Orders derived metrics so each comes after its inputs; a cycle is an
-/// error naming every metric on it.
+/// error naming every metric on it. Iterative, so a chain of any length
+/// cannot overflow the stack.
 fn topological_order(
     metrics: &[Metric],
     exprs: &BTreeMap<usize, Expr>,
@@ -420,68 +532,67 @@ fn topological_order(
         Active,
         Done,
     }
-    fn visit(
-        i: usize,
-        exprs: &BTreeMap<usize, Expr>,
-        index: &HashMap<String, usize>,
-        marks: &mut [Mark],
-        stack: &mut Vec<usize>,
-        order: &mut Vec<usize>,
-    ) -> Result<(), Vec<usize>> {
-        match marks[i] {
-            Mark::Done => return Ok(()),
-            Mark::Active => {
-                let from = stack.iter().position(|&s| s == i).unwrap_or(0);
-                let mut cycle = stack[from..].to_vec();
-                cycle.push(i);
-                return Err(cycle);
-            }
-            Mark::New => {}
-        }
-        marks[i] = Mark::Active;
-        stack.push(i);
-        if let Some(expr) = exprs.get(&i) {
-            for id in expr.inputs() {
-                if let Some(&j) = index.get(id) {
-                    visit(j, exprs, index, marks, stack, order)?;
-                }
-            }
-        }
-        stack.pop();
-        marks[i] = Mark::Done;
-        order.push(i);
-        Ok(())
-    }
+    let inputs: HashMap<usize, Vec<usize>> = exprs
+        .iter()
+        .map(|(&i, e)| {
+            (
+                i,
+                e.inputs().into_iter().filter_map(|id| index.get(id).copied()).collect(),
+            )
+        })
+        .collect();
     let mut marks = vec![Mark::New; metrics.len()];
     let mut order = Vec::new();
-    for &i in exprs.keys() {
-        let mut stack = Vec::new();
-        if let Err(cycle) = visit(i, exprs, index, &mut marks, &mut stack, &mut order) {
-            let names: Vec<&str> = cycle.iter().map(|&c| metrics[c].id.as_str()).collect();
-            let (src, at, len) = formula_span(&metrics[cycle[0]], groups);
-            diags.push(
-                Diagnostic::error_at(
-                    src,
-                    at,
-                    len,
-                    format!("formulas depend on each other in a cycle: {}", names.join(" → ")),
-                )
-                .help("one metric of the cycle must have its own targets and actuals instead of a formula"),
-            );
-            return None;
+    for &root in exprs.keys() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        // Each frame: a metric and how many of its inputs were visited.
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        marks[root] = Mark::Active;
+        while let Some(top) = stack.last_mut() {
+            let node = top.0;
+            let deps = inputs.get(&node).map(Vec::as_slice).unwrap_or_default();
+            if let Some(&dep) = deps.get(top.1) {
+                top.1 += 1;
+                match marks[dep] {
+                    Mark::Done => {}
+                    Mark::New => {
+                        marks[dep] = Mark::Active;
+                        stack.push((dep, 0));
+                    }
+                    Mark::Active => {
+                        let from = stack.iter().position(|(s, _)| *s == dep).unwrap_or(0);
+                        let mut cycle: Vec<usize> = stack[from..].iter().map(|(s, _)| *s).collect();
+                        cycle.push(dep);
+                        report_cycle(metrics, groups, &cycle, diags);
+                        return None;
+                    }
+                }
+            } else {
+                marks[node] = Mark::Done;
+                order.push(node);
+                stack.pop();
+            }
         }
     }
     Some(order)
 }
 
-/// Where a metric's formula is written: its file, offset and length.
-fn formula_span<'a>(m: &Metric, groups: &'a [Group]) -> (&'a Source, usize, usize) {
-    let src = &groups[m.group].source;
-    (
-        src,
-        locate::field(src, m.id_offset, "formula"),
-        m.formula.as_deref().map_or(1, str::len),
+fn report_cycle(metrics: &[Metric], groups: &[Group], cycle: &[usize], diags: &mut Diagnostics) {
+    let names: Vec<&str> = cycle.iter().map(|&c| metrics[c].id.as_str()).collect();
+    let first = &metrics[cycle[0]];
+    let mut d = Diagnostic::error_at(
+        Code::FormulaCycle,
+        &groups[first.group].source,
+        first.place(groups, "formula"),
+        format!("formulas depend on each other in a cycle: {}", names.join(" → ")),
     )
+    .help("one metric of the cycle must have its own targets and actuals instead of a formula");
+    for id in &names {
+        d = d.metric(id);
+    }
+    diags.push(d);
 }
 
 /// "did you mean" for an unknown id.

@@ -2,21 +2,19 @@
 //! site shows: metrics with computed series, derived values, the plan's
 //! aggregates and the consistency findings. No disk access here.
 
-mod audience;
 pub mod consistency;
 pub mod lint;
-mod locate;
 pub mod metrics;
 pub mod plan;
 
 use std::collections::HashMap;
 
-pub use metrics::{Group, Metric, Scenario, Series};
+pub use metrics::{Group, Metric, Scenario, Section, Series};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Source};
-use crate::load::{Page, Project, SiteConfig, ThemeFiles, Update};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
+use crate::load::{Page, Project, SiteConfig, Spans, ThemeFiles, Update};
 use crate::period::Month;
-use crate::shortcode::{self, ShortcodeKind};
+use crate::shortcode::{ArgKind, Shortcode};
 use crate::units::{Change, NumberStyle, change};
 
 /// Everything the site shows, computed.
@@ -38,10 +36,11 @@ pub struct Model {
     pub pages: Vec<Page>,
     /// The plan's aggregates: investment, phases, quarters, levers, risks.
     pub plan: plan::Plan,
-    /// Task progress of each page, parallel to `pages`.
-    pub progress: Vec<plan::Progress>,
     /// Page index by slug (`plan/roadmap/_index`).
     pub page_index: HashMap<String, usize>,
+    /// Task progress of every folder, by folder (`plan/roadmap`; `""` is
+    /// the whole site), summed once.
+    pub folder_progress: HashMap<String, plan::Progress>,
     /// Monthly updates, oldest first.
     pub updates: Vec<Update>,
     /// Theme overrides.
@@ -60,15 +59,35 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     let (mut groups, mut metrics) = metrics::collect(&project.metric_files, start, &mut diags);
     metrics::resolve_formulas(&mut metrics, &groups, &mut diags);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
-    check_headline(&project.site, &project.site_source, &index, &mut diags);
+    let known = Known {
+        index: &index,
+        groups: &groups,
+        start,
+    };
+    check_ids(
+        &project.site.headline,
+        "headline",
+        (&project.site_source, &project.site_spans),
+        &known,
+        &mut diags,
+    );
     for page in &project.pages {
-        check_shortcodes(&page.source, page.body_offset, &index, &groups, start, &mut diags);
+        let subject = Subject::Page(page.slug.clone());
+        known.check_shortcodes(&page.source, page.body_offset, &page.shortcodes, &subject, &mut diags);
+        known.check_claims(page, &mut diags);
     }
-    lint::check_sections(&project.pages, &mut diags);
-    lint::check_claim_input(&project.pages, &index, start, &mut diags);
     for update in &project.updates {
-        check_shortcodes(&update.source, update.body_offset, &index, &groups, start, &mut diags);
-        check_update_kpis(update, &index, &mut diags);
+        let subject = Subject::Update(update.period.to_string());
+        known.check_shortcodes(
+            &update.source,
+            update.body_offset,
+            &update.shortcodes,
+            &subject,
+            &mut diags,
+        );
+        if let Some(kpis) = &update.front.kpis {
+            check_ids(kpis, "kpis", (&update.source, &update.spans), &known, &mut diags);
+        }
     }
     if diags.has_errors() {
         return Err(diags);
@@ -86,8 +105,7 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     updates.sort_by_key(|u| u.period);
     let mut pages = project.pages;
     pages.extend(missing_folder_indexes(&pages));
-    let progress = plan::page_progress(&pages);
-    let plan = plan::Plan::from_pages(&pages, &progress, start);
+    let plan = plan::Plan::from_pages(&pages, start);
     diags.extend(lint::lint(&lint::Subject {
         metrics: &metrics,
         index: &index,
@@ -98,10 +116,11 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
         style: &style,
     }));
     let page_index = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+    let folder_progress = plan::folder_progress(&pages);
     Ok(Model {
         plan,
-        progress,
         page_index,
+        folder_progress,
         site: project.site,
         start,
         style,
@@ -123,7 +142,9 @@ fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
     for p in pages {
         let mut folder = p.folder();
         while !folder.is_empty() {
-            folders.insert(folder.to_string());
+            if !folders.insert(folder.to_string()) {
+                break;
+            }
             folder = folder.rfind('/').map_or("", |i| &folder[..i]);
         }
     }
@@ -143,149 +164,132 @@ fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
                 front,
                 body_offset,
                 tasks: plan::Progress::default(),
+                shortcodes: Vec::new(),
+                spans: Spans::default(),
                 source,
             })
         })
         .collect()
 }
 
-fn check_headline(site: &SiteConfig, source: &Source, index: &HashMap<String, usize>, diags: &mut Diagnostics) {
-    let from = source.find_key(0, "headline").unwrap_or(0);
-    for id in &site.headline {
-        if !index.contains_key(id) {
-            let at = source.find_from(from, id).unwrap_or(from);
-            diags.push(
-                Diagnostic::error_at(
-                    source,
-                    at,
-                    id.len(),
-                    format!("the headline names `{id}`, which is not a metric"),
-                )
-                .help("list metric ids defined in content/metrics/*.yaml"),
-            );
-        }
-    }
-}
-
-fn check_update_kpis(update: &Update, index: &HashMap<String, usize>, diags: &mut Diagnostics) {
-    let Some(kpis) = &update.front.kpis else {
-        return;
-    };
-    let from = update.source.find_key(0, "kpis").unwrap_or(0);
-    for id in kpis {
-        if !index.contains_key(id) {
-            let at = update.source.find_from(from, id).unwrap_or(from);
-            diags.push(
-                Diagnostic::error_at(
-                    &update.source,
-                    at,
-                    id.len(),
-                    format!("the update lists the KPI `{id}`, which is not a metric"),
-                )
-                .help("list metric ids defined in content/metrics/*.yaml"),
-            );
-        }
-    }
-}
-
-fn check_shortcodes(
-    source: &Source,
-    body_offset: usize,
-    index: &HashMap<String, usize>,
-    groups: &[Group],
+/// What references are checked against: the metrics and files that exist.
+struct Known<'a> {
+    index: &'a HashMap<String, usize>,
+    groups: &'a [Group],
     start: Month,
-    diags: &mut Diagnostics,
-) {
-    for found in shortcode::find(&source.text[body_offset..]) {
-        let sc = match found {
-            Ok(sc) => sc,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error_at(source, body_offset + e.span.start, e.span.len(), e.message)
-                        .help("write e.g. {{ chart(metric=\"arr\") }}, {{ kpi(metric=\"arr\") }} or {{ table(metrics=\"arr,mrr\") }}"),
-                );
-                continue;
-            }
-        };
-        let mut ids: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
-        match sc.kind {
-            ShortcodeKind::Chart | ShortcodeKind::Kpi | ShortcodeKind::Projections => match sc.arg("metric") {
-                Some((id, span)) => ids.push((id, span)),
-                None => diags.push(
-                    Diagnostic::error_at(
-                        source,
-                        body_offset + sc.span.start,
-                        sc.span.len(),
-                        "this shortcode needs `metric=\"<id>\"`",
-                    )
-                    .help("name the metric to show, e.g. {{ chart(metric=\"arr\") }}"),
+}
+
+/// Ids listed in `key` (the headline, an update's KPIs) must be metrics.
+fn check_ids(ids: &[String], key: &str, (source, spans): (&Source, &Spans), known: &Known, diags: &mut Diagnostics) {
+    for id in ids.iter().filter(|id| !known.index.contains_key(*id)) {
+        let span = spans
+            .find_in_list(&source.text, key, id)
+            .or_else(|| spans.value_or_key(key))
+            .unwrap_or(0..0);
+        diags.push(
+            Diagnostic::error_at(
+                Code::UnknownMetric,
+                source,
+                span,
+                format!(
+                    "`{key}` names `{}`, which is not a metric",
+                    crate::diagnostic::quote(id)
                 ),
-            },
-            ShortcodeKind::Table | ShortcodeKind::Objectives => {
-                if let Some((list, span)) = sc.arg("metrics") {
-                    let mut at = span.start;
-                    for part in list.split(',') {
-                        let lead = part.len() - part.trim_start().len();
-                        ids.push((part.trim(), at + lead..at + lead + part.trim().len()));
-                        at += part.len() + 1;
-                    }
-                } else if let Some((g, span)) = sc.arg("group") {
-                    if !groups.iter().any(|gr| gr.id == g) {
-                        diags.push(
-                            Diagnostic::error_at(
-                                source,
-                                body_offset + span.start,
-                                span.len(),
-                                format!("no metric file is named `{g}`"),
-                            )
-                            .help(format!(
-                                "groups are the file names in content/metrics/: {}",
-                                groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
-                            )),
-                        );
-                    }
-                } else {
-                    let (message, help) = match sc.kind {
-                        ShortcodeKind::Objectives => (
-                            "objectives needs `metrics=\"a,b\"`: the metrics whose quarter-end targets to show",
-                            "e.g. {{ objectives(metrics=\"arr,nps\", until=\"M12\") }}",
-                        ),
-                        _ => (
-                            "a table needs `metrics=\"a,b\"` or `group=\"file\"`",
-                            "e.g. {{ table(metrics=\"arr,mrr\") }}",
-                        ),
-                    };
-                    diags.push(
-                        Diagnostic::error_at(source, body_offset + sc.span.start, sc.span.len(), message).help(help),
+            )
+            .help("list metric ids defined in content/metrics/*.yaml"),
+        );
+    }
+}
+
+impl Known<'_> {
+    /// Every shortcode's arguments against [`crate::shortcode::SPECS`]: the
+    /// ones it needs are there, it takes no others, and each names a
+    /// metric, file or month that exists.
+    fn check_shortcodes(
+        &self,
+        source: &Source,
+        body: usize,
+        shortcodes: &[Shortcode],
+        subject: &Subject,
+        diags: &mut Diagnostics,
+    ) {
+        for sc in shortcodes {
+            let spec = sc.kind.spec();
+            let whole = body + sc.span.start..body + sc.span.end;
+            let mut error = |code: Code, span: std::ops::Range<usize>, message: String, help: String| {
+                diags.push(
+                    Diagnostic::error_at(code, source, span, message)
+                        .about(subject.clone())
+                        .help(help),
+                );
+            };
+            if !spec.needs_one_of.iter().any(|a| sc.arg(a).is_some()) {
+                let wanted: Vec<String> = spec.needs_one_of.iter().map(|a| format!("`{a}=\"…\"`")).collect();
+                error(
+                    Code::ShortcodeArgument,
+                    whole.clone(),
+                    format!("`{}` needs {}", spec.name, wanted.join(" or ")),
+                    format!("write e.g. {}", spec.example),
+                );
+            }
+            for (name, _, span) in &sc.args {
+                if !spec.args.iter().any(|a| a.name == name) {
+                    let names: Vec<&str> = spec.args.iter().map(|a| a.name).collect();
+                    error(
+                        Code::ShortcodeArgument,
+                        body + span.start..body + span.end,
+                        format!("`{}` takes no argument `{name}`", spec.name),
+                        format!("its arguments are: {}", names.join(", ")),
                     );
                 }
             }
-        }
-        if let Some((until, span)) = sc.arg("until") {
-            if crate::period::parse_period(until, start).is_err() {
-                diags.push(
-                    Diagnostic::error_at(
-                        source,
-                        body_offset + span.start,
-                        span.len().max(1),
-                        format!("`until=\"{until}\"` is not a month"),
-                    )
-                    .help("write YYYY-MM or a plan month such as M12"),
-                );
-            }
-        }
-        for (id, span) in ids {
-            if !index.contains_key(id) {
-                diags.push(
-                    Diagnostic::error_at(
-                        source,
-                        body_offset + span.start,
-                        span.len().max(1),
+            for (kind, id, span) in sc.references() {
+                let span = body + span.start..body + span.end.max(span.start + 1);
+                match kind {
+                    ArgKind::Metric | ArgKind::Metrics if !self.index.contains_key(id) => error(
+                        Code::UnknownMetric,
+                        span,
                         format!("the shortcode names `{id}`, which is not a metric"),
-                    )
-                    .help("use an id defined in content/metrics/*.yaml"),
-                );
+                        "use an id defined in content/metrics/*.yaml".into(),
+                    ),
+                    ArgKind::Group if !self.groups.iter().any(|g| g.id == id) => error(
+                        Code::UnknownGroup,
+                        span,
+                        format!("no metric file is named `{id}`"),
+                        format!(
+                            "groups are the file names in content/metrics/: {}",
+                            self.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                    ArgKind::Month if crate::period::parse_period(id, self.start).is_err() => error(
+                        Code::BadPeriod,
+                        span,
+                        format!("`{id}` is not a month"),
+                        "write YYYY-MM or a plan month such as M12".into(),
+                    ),
+                    _ => {}
+                }
             }
+        }
+    }
+
+    /// A claim must be about a metric that exists.
+    fn check_claims(&self, page: &Page, diags: &mut Diagnostics) {
+        for claim in page.front.claims.iter().filter(|c| !self.index.contains_key(&c.metric)) {
+            let span = page
+                .spans
+                .value(&format!("claims[{}].metric", claim.position))
+                .unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error_at(
+                    Code::UnknownMetric,
+                    &page.source,
+                    span,
+                    format!("the claim is about `{}`, which is not a metric", claim.metric),
+                )
+                .about(Subject::Page(page.slug.clone()))
+                .help("name a metric id defined in content/metrics/*.yaml"),
+            );
         }
     }
 }
@@ -343,7 +347,7 @@ impl Model {
 
     /// Task progress of everything under `folder` (the whole site when empty).
     pub fn progress_under(&self, folder: &str) -> plan::Progress {
-        plan::progress_under(&self.pages, &self.progress, folder)
+        self.folder_progress.get(folder).copied().unwrap_or_default()
     }
 
     /// Plan month number of `month` (M1 = start).

@@ -126,7 +126,7 @@ pub struct Plan {
 
 impl Plan {
     /// Aggregates the typed sections of `pages`.
-    pub fn from_pages(pages: &[Page], progress: &[Progress], start: Month) -> Plan {
+    pub fn from_pages(pages: &[Page], start: Month) -> Plan {
         let mut plan = Plan::default();
         for (i, p) in pages.iter().enumerate() {
             let f = &p.front;
@@ -159,7 +159,7 @@ impl Plan {
                 }
             }
             plan.total = plan.total.plus(m.investment.unwrap_or_default());
-            plan.add_to_phase(m, progress[m.page]);
+            plan.add_to_phase(m, pages[m.page].tasks);
         }
         plan.milestones = milestones;
         plan.levers_total = plan
@@ -235,20 +235,23 @@ fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
     out
 }
 
-/// The task progress of each page, in the order of `pages` (counted when
-/// each page was loaded): every folder index and the home page sum these.
-pub fn page_progress(pages: &[Page]) -> Vec<Progress> {
-    pages.iter().map(|p| p.tasks).collect()
-}
-
-/// Progress of every page under `folder` (all pages when empty).
-pub fn progress_under(pages: &[Page], progress: &[Progress], folder: &str) -> Progress {
-    let prefix = format!("{folder}/");
-    pages
-        .iter()
-        .zip(progress)
-        .filter(|(p, _)| folder.is_empty() || p.slug.starts_with(&prefix))
-        .fold(Progress::default(), |acc, (_, pr)| acc.plus(*pr))
+/// The task progress of every folder (and of the whole site, `""`): each
+/// page's tasks are added to each folder it lives under, once, so a site of
+/// any size costs one pass.
+pub fn folder_progress(pages: &[Page]) -> std::collections::HashMap<String, Progress> {
+    let mut out: std::collections::HashMap<String, Progress> = std::collections::HashMap::new();
+    for p in pages {
+        let mut folder = p.folder();
+        loop {
+            let slot = out.entry(folder.to_string()).or_default();
+            *slot = slot.plus(p.tasks);
+            if folder.is_empty() {
+                break;
+            }
+            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

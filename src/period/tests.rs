@@ -35,3 +35,12 @@ fn offsets_cross_years() {
     let m = Month::parse_iso("2024-02").unwrap().offset(-3);
     assert_eq!(m.to_string(), "2023-11");
 }
+
+#[test]
+fn periods_beyond_the_limits_are_refused() {
+    for far in ["M601", "M2147483647", "M99999999999999999999", "1899-12", "2201-01"] {
+        assert_eq!(parse_period(far, jan24()), Err(PeriodError::OutOfRange), "{far}");
+    }
+    assert_eq!(parse_period("M-5", jan24()), Err(PeriodError::ZeroPlanMonth));
+    assert_eq!(parse_period("M600", jan24()).unwrap().to_string(), "2073-12");
+}

@@ -39,7 +39,7 @@ struct PeriodJson {
     attainment: Option<f64>,
 }
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(r: &Renderer) {
     let model = r.model;
     let doc = Document {
         site: &model.site.title,
@@ -48,14 +48,12 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
         metrics: model.metrics.iter().map(|m| metric(model, m)).collect(),
     };
     match serde_json::to_vec_pretty(&doc) {
-        Ok(bytes) => vec![("data/metrics.json".into(), bytes)],
-        Err(e) => {
-            r.fail(crate::diagnostic::Diagnostic::error(
-                "",
-                format!("cannot write metrics.json: {e}"),
-            ));
-            Vec::new()
-        }
+        Ok(bytes) => r.emit("data/metrics.json", &bytes),
+        Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
+            crate::diagnostic::Code::Output,
+            "data/metrics.json",
+            format!("cannot write metrics.json: {e}"),
+        )),
     }
 }
 

@@ -1,26 +1,62 @@
 //! The files that need absolute URLs: the Atom feed of updates and the
 //! sitemap. These and the 404 page (whose links start from base_url's
 //! path) are the only places `base_url` is used.
+//!
+//! Both are written with an XML writer, so every title, text and address
+//! is escaped by construction: a `&` in a title or in `base_url` cannot
+//! break the feed.
+
+use std::io::Cursor;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::Renderer;
 use crate::model::Model;
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+type Xml = Writer<Cursor<Vec<u8>>>;
+type XmlResult = std::io::Result<()>;
+
+pub(crate) fn render(r: &Renderer) {
     let model = r.model;
-    let mut out = vec![("sitemap.xml".to_string(), sitemap(model).into_bytes())];
-    if !model.updates.is_empty() {
-        out.push(("atom.xml".to_string(), atom(r).into_bytes()));
+    if r.options.feeds {
+        finish(r, "sitemap.xml", sitemap(model));
+        if !model.updates.is_empty() {
+            finish(r, "atom.xml", atom(r));
+        }
     }
     let ctx = r.base_context("404.html", "", &r.text("not_found_title"), "not-found");
-    out.push(("404.html".to_string(), r.page("404.html", &ctx)));
-    out
+    r.emit("404.html", &r.page("404.html", &ctx));
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn finish(r: &Renderer, path: &str, xml: std::io::Result<Vec<u8>>) {
+    match xml {
+        Ok(bytes) => r.emit(path, &bytes),
+        Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
+            crate::diagnostic::Code::Output,
+            path,
+            format!("cannot write {path}: {e}"),
+        )),
+    }
+}
+
+fn writer() -> std::io::Result<Xml> {
+    let mut w = Writer::new(Cursor::new(Vec::new()));
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    w.get_mut().get_mut().push(b'\n');
+    Ok(w)
+}
+
+fn text(w: &mut Xml, name: &str, value: &str) -> XmlResult {
+    w.create_element(name).write_text_content(BytesText::new(value))?;
+    Ok(())
+}
+
+fn link(w: &mut Xml, rel: &str, href: &str) -> XmlResult {
+    w.create_element("link")
+        .with_attributes([("rel", rel), ("type", "text/html"), ("href", href)])
+        .write_empty()?;
+    Ok(())
 }
 
 /// A month's last day at noon UTC, a stable timestamp for an update.
@@ -35,42 +71,57 @@ fn month_stamp(month: crate::period::Month) -> String {
     format!("{month}-{days:02}T12:00:00Z")
 }
 
-fn atom(r: &Renderer) -> String {
+fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
     let model = r.model;
     let base = &model.site.base_url;
-    let title = xml_escape(&model.site.title);
-    let updated = model.updates.last().map_or_else(String::new, |u| month_stamp(u.period));
-    let author = xml_escape(model.site.author.as_deref().unwrap_or(&model.site.title));
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{title} · {}</title>\n<link rel=\"self\" href=\"{base}atom.xml\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}updates/index.html\"/>\n<id>{base}atom.xml</id>\n<updated>{updated}</updated>\n<author><name>{author}</name></author>\n",
-        model.site.language.code(),
-        xml_escape(&r.text("updates")),
-    );
-    for u in model.updates.iter().rev() {
-        let url = format!("{base}updates/{}/index.html", u.period);
-        let html = r.markdown(u.body(), &format!("feed{}", u.period), "updates/x/index.html");
-        xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n<updated>{}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
-            xml_escape(&u.front.title),
-            month_stamp(u.period),
-            xml_escape(u.front.description.as_deref().unwrap_or(&u.front.title)),
-            xml_escape(&html),
-        ));
-    }
-    xml.push_str("</feed>\n");
-    xml
+    let mut w = writer()?;
+    w.create_element("feed")
+        .with_attributes([
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xml:lang", model.site.language.code()),
+        ])
+        .write_inner_content(|w| -> XmlResult {
+            text(w, "title", &format!("{} · {}", model.site.title, r.text("updates")))?;
+            w.create_element("link")
+                .with_attributes([("rel", "self"), ("href", format!("{base}atom.xml").as_str())])
+                .write_empty()?;
+            link(w, "alternate", &format!("{base}updates/index.html"))?;
+            text(w, "id", &format!("{base}atom.xml"))?;
+            let updated = model.updates.last().map_or_else(String::new, |u| month_stamp(u.period));
+            text(w, "updated", &updated)?;
+            w.create_element("author")
+                .write_inner_content(|w| text(w, "name", model.site.author.as_deref().unwrap_or(&model.site.title)))?;
+            for u in model.updates.iter().rev() {
+                let url = format!("{base}updates/{}/index.html", u.period);
+                let html = r.markdown(
+                    u.body(),
+                    &u.shortcodes,
+                    &format!("feed{}", u.period),
+                    "updates/x/index.html",
+                );
+                w.create_element("entry").write_inner_content(|w| -> XmlResult {
+                    text(w, "title", &u.front.title)?;
+                    link(w, "alternate", &url)?;
+                    text(w, "id", &url)?;
+                    text(w, "updated", &month_stamp(u.period))?;
+                    text(w, "summary", u.front.description.as_deref().unwrap_or(&u.front.title))?;
+                    w.create_element("content")
+                        .with_attribute(("type", "html"))
+                        .write_text_content(BytesText::new(&html))?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    let mut bytes = w.into_inner().into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
-fn sitemap(model: &Model) -> String {
+fn sitemap(model: &Model) -> std::io::Result<Vec<u8>> {
     let base = &model.site.base_url;
     let mut paths = vec!["index.html".to_string()];
-    paths.extend(
-        model
-            .pages
-            .iter()
-            .filter(|p| p.slug != "_index")
-            .map(|p| super::plan::href(&p.slug)),
-    );
+    paths.extend(model.pages.iter().filter(|p| p.slug != "_index").map(|p| p.href()));
     if !model.metrics.is_empty() {
         paths.push("metrics/index.html".into());
         paths.extend(model.groups.iter().map(|g| format!("metrics/{}/index.html", g.id)));
@@ -79,15 +130,17 @@ fn sitemap(model: &Model) -> String {
         paths.push("updates/index.html".into());
         paths.extend(model.updates.iter().map(|u| format!("updates/{}/index.html", u.period)));
     }
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in paths {
-        xml.push_str(&format!(
-            "<url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base}{p}"))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
+    let mut w = writer()?;
+    w.create_element("urlset")
+        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+        .write_inner_content(|w| -> XmlResult {
+            for p in &paths {
+                w.create_element("url")
+                    .write_inner_content(|w| text(w, "loc", &format!("{base}{p}")))?;
+            }
+            Ok(())
+        })?;
+    let mut bytes = w.into_inner().into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
 }

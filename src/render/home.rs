@@ -41,7 +41,7 @@ struct LatestUpdate {
     href: String,
 }
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(r: &Renderer) {
     let model = r.model;
     let path = "index.html";
     let home = model.pages.iter().find(|p| p.slug == "_index");
@@ -49,7 +49,9 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     let mut ctx = r.base_context(path, "home", title, "home");
     ctx.insert(
         "intro",
-        &home.map(|p| r.markdown(p.body(), "home", path)).unwrap_or_default(),
+        &home
+            .map(|p| r.markdown(p.body(), &p.shortcodes, "home", path))
+            .unwrap_or_default(),
     );
     ctx.insert(
         "description",
@@ -80,7 +82,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
             href: format!("updates/{}/index.html", u.period),
         }),
     );
-    vec![(path.to_string(), r.page("home.html", &ctx))]
+    r.emit(path, &r.page("home.html", &ctx));
 }
 
 #[derive(Serialize)]
@@ -103,7 +105,7 @@ fn plan_links(r: &Renderer) -> Vec<Link> {
                 p.front.weight.unwrap_or(i64::MAX),
                 Link {
                     title: p.front.title.clone(),
-                    href: super::plan::href(&p.slug),
+                    href: p.href(),
                 },
             )
         })
@@ -111,7 +113,7 @@ fn plan_links(r: &Renderer) -> Vec<Link> {
     links.sort_by_key(|(w, l)| (*w, l.href.clone()));
     let mut out: Vec<Link> = links.into_iter().map(|(_, l)| l).collect();
     out.push(Link {
-        title: format!("{} ({})", r.text("consistency"), model.findings.0.len()),
+        title: format!("{} ({})", r.text("consistency"), model.findings.findings().count()),
         href: "consistency/index.html".into(),
     });
     out
@@ -124,7 +126,7 @@ fn phases(r: &Renderer) -> Vec<PhaseCtx> {
     milestones.sort_by_key(|p| (p.front.months.map_or(0, |m| m[0]), p.slug.clone()));
     for p in milestones {
         let name = p.front.phase.clone().unwrap_or_default();
-        let progress = Progress::of_markdown(p.body());
+        let progress = p.tasks;
         match out.iter_mut().find(|ph| ph.name == name) {
             Some(ph) => ph.progress = ph.progress.plus(progress),
             None => out.push(PhaseCtx { name, progress }),

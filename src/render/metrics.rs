@@ -45,23 +45,23 @@ struct DetailRow {
     stated_class: &'static str,
 }
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(r: &Renderer) {
     let model = r.model;
     if model.metrics.is_empty() {
-        return Vec::new();
+        return;
     }
-    let mut out: Vec<(String, Vec<u8>)> = model
-        .groups
-        .par_iter()
-        .flat_map_iter(|g| {
-            let path = format!("metrics/{}/index.html", g.id);
-            let html = render_group(r, g, &path);
-            [
-                (path, html),
-                (format!("metrics/{}.csv", g.id), csv(model, g).into_bytes()),
-            ]
-        })
-        .collect();
+    model.groups.par_iter().for_each(|g| {
+        let path = format!("metrics/{}/index.html", g.id);
+        r.emit(&path, &render_group(r, g, &path));
+        match csv(model, g) {
+            Ok(bytes) => r.emit(&format!("metrics/{}.csv", g.id), &bytes),
+            Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::Output,
+                format!("metrics/{}.csv", g.id),
+                format!("cannot write the CSV of `{}`: {e}", g.id),
+            )),
+        }
+    });
     let path = "metrics/index.html";
     let mut ctx = r.base_context(path, "metrics", &r.text("metrics"), "metrics");
     let groups: Vec<GroupLink> = model
@@ -75,8 +75,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     ctx.insert("groups", &groups);
-    out.push((path.to_string(), r.page("metrics_index.html", &ctx)));
-    out
+    r.emit(path, &r.page("metrics_index.html", &ctx));
 }
 
 fn render_group(r: &Renderer, g: &Group, path: &str) -> Vec<u8> {
@@ -106,7 +105,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
             let stated = m.stated.get(&month).copied();
             let target = m.target.get(&month).copied();
             let stated_ok = match (stated, target, m.stated_literals.get(&month)) {
-                (Some(s), Some(t), Some((lit, _))) => Some((s - t).abs() <= crate::model::consistency::tolerance(lit)),
+                (Some(s), Some(t), Some(lit)) => Some((s - t).abs() <= crate::model::consistency::tolerance(lit)),
                 _ => None,
             };
             DetailRow {
@@ -153,35 +152,49 @@ fn months_of(m: &Metric) -> BTreeSet<Month> {
         .collect()
 }
 
-/// The group's data as tidy CSV: one row per metric and month.
-fn csv(model: &Model, g: &Group) -> String {
-    let mut out = String::from("period,plan_month,metric,label,unit,target,actual,stated,derived\n");
+/// The group's data as tidy CSV: one row per metric and month, written
+/// with the `csv` crate (quoting by construction) and with text cells
+/// neutralised against spreadsheet formula injection.
+fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "period",
+        "plan_month",
+        "metric",
+        "label",
+        "unit",
+        "target",
+        "actual",
+        "stated",
+        "derived",
+    ])?;
     for &i in &g.metrics {
         let m = &model.metrics[i];
+        let unit = crate::render::plan::serde_plain(&m.unit);
         for month in months_of(m) {
             let v = |s: &crate::model::Series| s.get(&month).map(|v| format_plain(*v)).unwrap_or_default();
-            out.push_str(&format!(
-                "{month},{},{},{},{},{},{},{},{}\n",
-                model.plan_month(month),
-                m.id,
-                csv_field(&m.label),
-                serde_json::to_value(m.unit)
-                    .ok()
-                    .and_then(|u| u.as_str().map(String::from))
-                    .unwrap_or_default(),
+            w.write_record([
+                month.to_string(),
+                model.plan_month(month).to_string(),
+                m.id.clone(),
+                spreadsheet_safe(&m.label),
+                unit.clone(),
                 v(&m.target),
                 v(&m.actual),
                 v(&m.stated),
-                m.is_derived()
-            ));
+                m.is_derived().to_string(),
+            ])?;
         }
     }
-    out
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// OWASP's rule for CSV injection: a text cell that a spreadsheet would
+/// read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) is prefixed with a single quote, so it shows as text.
+pub(crate) fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
     } else {
         text.to_string()
     }

@@ -1,6 +1,7 @@
-//! Render: the third stage. Draws the charts and fills the templates into
-//! an in-memory site — a map from output path to bytes. Nothing is written
-//! here, so a failure leaves no half-built site anywhere.
+//! Render: the third stage. Draws the charts and fills the templates, and
+//! hands each file to a [`Sink`] as soon as it is made: the write stage's
+//! staging folder for a build, memory for `serve`. Nothing here touches the
+//! disk itself, and nothing holds the whole site.
 
 pub mod cache;
 mod data;
@@ -14,21 +15,22 @@ mod widgets;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Model;
+use crate::output::Sink;
+use crate::shortcode::Shortcode;
 use crate::theme::Theme;
 use cache::Ctx;
 pub use cache::RenderCache;
 
-/// The built site, in memory.
-#[derive(Debug, Default)]
-pub struct Site {
-    /// Output path (relative, `/`-separated) to contents.
-    pub files: BTreeMap<String, Vec<u8>>,
+/// What a render made.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
     /// HTML pages written.
     pub pages: usize,
     /// Charts drawn.
@@ -39,9 +41,51 @@ pub struct Site {
     pub redone: usize,
 }
 
-/// Renders the whole site. With an enabled `cache`, pieces whose inputs
-/// did not change since the last render are reused.
-pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site, Diagnostics> {
+/// A site kept in memory: what `serve` serves, and what tests read.
+#[derive(Debug, Default)]
+pub struct MemorySite {
+    /// Output path (relative, `/`-separated) to contents.
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySite {
+    /// The files, taken out.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySite {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// What a build produces besides pages.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// The Atom feed and the sitemap (not in an encrypted build: they
+    /// would list titles in the clear).
+    pub feeds: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { feeds: true }
+    }
+}
+
+/// Renders the whole site into `sink`. With an enabled `cache`, pieces
+/// whose inputs did not change since the last render are reused.
+pub fn render(
+    model: &Model,
+    theme: &Theme,
+    cache: &RenderCache,
+    sink: &dyn Sink,
+    options: RenderOptions,
+) -> Result<Stats, Diagnostics> {
     cache.start_build();
     let charts = widgets::Charts::draw(model, &theme.strings, cache);
     let r = Renderer {
@@ -49,6 +93,9 @@ pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site,
         theme,
         charts: &charts,
         cache,
+        sink,
+        options,
+        pages: AtomicUsize::new(0),
         top_pages: plan::top_level(model)
             .into_iter()
             .map(|p| {
@@ -61,7 +108,6 @@ pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site,
             .collect(),
         errors: Mutex::new(Vec::new()),
     };
-    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
     let jobs: Vec<Box<Job>> = vec![
         Box::new(home::render),
         Box::new(plan::render),
@@ -71,7 +117,11 @@ pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site,
         Box::new(data::render),
         Box::new(roadmap::consistency_page),
     ];
-    outputs.par_extend(jobs.par_iter().flat_map(|job| job(&r)));
+    jobs.par_iter().for_each(|job| job(&r));
+    for (path, bytes) in &theme.statics {
+        r.emit(path, bytes);
+    }
+    let pages = r.pages.load(Ordering::Relaxed);
     let errors = r.errors.into_inner().unwrap_or_default();
     if !errors.is_empty() {
         let mut diags = Diagnostics::default();
@@ -85,23 +135,16 @@ pub fn render(model: &Model, theme: &Theme, cache: &RenderCache) -> Result<Site,
         return Err(diags);
     }
     let (hits, misses) = cache.finish_build();
-    let mut site = Site {
+    Ok(Stats {
+        pages,
         charts: charts.count(),
         reused: hits,
         redone: misses,
-        ..Site::default()
-    };
-    for (path, bytes) in outputs.into_iter().chain(theme.statics.iter().cloned()) {
-        if path.ends_with(".html") {
-            site.pages += 1;
-        }
-        site.files.insert(path, bytes);
-    }
-    Ok(site)
+    })
 }
 
-/// A renderer of one kind of page: it returns output paths and bytes.
-type Job = dyn Fn(&Renderer) -> Vec<(String, Vec<u8>)> + Sync + Send;
+/// A renderer of one kind of page: it emits each file it makes.
+type Job = dyn Fn(&Renderer) + Sync + Send;
 
 /// What every page renderer shares.
 pub(crate) struct Renderer<'a> {
@@ -110,6 +153,12 @@ pub(crate) struct Renderer<'a> {
     pub charts: &'a widgets::Charts,
     /// Results of earlier renders, for `serve`.
     pub cache: &'a RenderCache,
+    /// Where finished files go.
+    sink: &'a dyn Sink,
+    /// What to produce.
+    pub options: RenderOptions,
+    /// HTML pages emitted.
+    pages: AtomicUsize,
     /// Top-level pages for the navigation: title, href, first path segment.
     top_pages: Vec<(String, String, String)>,
     errors: Mutex<Vec<Diagnostic>>,
@@ -132,10 +181,15 @@ struct SiteCtx<'a> {
     notice: Option<&'a str>,
 }
 
+/// `../` repeated once per folder of `path`, so links stay relative.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
 impl Renderer<'_> {
     /// `../` repeated once per folder of `path`, so links stay relative.
     pub fn root_of(path: &str) -> String {
-        "../".repeat(path.matches('/').count())
+        root_of(path)
     }
 
     /// The context every template gets: site, strings, navigation, root.
@@ -238,6 +292,20 @@ impl Renderer<'_> {
         bytes
     }
 
+    /// Hands a finished file to the sink; a write error fails the build.
+    pub fn emit(&self, path: &str, bytes: &[u8]) {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Err(e) = self.sink.put(path, bytes) {
+            self.fail(Diagnostic::error(
+                Code::Output,
+                path,
+                format!("cannot write `{path}`: {e}"),
+            ));
+        }
+    }
+
     /// Records an error.
     pub fn fail(&self, d: Diagnostic) {
         if let Ok(mut errors) = self.errors.lock() {
@@ -245,16 +313,21 @@ impl Renderer<'_> {
         }
     }
 
-    /// Renders Markdown with shortcodes for a page at `path`.
-    pub fn markdown(&self, body: &str, prefix: &str, path: &str) -> String {
+    /// Renders Markdown with its shortcodes for a page at `path`.
+    pub fn markdown(&self, body: &str, shortcodes: &[Shortcode], prefix: &str, path: &str) -> String {
         let root = Self::root_of(path);
-        let render = || crate::markdown::render(body, prefix, &|sc| widgets::shortcode(self, sc, &root));
+        let options = crate::markdown::Options {
+            prefix,
+            raw_html: self.model.site.raw_html,
+        };
+        let render = || crate::markdown::render(body, shortcodes, &options, &|sc| widgets::shortcode(self, sc, &root));
         // Shortcodes read metrics, so only plain Markdown is cached.
-        if body.contains("{{") {
+        if !shortcodes.is_empty() {
             return render();
         }
+        let raw = if options.raw_html { "html" } else { "text" };
         self.cache
-            .text(self.cache.key_text("markdown", &[body, prefix]), render)
+            .text(self.cache.key_text("markdown", &[body, prefix, raw]), render)
     }
 }
 

@@ -11,11 +11,7 @@ use std::collections::HashMap;
 
 /// The output path of a page, relative to the site root.
 pub(crate) fn href(slug: &str) -> String {
-    match slug.strip_suffix("_index") {
-        Some("") => "index.html".into(),
-        Some(folder) => format!("{folder}index.html"),
-        None => format!("{slug}/index.html"),
-    }
+    crate::load::pages_href(slug)
 }
 
 /// Pages shown in the main navigation: top-level folder indexes and pages.
@@ -82,34 +78,34 @@ struct Crumb {
     href: String,
 }
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(r: &Renderer) {
     let children = children_by_folder(r.model);
+    let kinds = kinds_by_folder(r.model);
     r.model
         .pages
         .par_iter()
         .enumerate()
         .filter(|(_, p)| p.slug != "_index")
-        .map(|(i, p)| {
-            let path = href(&p.slug);
+        .for_each(|(i, p)| {
+            let path = p.href();
             let kids = if p.is_index() {
                 children.get(p.folder()).map(Vec::as_slice).unwrap_or_default()
             } else {
                 &[]
             };
-            let bytes = render_page(r, i, kids, &path);
-            (path, bytes)
-        })
-        .collect()
+            let bytes = render_page(r, i, kids, &kinds, &path);
+            r.emit(&path, &bytes);
+        });
 }
 
-fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Vec<u8> {
+fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) -> Vec<u8> {
     let model = r.model;
     let page = &model.pages[index];
     let root = Renderer::root_of(path);
     let section = page.slug.split('/').next().unwrap_or("");
     let mut ctx = r.base_context(path, section, &page.front.title, "page");
     let prefix = crate::markdown::slugify(&page.slug);
-    ctx.insert_text("content", &r.markdown(page.body(), &prefix, path));
+    ctx.insert_text("content", &r.markdown(page.body(), &page.shortcodes, &prefix, path));
     ctx.insert("description", &page.front.description);
     ctx.insert("kind", &page.front.kind);
     ctx.insert("kind_label", &kind_label(r, page.front.kind));
@@ -117,14 +113,14 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Ve
     let progress = if page.is_index() {
         model.progress_under(page.folder())
     } else {
-        model.progress[index]
+        page.tasks
     };
     ctx.insert("progress", &progress_ctx(progress));
     let children: Vec<Child> = children
         .iter()
         .map(|c| Child {
             title: c.front.title.clone(),
-            href: format!("{root}{}", href(&c.slug)),
+            href: format!("{root}{}", c.href()),
             kind: c.front.kind,
             kind_label: kind_label(r, c.front.kind),
             description: c.front.description.clone(),
@@ -132,7 +128,7 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Ve
         })
         .collect();
     ctx.insert("children", &children);
-    let has = |kind: PageKind| children_of_kind(model, page, kind);
+    let has = |kind: PageKind| page.is_index() && kinds.get(&(page.folder(), kind)) == Some(&true);
     ctx.insert(
         "roadmap",
         &has(PageKind::Milestone)
@@ -150,18 +146,28 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], path: &str) -> Ve
     r.page("page.html", &ctx)
 }
 
-/// Whether an index introduces pages of `kind` (directly or deeper): the
-/// roadmap's index shows the timeline, the levers' index the overview.
-fn children_of_kind(model: &Model, index: &Page, kind: PageKind) -> bool {
-    if !index.is_index() {
-        return false;
+/// For each folder and kind: whether every page of that kind under the
+/// folder (at any depth) sits directly in it. The roadmap's index shows
+/// the timeline, the levers' index the overview; the top of the plan holds
+/// every kind deeper down, so the figures appear once, where the pages are.
+type FolderKinds<'a> = HashMap<(&'a str, PageKind), bool>;
+
+fn kinds_by_folder(model: &Model) -> FolderKinds<'_> {
+    let mut out: FolderKinds = HashMap::new();
+    for p in model.pages.iter().filter(|p| p.front.kind != PageKind::Page) {
+        let own = p.folder();
+        let mut folder = own;
+        loop {
+            let direct = folder == own;
+            let slot = out.entry((folder, p.front.kind)).or_insert(true);
+            *slot &= direct;
+            if folder.is_empty() {
+                break;
+            }
+            folder = parent_folder(folder);
+        }
     }
-    let prefix = format!("{}/", index.folder());
-    let direct = |p: &&Page| p.front.kind == kind && p.slug.starts_with(&prefix);
-    let inside: Vec<&Page> = model.pages.iter().filter(direct).collect();
-    // The top of the plan holds every kind; only the folder that holds most
-    // of them shows the figures, so they appear once.
-    !inside.is_empty() && inside.iter().all(|p| p.folder() == index.folder())
+    out
 }
 
 fn kind_label(r: &Renderer, kind: PageKind) -> Option<String> {
@@ -185,7 +191,7 @@ fn breadcrumbs(model: &Model, page: &Page, root: &str) -> Vec<Crumb> {
         if let Some(p) = model.page(&slug) {
             crumbs.push(Crumb {
                 title: p.front.title.clone(),
-                href: format!("{root}{}", href(&slug)),
+                href: format!("{root}{}", p.href()),
             });
         }
         folder = parent_folder(folder);

@@ -92,10 +92,10 @@ fn today(model: &Model) -> Option<u32> {
 fn item_row(r: &Renderer, item: &Item, root: &str) -> ItemRow {
     let model = r.model;
     let page = &model.pages[item.page];
-    let progress = model.progress[item.page];
+    let progress = page.tasks;
     ItemRow {
         title: item.title.clone(),
-        href: format!("{root}{}", super::plan::href(&page.slug)),
+        href: format!("{root}{}", page.href()),
         group: match item.kind {
             PageKind::Lever => item
                 .priority
@@ -223,7 +223,7 @@ pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
             let f = &p.front;
             RiskRow {
                 title: f.title.clone(),
-                href: format!("{root}{}", super::plan::href(&p.slug)),
+                href: format!("{root}{}", p.href()),
                 likelihood: level(f.likelihood),
                 impact: level(f.impact),
                 mitigation: f.mitigation.clone().unwrap_or_default(),
@@ -352,14 +352,13 @@ struct FindingRow {
 }
 
 /// The consistency page: every warning the linter found, for the author.
-pub(crate) fn consistency_page(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn consistency_page(r: &Renderer) {
     let path = "consistency/index.html";
     let mut ctx = r.base_context(path, "consistency", &r.text("consistency"), "consistency");
     let rows: Vec<FindingRow> = r
         .model
         .findings
-        .0
-        .iter()
+        .findings()
         .map(|d| FindingRow {
             location: match &d.location {
                 Some(l) => format!("{}:{}:{}", d.file, l.line, l.column),
@@ -372,5 +371,5 @@ pub(crate) fn consistency_page(r: &Renderer) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     ctx.insert("findings", &rows);
-    vec![(path.to_string(), r.page("consistency.html", &ctx))]
+    r.emit(path, &r.page("consistency.html", &ctx));
 }

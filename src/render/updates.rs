@@ -26,12 +26,15 @@ pub(crate) fn kpi_ids<'a>(model: &'a Model, u: &'a Update) -> &'a [String] {
     u.front.kpis.as_deref().unwrap_or(&model.site.headline)
 }
 
-pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render(r: &Renderer) {
     let model = r.model;
     if model.updates.is_empty() {
-        return Vec::new();
+        return;
     }
-    let mut out: Vec<(String, Vec<u8>)> = model.updates.iter().map(|u| render_update(r, u)).collect();
+    for u in &model.updates {
+        let (path, bytes) = render_update(r, u);
+        r.emit(&path, &bytes);
+    }
     let path = "updates/index.html";
     let mut ctx = r.base_context(path, "updates", &r.text("updates"), "updates");
     let links: Vec<UpdateLink> = model
@@ -56,8 +59,7 @@ pub(crate) fn render(r: &Renderer) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     ctx.insert("updates", &links);
-    out.push((path.to_string(), r.page("updates_index.html", &ctx)));
-    out
+    r.emit(path, &r.page("updates_index.html", &ctx));
 }
 
 /// An update reads nothing after its month, so it renders the same bytes
@@ -78,7 +80,10 @@ fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
     ctx.insert("highlights", &u.front.highlights);
     ctx.insert("lowlights", &u.front.lowlights);
     ctx.insert("asks", &u.front.asks);
-    ctx.insert_text("content", &r.markdown(u.body(), &format!("u{}", u.period), &path));
+    ctx.insert_text(
+        "content",
+        &r.markdown(u.body(), &u.shortcodes, &format!("u{}", u.period), &path),
+    );
     let bytes = r.page("update.html", &ctx);
     (path, bytes)
 }

@@ -2,16 +2,32 @@
 
 use super::*;
 
+fn find(body: &str) -> Vec<Result<Shortcode, ShortcodeError>> {
+    let s = scan(body);
+    s.shortcodes
+        .into_iter()
+        .map(Ok)
+        .chain(s.errors.into_iter().map(Err))
+        .collect()
+}
+
 #[test]
 fn finds_shortcodes_with_spans() {
-    let body = "Text\n\n{{ chart(metric=\"arr\") }}\n\n{{ table(metrics=\"arr,mrr\", title=\"x\") }}\n";
+    let body = "Text\n\n{{ chart(metric=\"arr\") }}\n\n{{ table(metrics=\"arr, mrr\", title=\"x\") }}\n";
     let found: Vec<_> = find(body).into_iter().map(Result::unwrap).collect();
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].kind, ShortcodeKind::Chart);
     let (value, span) = found[0].arg("metric").unwrap();
     assert_eq!((value, &body[span]), ("arr", "arr"));
-    assert_eq!(found[1].arg("metrics").unwrap().0, "arr,mrr");
+    assert_eq!(found[1].arg("metrics").unwrap().0, "arr, mrr");
     assert_eq!(found[1].arg("title").unwrap().0, "x");
+    let refs = found[1].references();
+    let ids: Vec<(&str, &str)> = refs.iter().map(|(_, id, span)| (*id, &body[span.clone()])).collect();
+    assert_eq!(
+        ids,
+        [("arr", "arr"), ("mrr", "mrr")],
+        "each id of a list, where it is written"
+    );
 }
 
 #[test]
@@ -21,5 +37,29 @@ fn reports_bad_shortcodes() {
     assert_eq!(e.span, 3..8);
     let e = find("{{ chart(metric=arr) }}").remove(0).unwrap_err();
     assert!(e.message.contains("double quotes"), "{}", e.message);
-    assert!(find("`{{ chart(x=\"y\") }}`").is_empty(), "code is left alone");
+}
+
+#[test]
+fn shortcodes_in_code_are_text() {
+    assert!(find("`{{ chart(x=\"y\") }}`").is_empty(), "inline code");
+    assert!(
+        find("```\n{{ chart(metric=\"arr\") }}\n```\n").is_empty(),
+        "fenced block"
+    );
+    assert!(find("    {{ chart(metric=\"arr\") }}\n").is_empty(), "indented block");
+    let mixed = find("`{{ kpi(metric=\"a\") }}` and {{ kpi(metric=\"b\") }}");
+    assert_eq!(mixed.len(), 1);
+    assert_eq!(mixed[0].as_ref().unwrap().arg("metric").unwrap().0, "b");
+}
+
+#[test]
+fn tasks_are_counted_in_the_same_pass() {
+    let s = scan("- [x] one\n- [ ] two\n- [x] three\n");
+    assert_eq!(s.tasks, (2, 3));
+}
+
+#[test]
+fn many_shortcodes_are_found_in_linear_time() {
+    let body = "{{ kpi(metric=\"arr\") }}\n".repeat(100_000);
+    assert_eq!(scan(&body).shortcodes.len(), 100_000);
 }

@@ -237,9 +237,12 @@ fn consistency_warnings_are_reported_but_do_not_fail() {
     let o = crate::palanca(&["check", "--site", repo().to_str().unwrap()]);
     assert!(o.status.success());
     let err = stderr(&o);
-    assert!(err.contains("warning: `quarterly_growth` states 150% for M3"), "{err}");
     assert!(
-        err.contains("warning: the plan claims 20% monthly growth of `arr`"),
+        err.contains("warning[stated-mismatch]: `quarterly_growth` states 150% for M3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[growth-claim]: the plan claims 20% monthly growth of `arr`"),
         "{err}"
     );
     assert!(err.contains("--> content/metrics/proyecciones.yaml:"), "{err}");

@@ -36,10 +36,10 @@ fn get(port: u16, path: &str) -> Option<String> {
 fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
-        if let Some(page) = get(port, path) {
-            if ok(&page) {
-                return page;
-            }
+        if let Some(page) = get(port, path)
+            && ok(&page)
+        {
+            return page;
         }
         assert!(
             started.elapsed() < Duration::from_secs(10),
@@ -165,26 +165,26 @@ fn serve_moves_to_the_next_port_when_taken() {
 
 #[test]
 fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
-    use palanca::cli::{BuildOptions, Caches, build_site, build_site_with};
+    use palanca::pipeline::{Caches, Options, preview};
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
     crate::copy_example(site);
     let cache = Caches::new();
-    let (_, first, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
-    assert_eq!(first.reused, 0);
-    let (_, again, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
-    assert_eq!(again.redone, 0, "nothing changed, nothing redone");
+    let first = preview(site, Options::default(), &cache).unwrap();
+    assert_eq!(first.stats.reused, 0);
+    let again = preview(site, Options::default(), &cache).unwrap();
+    assert_eq!(again.stats.redone, 0, "nothing changed, nothing redone");
     assert_eq!(again.files, first.files);
 
     let page = site.join("content/plan/roadmap/mes-03.md");
     std::fs::write(&page, std::fs::read_to_string(&page).unwrap() + "\nCachemarker.\n").unwrap();
-    let (_, changed, _) = build_site_with(site, BuildOptions::default(), &cache).unwrap();
+    let changed = preview(site, Options::default(), &cache).unwrap();
     assert!(
-        changed.redone <= 3,
+        changed.stats.redone <= 3,
         "only the page's Markdown and HTML: {}",
-        changed.redone
+        changed.stats.redone
     );
-    let (_, fresh, _) = build_site(site, BuildOptions::default()).unwrap();
+    let fresh = preview(site, Options::default(), &Caches::default()).unwrap();
     assert_eq!(
         changed.files, fresh.files,
         "the cached build equals a fresh one byte for byte"

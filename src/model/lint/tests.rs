@@ -14,12 +14,3 @@ fn compound_monthly_growth_counts_intervals() {
     assert_eq!(cmgr(5.0, 0.0, 3), None);
     assert_eq!(cmgr(5.0, 6.0, 0), None);
 }
-
-#[test]
-fn each_kind_allows_its_own_fields_only() {
-    assert!(allowed(PageKind::Lever).contains(&"priority"));
-    assert!(!allowed(PageKind::Milestone).contains(&"priority"));
-    assert!(allowed(PageKind::Milestone).contains(&"phase"));
-    assert!(allowed(PageKind::Risk).contains(&"mitigation"));
-    assert!(allowed(PageKind::Page).is_empty());
-}

@@ -11,7 +11,9 @@ fn page(slug: &str, front: &str) -> Page {
         slug: slug.into(),
         front: serde_yaml::from_str(front).unwrap(),
         body_offset: split + 4,
-        tasks: Progress::of_markdown("- [x] a\n- [ ] b\n"),
+        tasks: Progress { done: 1, total: 2 },
+        shortcodes: Vec::new(),
+        spans: crate::load::Spans::default(),
         source,
     }
 }
@@ -40,8 +42,7 @@ fn sample() -> Plan {
         ),
         page("r", "title: R\nkind: risk"),
     ];
-    let progress = page_progress(&pages);
-    Plan::from_pages(&pages, &progress, Month::new(2024, 1).unwrap())
+    Plan::from_pages(&pages, Month::new(2024, 1).unwrap())
 }
 
 #[test]
@@ -91,6 +92,19 @@ fn levers_sort_by_priority_and_returns_follow_roi() {
 #[test]
 fn counts_tasks_not_code() {
     let body = "- [x] one\n- [ ] two\n- [X] three\n\n```\n- [ ] in code\n```\n- plain item\n";
-    assert_eq!(Progress::of_markdown(body), Progress { done: 2, total: 3 });
-    assert_eq!(Progress::of_markdown("no tasks").ratio(), None);
+    assert_eq!(crate::shortcode::scan(body).tasks, (2, 3));
+    assert_eq!(Progress::default().ratio(), None);
+}
+
+#[test]
+fn folders_sum_the_tasks_of_everything_under_them() {
+    let pages = vec![
+        page("plan/a/x", "title: X"),
+        page("plan/b", "title: B"),
+        page("other", "title: O"),
+    ];
+    let folders = folder_progress(&pages);
+    assert_eq!(folders["plan/a"], Progress { done: 1, total: 2 });
+    assert_eq!(folders["plan"], Progress { done: 2, total: 4 });
+    assert_eq!(folders[""], Progress { done: 3, total: 6 });
 }

@@ -1,0 +1,45 @@
+//! Every limit palanca puts on its input, in one place.
+//!
+//! A report tool reads files that people edit by hand, sometimes generate,
+//! and now and then get wrong in absurd ways. Each limit below is far above
+//! what a real plan needs and low enough that no input can make a build
+//! hang, overflow the stack or exhaust memory. Each is checked where the
+//! input is read, with a diagnostic that names the limit (README: "Limits").
+
+/// Largest content or theme file read, in bytes.
+pub const FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Most files under `content/`.
+pub const CONTENT_FILES: usize = 1_000_000;
+
+/// Deepest folder nesting under `content/` and a theme.
+pub const FOLDER_DEPTH: usize = 32;
+
+/// Longest formula, in characters. It also bounds how deep a chain of
+/// operators (`a + b + c …`) can nest, for evaluation.
+pub const FORMULA_CHARS: usize = 1_000;
+
+/// Deepest nesting of a formula: parentheses, function calls, operators.
+pub const FORMULA_DEPTH: usize = 64;
+
+/// The furthest back `prev(x, n)` and `cmgr(x, n)` may look, in months.
+pub const LOOKBACK_MONTHS: i32 = 120;
+
+/// The last plan month a file may name (`M600`, fifty years).
+pub const PLAN_MONTHS: u32 = 600;
+
+/// The first and last calendar years a period may fall in.
+pub const YEARS: (i32, i32) = (1900, 2200);
+
+/// The largest magnitude of any value, stated or computed (a quadrillion):
+/// beyond it a figure is a typo, and charts could not place it.
+pub const MAGNITUDE: f64 = 1e15;
+
+/// Most values in one series of one metric (a century of months).
+pub const SERIES_VALUES: usize = 1_200;
+
+/// Longest id of a metric.
+pub const ID_CHARS: usize = 64;
+
+/// Longest title, label or one-line text.
+pub const TITLE_CHARS: usize = 500;

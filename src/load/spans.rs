@@ -1,0 +1,301 @@
+//! Where every key and value of a YAML document is written, from the YAML
+//! parser itself.
+//!
+//! serde gives positions only for the errors it raises. A metric that parses
+//! fine can still be wrong (a bad period key, an unknown id in a formula, a
+//! stated figure that disagrees), and its diagnostic must point at the very
+//! characters. So each document is also read by an event parser
+//! (yaml-rust2), which reports the position of every scalar and collection;
+//! they are kept by path (`metrics[3].target.M12`), and later stages look
+//! them up instead of searching the text again. One pass, linear in the
+//! document.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A key and its value's position in the whole file, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Node {
+    key_start: u32,
+    key_end: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The positions of a YAML document's nodes, by path.
+///
+/// Paths join mapping keys with `.` and sequence indexes with `[i]`:
+/// `metrics[0].target.M1`. Kept compact (a hash and four offsets per node)
+/// because every page keeps its front matter's positions until the checks
+/// that need them have run.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    nodes: Vec<(u64, Node)>,
+}
+
+impl Spans {
+    /// Reads the positions of `text[start..end]` (a whole file, or a page's
+    /// front matter), as offsets into the whole text. A document the event
+    /// parser cannot read yields no positions: diagnostics then point at
+    /// the file instead.
+    pub fn parse(text: &str, start: usize, end: usize) -> Spans {
+        let yaml = &text[start..end];
+        let mut reader = Reader {
+            text: yaml,
+            base: start,
+            lines: line_starts(yaml),
+            stack: Vec::new(),
+            nodes: Vec::new(),
+            done: false,
+        };
+        let mut parser = Parser::new_from_str(yaml);
+        if parser.load(&mut reader, false).is_err() {
+            return Spans::default();
+        }
+        let mut nodes = reader.nodes;
+        nodes.sort_by_key(|(h, _)| *h);
+        nodes.dedup_by_key(|(h, _)| *h);
+        Spans { nodes }
+    }
+
+    fn node(&self, path: &str) -> Option<Node> {
+        let h = hash(path);
+        self.nodes
+            .binary_search_by_key(&h, |(k, _)| *k)
+            .ok()
+            .map(|i| self.nodes[i].1)
+    }
+
+    /// Where the value at `path` is written: a scalar's text with its
+    /// quotes, or the start of a collection.
+    pub fn value(&self, path: &str) -> Option<Range<usize>> {
+        self.node(path).map(|n| n.start as usize..n.end as usize)
+    }
+
+    /// Where the key of the value at `path` is written (the `target` of
+    /// `target: {...}`), or the value itself for a sequence item.
+    pub fn key(&self, path: &str) -> Option<Range<usize>> {
+        self.node(path).map(|n| n.key_start as usize..n.key_end as usize)
+    }
+
+    /// The value's span, else the key's: the best place to point at.
+    pub fn value_or_key(&self, path: &str) -> Option<Range<usize>> {
+        self.node(path).map(|n| {
+            if n.end > n.start {
+                n.start as usize..n.end as usize
+            } else {
+                n.key_start as usize..n.key_end as usize
+            }
+        })
+    }
+
+    /// Where `value` is written in the list at `key` (`headline`), found by
+    /// its text: lists of ids lose entries to the audience stage, so an
+    /// entry's index may no longer be the one it was written at.
+    pub fn find_in_list(&self, text: &str, key: &str, value: &str) -> Option<Range<usize>> {
+        (0..).map_while(|i| self.value(&format!("{key}[{i}]"))).find(|span| {
+            text.get(span.clone())
+                .is_some_and(|t| t.trim_matches(['"', '\'']) == value)
+        })
+    }
+
+    /// Whether the document has a value at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.node(path).is_some()
+    }
+}
+
+fn hash(path: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// An open collection while the events are read.
+enum Frame {
+    Map {
+        path: String,
+        /// The key read and waiting for its value, with its span.
+        key: Option<(String, Range<usize>)>,
+        /// Written in flow style (`{ a: 1 }`), where `,` ends a plain scalar.
+        flow: bool,
+    },
+    Seq {
+        path: String,
+        next: usize,
+        flow: bool,
+    },
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    base: usize,
+    lines: Vec<usize>,
+    stack: Vec<Frame>,
+    nodes: Vec<(u64, Node)>,
+    done: bool,
+}
+
+impl Reader<'_> {
+    /// The byte offset (in `text`) of a marker: its line, then its column
+    /// counted in characters.
+    fn offset(&self, m: &Marker) -> usize {
+        let line_start = self
+            .lines
+            .get(m.line().saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = &self.text[line_start..];
+        line.char_indices()
+            .nth(m.col())
+            .map_or(line_start + line.len(), |(i, _)| line_start + i)
+    }
+
+    /// The end of the scalar written at `start`: its closing quote, or the
+    /// end of a plain scalar (before a comment, a flow separator or the line end).
+    fn scalar_end(&self, start: usize, style: TScalarStyle) -> usize {
+        let rest = &self.text[start.min(self.text.len())..];
+        let len = match style {
+            TScalarStyle::SingleQuoted => closing(rest, '\'', false),
+            TScalarStyle::DoubleQuoted => closing(rest, '"', true),
+            _ => {
+                let line = rest.split('\n').next().unwrap_or("");
+                let in_flow = matches!(
+                    self.stack.last(),
+                    Some(Frame::Map { flow: true, .. } | Frame::Seq { flow: true, .. })
+                );
+                let mut end = line.len();
+                for (i, c) in line.char_indices() {
+                    let comment = c == '#' && line[..i].ends_with([' ', '\t']);
+                    // `: ` ends a plain scalar (it is a key's indicator).
+                    let next = line[i + c.len_utf8()..].chars().next();
+                    let indicator = c == ':'
+                        && (next.is_none_or(|n| n == ' ' || n == '\t')
+                            || (in_flow && matches!(next, Some(',' | ']' | '}'))));
+                    if comment || indicator || (in_flow && matches!(c, ',' | ']' | '}')) {
+                        end = i;
+                        break;
+                    }
+                }
+                line[..end].trim_end().len()
+            }
+        };
+        start + len.max(1).min(rest.len().max(1))
+    }
+
+    /// The path of the value that comes next in the innermost collection,
+    /// and the span of its key.
+    fn next_path(&mut self) -> Option<(String, Range<usize>)> {
+        match self.stack.last_mut() {
+            None => Some((String::new(), 0..0)),
+            Some(Frame::Map { path, key, .. }) => {
+                let (k, span) = key.take()?;
+                let full = if path.is_empty() { k } else { format!("{path}.{k}") };
+                Some((full, span))
+            }
+            Some(Frame::Seq { path, next, .. }) => {
+                let full = format!("{path}[{next}]");
+                *next += 1;
+                Some((full, 0..0))
+            }
+        }
+    }
+
+    /// Whether the innermost collection is a mapping waiting for a key.
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn record(&mut self, path: &str, key: Range<usize>, value: Range<usize>) {
+        let key = if key.is_empty() { value.clone() } else { key };
+        let b = self.base;
+        let n = Node {
+            key_start: (key.start + b) as u32,
+            key_end: (key.end + b) as u32,
+            start: (value.start + b) as u32,
+            end: (value.end + b) as u32,
+        };
+        self.nodes.push((hash(path), n));
+    }
+}
+
+/// The length of a quoted scalar at the start of `rest`, quotes included.
+fn closing(rest: &str, quote: char, escapes: bool) -> usize {
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        if escapes && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if !escapes && rest[i + 1..].starts_with(quote) {
+                chars.next();
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    rest.len()
+}
+
+impl MarkedEventReceiver for Reader<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.done {
+            return;
+        }
+        let at = self.offset(&mark);
+        match event {
+            Event::DocumentEnd => self.done = !self.stack.is_empty() || !self.nodes.is_empty(),
+            Event::Scalar(value, style, ..) => {
+                let span = at..self.scalar_end(at, style);
+                if self.expects_key() {
+                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                        *key = Some((value, span));
+                    }
+                } else if let Some((path, key)) = self.next_path() {
+                    self.record(&path, key, span);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some((path, key)) = self.next_path() {
+                    self.record(&path, key, at..at + 1);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A collection used as a mapping key is not something the
+                // formats use: give it a placeholder name.
+                if self.expects_key()
+                    && let Some(Frame::Map { key, .. }) = self.stack.last_mut()
+                {
+                    *key = Some(("?".into(), at..at + 1));
+                }
+                let (path, key) = self.next_path().unwrap_or_default();
+                // A flow collection's marker is its bracket; a block one's
+                // sits somewhere inside it, so its key is the place to point at.
+                let flow = self.text[at..].starts_with(['{', '[']);
+                let value = if flow { at..at + 1 } else { key.start..key.start };
+                self.record(&path, key, value);
+                let frame = if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None, flow }
+                } else {
+                    Frame::Seq { path, next: 0, flow }
+                };
+                self.stack.push(frame);
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,45 @@
+//! Unit tests of the parent module.
+
+use super::*;
+
+fn at(text: &str, span: Option<Range<usize>>) -> &str {
+    let span = span.expect("a span");
+    &text[span]
+}
+
+#[test]
+fn block_and_flow_values_are_found_by_path() {
+    let text = "title: Ingrésos é\nmetrics:\n  - id: arr\n    target: { M1: 100000, M3: \"5%\" }\n    actual:\n      2024-01: 96000   # dato\n  - id: mrr\n    formula: arr / 12\n";
+    let s = Spans::parse(text, 0, text.len());
+    assert_eq!(at(text, s.value("title")), "Ingrésos é");
+    assert_eq!(at(text, s.value("metrics[0].id")), "arr");
+    assert_eq!(at(text, s.value("metrics[0].target.M1")), "100000");
+    assert_eq!(at(text, s.key("metrics[0].target.M3")), "M3");
+    assert_eq!(at(text, s.value("metrics[0].target.M3")), "\"5%\"");
+    assert_eq!(at(text, s.value("metrics[0].actual.2024-01")), "96000");
+    assert_eq!(at(text, s.value_or_key("metrics[0].actual")), "actual");
+    assert_eq!(
+        at(text, s.value("metrics[0].target")),
+        "{",
+        "a flow mapping is marked at its brace"
+    );
+    assert_eq!(at(text, s.value("metrics[1].formula")), "arr / 12");
+    assert!(!s.contains("metrics[2]"));
+}
+
+#[test]
+fn positions_count_from_the_whole_file() {
+    let text = "---\ntitle: \"A: b\"\nclaims: [{ metric: arr, by: 'M0' }]\n---\nbody\n";
+    let end = text.rfind("---").unwrap();
+    let s = Spans::parse(text, 4, end);
+    assert_eq!(at(text, s.value("title")), "\"A: b\"");
+    assert_eq!(at(text, s.value("claims[0].metric")), "arr");
+    assert_eq!(at(text, s.value("claims[0].by")), "'M0'");
+}
+
+#[test]
+fn unreadable_yaml_gives_no_positions() {
+    let text = "a: [1, 2\n";
+    let s = Spans::parse(text, 0, text.len());
+    assert!(s.value("a").is_none());
+}

@@ -1,0 +1,262 @@
+//! The driver: runs the stages of a build in order, for `build`, `check`
+//! and `serve` alike.
+//!
+//! ```text
+//! load → audience → resolve → render → write
+//! ```
+//!
+//! [`crate::load`] reads the site folder into typed documents;
+//! [`crate::audience`] keeps what the build's readers may see;
+//! [`crate::model`] computes every figure and check; [`crate::render`] draws
+//! and fills templates, handing each file to a sink; [`crate::output`]
+//! swaps the finished site into place. Only the first and the last touch
+//! the disk. Each stage returns its result or every diagnostic it found;
+//! warnings accumulate, and the first stage with errors ends the run.
+//! The commands in [`crate::cli`] and [`crate::serve`] only call this.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::encrypt::{Passphrase, Sealed, Shell, ShellStrings};
+use crate::load::{self, Audience, LoadCache, LoadOptions};
+use crate::model::{self, Model};
+use crate::output::{Output, Sink};
+use crate::render::{self, MemorySite, RenderCache, RenderOptions, Stats};
+use crate::theme::Theme;
+
+/// What a run includes and how it reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Who the site is for.
+    pub audience: Audience,
+    /// Print the time each stage took.
+    pub verbose: bool,
+}
+
+impl Default for Options {
+    /// Everything but drafts: the site for investors.
+    fn default() -> Self {
+        Options {
+            drafts: false,
+            audience: Audience::Investors,
+            verbose: false,
+        }
+    }
+}
+
+/// What `serve` keeps between rebuilds: parsed files and rendered pieces.
+#[derive(Default)]
+pub struct Caches {
+    /// Parsed files.
+    pub load: LoadCache,
+    /// Charts, Markdown and pages.
+    pub render: RenderCache,
+}
+
+impl Caches {
+    /// Caches that keep results.
+    pub fn new() -> Caches {
+        Caches {
+            load: LoadCache::new(),
+            render: RenderCache::new(),
+        }
+    }
+}
+
+/// A site computed and ready to render.
+pub struct Resolved {
+    /// Every figure.
+    pub model: Model,
+    /// The theme, with the site's overrides.
+    pub theme: Theme,
+    /// Warnings so far (audience, checks).
+    pub warnings: Diagnostics,
+}
+
+/// Loads, restricts to the audience and resolves the site at `root`.
+pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolved, Diagnostics> {
+    let mut clock = Stopwatch::new(options.verbose);
+    let (project, mut warnings) = load::load_with(root, LoadOptions { drafts: options.drafts }, &caches.load)?;
+    clock.lap("load");
+    let (project, hidden) = crate::audience::restrict(project, options.audience);
+    warnings.extend(hidden);
+    clock.lap("audience");
+    let theme = Theme::build(&project.theme, project.site.language.code()).map_err(Diagnostics)?;
+    let model = model::resolve(project).map_err(|mut errors| {
+        errors.extend(warnings.clone());
+        errors
+    })?;
+    warnings.extend(model.findings.clone());
+    clock.lap("resolve");
+    Ok(Resolved { model, theme, warnings })
+}
+
+/// `palanca check`: every diagnostic, without rendering a page. Templates
+/// are still compiled (in [`resolve`]), so a broken theme is reported.
+pub fn check(root: &Path, options: Options) -> Result<Diagnostics, Diagnostics> {
+    resolve(root, options, &Caches::default()).map(|r| r.warnings)
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct Report {
+    /// What was rendered.
+    pub stats: Stats,
+    /// Every warning.
+    pub warnings: Diagnostics,
+}
+
+/// How a build treats what it renders before it is written.
+pub trait Finish: Sync {
+    /// The render options it needs (an encrypted build has no feeds).
+    fn render_options(&self) -> RenderOptions {
+        RenderOptions::default()
+    }
+
+    /// Writes `bytes` for `path` into `sink`, transformed as needed.
+    fn put(&self, sink: &dyn Sink, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        sink.put(path, bytes)
+    }
+}
+
+/// A plain build: files are written as rendered.
+pub struct Plain;
+
+impl Finish for Plain {}
+
+/// A sink that passes every file through a [`Finish`] on its way.
+struct Through<'a> {
+    finish: &'a dyn Finish,
+    sink: &'a dyn Sink,
+}
+
+impl Sink for Through<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.finish.put(self.sink, path, bytes)
+    }
+}
+
+/// Whether a build is readable by anyone who has it, or only with a
+/// passphrase.
+#[derive(Debug)]
+pub enum Protection {
+    /// Plain files.
+    Plain,
+    /// Every page and download encrypted (see [`crate::encrypt`]).
+    Encrypted(Passphrase),
+}
+
+/// `palanca build`: the site at `root`, written into `out` only if every
+/// stage succeeded.
+pub fn build(root: &Path, out: &Path, options: Options, protection: &Protection) -> Result<Report, Diagnostics> {
+    let resolved = resolve(root, options, &Caches::default())?;
+    let mut clock = Stopwatch::new(options.verbose);
+    let sealed;
+    let finish: &dyn Finish = match protection {
+        Protection::Plain => &Plain,
+        Protection::Encrypted(passphrase) => {
+            let one = |d: Box<Diagnostic>| Diagnostics(vec![*d]);
+            let site = &resolved.model.site;
+            let words: Vec<&str> = site.title.split_whitespace().collect();
+            passphrase.check_strength(&words).map_err(one)?;
+            let text = |k: &str| resolved.theme.strings.get(k).cloned().unwrap_or_else(|| k.to_string());
+            let shell = Shell {
+                title: site.title.clone(),
+                lang: site.language.code().to_string(),
+                strings: ShellStrings::from_theme(text),
+            };
+            sealed = Sealed::new(passphrase, shell).map_err(one)?;
+            clock.lap("key");
+            &sealed
+        }
+    };
+    let output = Output::begin(out).map_err(|e| output_error(out, &e))?;
+    let sink = Through { finish, sink: &output };
+    let stats = render::render(
+        &resolved.model,
+        &resolved.theme,
+        &RenderCache::disabled(),
+        &sink,
+        finish.render_options(),
+    )
+    .map_err(|mut errors| {
+        errors.extend(resolved.warnings.clone());
+        errors
+    })?;
+    clock.lap("render");
+    let committed = output.commit().map_err(|e| output_error(out, &e))?;
+    clock.lap("write");
+    let mut warnings = resolved.warnings;
+    if let Some(leftover) = committed.leftover {
+        warnings.push(
+            Diagnostic::warning(Code::Output, out.display().to_string(), leftover)
+                .help("remove that folder by hand; the next build tries again"),
+        );
+    }
+    Ok(Report { stats, warnings })
+}
+
+fn output_error(out: &Path, e: &crate::output::WriteError) -> Diagnostics {
+    Diagnostics(vec![
+        Diagnostic::error(Code::Output, out.display().to_string(), e.to_string())
+            .help("pass --out DIR to write elsewhere, or move the folder away"),
+    ])
+}
+
+/// A site built in memory, for `serve` and tests.
+pub struct Preview {
+    /// Every figure.
+    pub model: Model,
+    /// The files, by path.
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// What was rendered.
+    pub stats: Stats,
+    /// Every warning.
+    pub warnings: Diagnostics,
+}
+
+/// Builds the site at `root` in memory, reusing what `caches` kept.
+pub fn preview(root: &Path, options: Options, caches: &Caches) -> Result<Preview, Diagnostics> {
+    let resolved = resolve(root, options, caches)?;
+    let mut clock = Stopwatch::new(options.verbose);
+    let site = MemorySite::default();
+    let stats = render::render(
+        &resolved.model,
+        &resolved.theme,
+        &caches.render,
+        &site,
+        RenderOptions::default(),
+    )?;
+    clock.lap("render");
+    Ok(Preview {
+        model: resolved.model,
+        files: site.into_files(),
+        stats,
+        warnings: resolved.warnings,
+    })
+}
+
+/// Stage timings for `--verbose`.
+struct Stopwatch {
+    on: bool,
+    last: Instant,
+}
+
+impl Stopwatch {
+    fn new(on: bool) -> Stopwatch {
+        Stopwatch {
+            on,
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("  {stage}: {:.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+        }
+        self.last = Instant::now();
+    }
+}
