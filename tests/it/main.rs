@@ -2,6 +2,8 @@
 //! read back with an HTML parser.
 
 mod browser;
+mod cdp;
+mod encrypted;
 mod example;
 mod fixtures;
 mod output;

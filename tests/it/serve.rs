@@ -1,6 +1,7 @@
-//! `palanca serve`: a page is served, a save is seen, a broken save shows
-//! the overlay over the last good site, a fix clears it. Every wait is
-//! bounded.
+//! `palanca serve`: run as the README shows it (in the site folder, no
+//! flags) and with `--site`, a page is served, a save is seen, a broken
+//! save shows the overlay over the last good site, a fix clears it; hostile
+//! requests are refused without harm. Every wait is bounded.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,8 +20,59 @@ impl Drop for Server {
     }
 }
 
+/// Starts `palanca serve` with `args` in `cwd` and returns it with the port
+/// it says it serves on (it moves to a free one if its port is taken).
+fn start(cwd: &Path, args: &[&str]) -> (Server, u16) {
+    let bin = assert_cmd::cargo::cargo_bin("palanca");
+    let mut child = Command::new(bin)
+        .current_dir(cwd)
+        .arg("serve")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let server = Server(child);
+    let started = Instant::now();
+    let mut said = String::new();
+    while started.elapsed() < Duration::from_secs(20) {
+        let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        said.push_str(&line);
+        said.push('\n');
+        if let Some(url) = line.split("http://127.0.0.1:").nth(1) {
+            let port = url
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .split('/')
+                .next()
+                .unwrap();
+            std::thread::spawn(move || while rx.recv().is_ok() {});
+            return (server, port.parse().unwrap());
+        }
+    }
+    panic!("serve never said where it serves:\n{said}");
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Sends `request` as is and returns the whole answer.
+fn raw(port: u16, request: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn get(port: u16, path: &str) -> Option<String> {
@@ -60,24 +112,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn serve_rebuilds_on_save_and_overlays_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path();
-    copy_dir(&repo().join("tests/fixtures/valid/minimal"), site);
-    let port = free_port();
-    let bin = assert_cmd::cargo::cargo_bin("palanca");
-    let child = Command::new(bin)
-        .args(["serve", "--site", site.to_str().unwrap(), "--port", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _server = Server(child);
-
-    let home = wait_for(port, "/", "the first page", |p| {
-        p.starts_with("HTTP/1.0 200") || p.starts_with("HTTP/1.1 200")
-    });
+/// Saves a change, a break and a fix, and checks what the preview shows
+/// after each.
+fn edit_break_and_fix(site: &Path, port: u16) {
+    let home = wait_for(port, "/", "the first page", |p| p.starts_with("HTTP/1.0 200"));
     assert!(
         home.contains("EventSource('/__palanca/events')"),
         "live reload client injected"
@@ -98,7 +136,7 @@ fn serve_rebuilds_on_save_and_overlays_errors() {
     std::fs::write(&index, format!("{text}\nFreshmarker paragraph.\n")).unwrap();
     wait_for(port, "/index.html", "the saved change", |p| p.contains("Freshmarker"));
     let mut seen_reload = false;
-    for _ in 0..20 {
+    for _ in 0..40 {
         line.clear();
         if events.read_line(&mut line).unwrap_or(0) == 0 {
             break;
@@ -132,34 +170,135 @@ fn serve_rebuilds_on_save_and_overlays_errors() {
 }
 
 #[test]
+fn serve_run_in_the_site_folder_rebuilds_on_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    copy_dir(&repo().join("tests/fixtures/valid/minimal"), site);
+    // Exactly as the README shows it: no flags at all.
+    let (_server, port) = start(site, &[]);
+    edit_break_and_fix(site, port);
+}
+
+#[test]
+fn serve_with_site_rebuilds_on_save_and_overlays_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/valid/minimal"), &site);
+    let port = free_port();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (_server, port) = start(
+        elsewhere.path(),
+        &["--site", site.to_str().unwrap(), "--port", &port.to_string()],
+    );
+    edit_break_and_fix(&site, port);
+}
+
+#[test]
+fn serve_answers_only_the_loopback_and_only_reads() {
+    let (_server, port) = start(
+        &repo().join("tests/fixtures/valid/minimal"),
+        &["--port", &free_port().to_string()],
+    );
+    wait_for(port, "/", "the first page", |p| p.starts_with("HTTP/1.0 200"));
+    let status = |answer: String| answer.lines().next().unwrap_or("").to_string();
+    for host in ["localhost", "127.0.0.1", &format!("localhost:{port}"), "[::1]"] {
+        let a = raw(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(status(a).contains("200"), "{host}");
+    }
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+    ] {
+        let a = raw(
+            port,
+            &format!("GET /data/metrics.json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(status(a.clone()).contains("403"), "{host}: {a}");
+        assert!(!a.contains("\"metrics\""), "nothing of the site for {host}");
+    }
+    let a = raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert!(status(a).contains("400"), "HTTP/1.1 without a host");
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let a = raw(
+            port,
+            &format!("{method} / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(
+            status(a.clone()).contains("405") && a.to_lowercase().contains("allow: get, head"),
+            "{method}: {a}"
+        );
+    }
+    // An absurd announced body is never read, and the server lives on.
+    let a = raw(
+        port,
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999\r\n\r\n",
+    );
+    assert!(status(a).contains("405"));
+    let a = raw(
+        port,
+        "GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999\r\n\r\n",
+    );
+    assert!(status(a).contains("200"));
+    let huge = format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let a = raw(port, &huge);
+    assert!(
+        status(a.clone()).contains("431") || a.is_empty(),
+        "oversized headers are refused: {a}"
+    );
+    let head = raw(port, "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert!(
+        status(head.clone()).contains("200") && !head.contains("<html"),
+        "HEAD has no body"
+    );
+    assert!(get(port, "/").unwrap().contains("200"), "still serving");
+}
+
+#[test]
+fn a_page_that_missed_a_rebuild_reloads_when_it_reconnects() {
+    let (_server, port) = start(
+        &repo().join("tests/fixtures/valid/minimal"),
+        &["--port", &free_port().to_string()],
+    );
+    wait_for(port, "/", "the first page", |p| p.starts_with("HTTP/1.0 200"));
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // The generation the page last saw was an older one.
+    write!(
+        events,
+        "GET /__palanca/events HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let mut seen = String::new();
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap_or(0) > 0 {
+        seen.push_str(&line);
+        if line.trim() == "data: reload" {
+            return;
+        }
+        line.clear();
+        assert!(seen.len() < 4096, "{seen}");
+    }
+    panic!("no reload for a page that missed one:\n{seen}");
+}
+
+#[test]
 fn serve_moves_to_the_next_port_when_taken() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let bin = assert_cmd::cargo::cargo_bin("palanca");
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--site",
-            repo().join("tests/fixtures/valid/minimal").to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut said = String::new();
-    let started = Instant::now();
-    while !said.contains("serving") && started.elapsed() < Duration::from_secs(10) {
-        let mut line = String::new();
-        if err.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        said.push_str(&line);
-    }
-    let _server = Server(child);
-    assert!(said.contains(&format!("port {port} is in use; using")), "{said}");
+    let (_server, used) = start(
+        &repo().join("tests/fixtures/valid/minimal"),
+        &["--port", &port.to_string()],
+    );
+    assert_ne!(used, port);
     drop(taken);
 }
 
