@@ -200,10 +200,13 @@ fn hide_metrics(
     }
     for file in &mut project.metric_files {
         file.doc.metrics.retain(|m| !hidden.contains(&m.id));
+        // A file left with nothing public is hidden as a whole: what names
+        // it (a table of the group) goes with it.
+        if file.doc.metrics.is_empty() {
+            hidden_groups.insert(file.id.clone());
+        }
     }
-    project
-        .metric_files
-        .retain(|f| !hidden_groups.contains(&f.id) && !f.doc.metrics.is_empty());
+    project.metric_files.retain(|f| !hidden_groups.contains(&f.id));
     (hidden, hidden_groups)
 }
 

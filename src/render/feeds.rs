@@ -98,6 +98,7 @@ fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
                     &u.shortcodes,
                     &format!("feed{}", u.period),
                     "updates/x/index.html",
+                    Some(u.period),
                 );
                 w.create_element("entry").write_inner_content(|w| -> XmlResult {
                     text(w, "title", &u.front.title)?;

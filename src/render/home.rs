@@ -50,7 +50,7 @@ pub(crate) fn render(r: &Renderer) {
     ctx.insert(
         "intro",
         &home
-            .map(|p| r.markdown(p.body(), &p.shortcodes, "home", path))
+            .map(|p| r.markdown(p.body(), &p.shortcodes, "home", path, None))
             .unwrap_or_default(),
     );
     ctx.insert(
@@ -69,7 +69,10 @@ pub(crate) fn render(r: &Renderer) {
     );
     ctx.insert(
         "charts",
-        &headline.iter().map(|m| widgets::chart(r, m, "")).collect::<Vec<_>>(),
+        &headline
+            .iter()
+            .map(|m| widgets::chart(r, m, "", None))
+            .collect::<Vec<_>>(),
     );
     ctx.insert("progress", &progress_ctx(model.progress_under("")));
     ctx.insert("phases", &phases(r));

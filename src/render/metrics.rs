@@ -85,7 +85,7 @@ fn render_group(r: &Renderer, g: &Group, path: &str) -> Vec<u8> {
     let mut ctx = r.base_context(path, "metrics", &g.title, "metric-group");
     ctx.insert("description", &g.description);
     ctx.insert("csv_href", &format!("../{}.csv", g.id));
-    ctx.insert("table", &widgets::table(model, &metrics, &root));
+    ctx.insert("table", &widgets::table(model, &metrics, &root, None));
     let details: Vec<MetricCtx> = metrics.iter().map(|m| metric_ctx(r, m)).collect();
     ctx.insert("metrics", &details);
     r.page("metric_group.html", &ctx)

@@ -313,14 +313,26 @@ impl Renderer<'_> {
         }
     }
 
-    /// Renders Markdown with its shortcodes for a page at `path`.
-    pub fn markdown(&self, body: &str, shortcodes: &[Shortcode], prefix: &str, path: &str) -> String {
+    /// Renders Markdown with its shortcodes for a page at `path`; an
+    /// update's shortcodes read nothing after its month (`as_of`).
+    pub fn markdown(
+        &self,
+        body: &str,
+        shortcodes: &[Shortcode],
+        prefix: &str,
+        path: &str,
+        as_of: Option<crate::period::Month>,
+    ) -> String {
         let root = Self::root_of(path);
         let options = crate::markdown::Options {
             prefix,
             raw_html: self.model.site.raw_html,
         };
-        let render = || crate::markdown::render(body, shortcodes, &options, &|sc| widgets::shortcode(self, sc, &root));
+        let render = || {
+            crate::markdown::render(body, shortcodes, &options, &|sc| {
+                widgets::shortcode(self, sc, &root, as_of)
+            })
+        };
         // Shortcodes read metrics, so only plain Markdown is cached.
         if !shortcodes.is_empty() {
             return render();

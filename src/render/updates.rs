@@ -82,7 +82,13 @@ fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
     ctx.insert("asks", &u.front.asks);
     ctx.insert_text(
         "content",
-        &r.markdown(u.body(), &u.shortcodes, &format!("u{}", u.period), &path),
+        &r.markdown(
+            u.body(),
+            &u.shortcodes,
+            &format!("u{}", u.period),
+            &path,
+            Some(u.period),
+        ),
     );
     let bytes = r.page("update.html", &ctx);
     (path, bytes)

@@ -155,25 +155,54 @@ struct ChartRow {
     actual: String,
 }
 
-/// The chart of `m` with its numbers.
-pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str) -> ChartCtx {
+/// The values of `s` up to `as_of` (all of them without one).
+fn cut(s: &Series, as_of: Option<Month>) -> std::borrow::Cow<'_, Series> {
+    match as_of {
+        Some(limit) if s.keys().next_back().is_some_and(|last| *last > limit) => {
+            std::borrow::Cow::Owned(s.range(..=limit).map(|(k, v)| (*k, *v)).collect())
+        }
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// The chart of `m` with its numbers, as of a month when given (an
+/// update's charts never show what came after it).
+pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) -> ChartCtx {
     let model = r.model;
+    let (actual, target) = (cut(&m.actual, as_of), cut(&m.target, as_of));
     let fmt = |s: &Series, month: &Month| {
         s.get(month)
             .map_or_else(|| "—".into(), |v| model.style.format(*v, m.unit))
     };
-    let months: BTreeSet<Month> = m.actual.keys().chain(m.target.keys()).copied().collect();
+    let months: BTreeSet<Month> = actual.keys().chain(target.keys()).copied().collect();
+    let svg = match as_of {
+        None => r.charts.line(&m.id).to_string(),
+        Some(limit) => {
+            let format = |v: f64| model.style.format(v, m.unit);
+            charts::line_chart(&LineChart {
+                title: &m.label,
+                actual: &actual,
+                target: &target,
+                actual_label: &r.text("actual"),
+                target_label: &r.text("target"),
+                format: &format,
+                dom_id: &format!("chart-{}-{limit}", m.id),
+                allow_log: true,
+            })
+        }
+    };
+    let (m_actual, m_target) = (&*actual, &*target);
     ChartCtx {
         id: m.id.clone(),
         label: m.label.clone(),
         href: format!("{root}{}", metric_href(model, m)),
-        svg: r.charts.line(&m.id).to_string(),
+        svg,
         rows: months
             .iter()
             .map(|month| ChartRow {
                 period: period_label(model, *month),
-                target: fmt(&m.target, month),
-                actual: fmt(&m.actual, month),
+                target: fmt(m_target, month),
+                actual: fmt(m_actual, month),
             })
             .collect(),
     }
@@ -209,12 +238,15 @@ struct Cell {
     class: &'static str,
 }
 
-/// The table of `metrics`: one row per month any of them has a value in.
-pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str) -> TableCtx {
+/// The table of `metrics`: one row per month any of them has a value in,
+/// up to `as_of` when given.
+pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str, as_of: Option<Month>) -> TableCtx {
+    let limit = as_of.unwrap_or(Month(i32::MAX));
     let months: BTreeSet<Month> = metrics
         .iter()
         .flat_map(|m| m.actual.keys().chain(m.target.keys()))
         .copied()
+        .filter(|m| *m <= limit)
         .collect();
     TableCtx {
         columns: metrics
@@ -258,8 +290,9 @@ pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str) -> TableCtx 
 }
 
 /// Renders a shortcode found in a page's Markdown; ids were checked by the
-/// model stage, so a missing one here only yields an empty string.
-pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
+/// model stage, so a missing one here only yields an empty string. In an
+/// update, `as_of` is its month: nothing after it is shown.
+pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<Month>) -> String {
     let model = r.model;
     let mut ctx = tera::Context::new();
     ctx.insert("root", root);
@@ -267,19 +300,23 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
     let until = sc
         .arg("until")
         .and_then(|(m, _)| crate::period::parse_period(m, model.start).ok());
+    let until = match (until, as_of) {
+        (Some(u), Some(a)) => Some(u.min(a)),
+        (u, a) => u.or(a),
+    };
     let (template, html_wrap) = match sc.kind {
         ShortcodeKind::Chart => {
             let Some(m) = metric("metric") else {
                 return String::new();
             };
-            ctx.insert("chart", &chart(r, m, root));
+            ctx.insert("chart", &chart(r, m, root, as_of));
             ("partials/chart.html", None)
         }
         ShortcodeKind::Kpi => {
             let Some(m) = metric("metric") else {
                 return String::new();
             };
-            ctx.insert("k", &kpi(r, m, None, root));
+            ctx.insert("k", &kpi(r, m, as_of, root));
             ("partials/kpi.html", Some("kpis"))
         }
         ShortcodeKind::Objectives => {
@@ -304,7 +341,7 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str) -> String {
                     .unwrap_or_default(),
                 _ => Vec::new(),
             };
-            ctx.insert("table", &table(model, &metrics, root));
+            ctx.insert("table", &table(model, &metrics, root, as_of));
             ("partials/table.html", None)
         }
     };

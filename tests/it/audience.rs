@@ -1,0 +1,153 @@
+//! A public build reveals nothing marked for investors, through any path:
+//! the fixture `tests/fixtures/leaks` hides metrics, a whole metric file, a
+//! metric file left empty, milestones, a lever, a risk, a folder of pages
+//! and updates, and names them from public formulas, checks, claims,
+//! shortcodes, the headline and an update's KPIs. Every hidden thing
+//! carries "zq" in its ids, titles and labels, and numbers found nowhere
+//! else.
+
+use std::path::Path;
+
+use crate::{build, palanca, repo, snapshot, stderr};
+
+/// What only the investors' build may contain: markers, the ids and labels
+/// of public metrics computed from hidden ones, and hidden figures as
+/// palanca formats them.
+const HIDDEN: &[&str] = &[
+    "zq",
+    "cash_cover",
+    "cash cover",
+    "cover_trend",
+    "cover trend",
+    "burn_share",
+    "burn share",
+    "floor_value",
+    "floor value",
+    "$7.65m",
+    "$4.32m",
+    "$13.1m",
+    "$10.9m",
+    "$8.11m",
+    "$3.46m",
+    "$3.46m",
+    "87.65%",
+    "43.2x",
+    "81.1x",
+    "$1.22b",
+    "$9.88m",
+    "$3.46m",
+    "3456789",
+    "updates/2024-02",
+    "updates/2024-04",
+    "2024-07",
+    "2024-12",
+];
+
+fn leaks() -> std::path::PathBuf {
+    repo().join("tests/fixtures/leaks")
+}
+
+fn public_build(site: &Path, out: &Path) -> std::process::Output {
+    palanca(&[
+        "build",
+        "--audience",
+        "public",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn all_text(dir: &Path) -> Vec<(String, String)> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).to_lowercase()))
+        .collect()
+}
+
+#[test]
+fn no_path_leads_a_hidden_item_into_a_public_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let (all, public) = (dir.path().join("all"), dir.path().join("public"));
+    let o = build(&leaks(), &all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let everything: String = all_text(&all).into_iter().map(|(_, t)| t).collect();
+    for marker in HIDDEN {
+        assert!(everything.contains(marker), "the investors' build shows `{marker}`");
+    }
+    let o = public_build(&leaks(), &public);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = all_text(&public);
+    assert!(files.len() > 15, "{}", files.len());
+    for (path, text) in &files {
+        assert!(!path.to_lowercase().contains("zq"), "a hidden page's address: {path}");
+        for marker in HIDDEN {
+            assert!(!text.contains(marker), "{path} of the public build leaks `{marker}`");
+        }
+    }
+    // The public figures are computed from public inputs only.
+    let roadmap = crate::html(&public, "plan/roadmap/index.html");
+    let totals = crate::texts(&roadmap, "td, th, p");
+    assert!(totals.iter().any(|t| t.contains("$50K – $100K")), "{totals:?}");
+}
+
+#[test]
+fn items_left_out_are_named_by_their_public_side_only() {
+    let o = palanca(&[
+        "check",
+        "--audience",
+        "public",
+        "--format",
+        "json",
+        "--site",
+        leaks().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hidden: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "hidden-dependency")
+        .collect();
+    assert!(hidden.len() >= 15, "{}", hidden.len());
+    let mut public_metrics = Vec::new();
+    for d in &hidden {
+        let message = d["message"].as_str().unwrap();
+        assert!(!message.to_lowercase().contains("zq"), "names a hidden item: {message}");
+        assert_eq!(d["severity"], "warning");
+        for s in d["subjects"].as_array().unwrap() {
+            assert!(!s["id"].as_str().unwrap().contains("zq"), "{d}");
+            if s["kind"] == "metric" {
+                public_metrics.push(s["id"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    public_metrics.sort();
+    assert_eq!(
+        public_metrics,
+        ["burn_share", "cash_cover", "cover_trend", "floor_value"]
+    );
+    // The investors' check does not leave anything out.
+    let o = palanca(&["check", "--format", "json", "--site", leaks().to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "hidden-dependency")
+    );
+}
+
+#[test]
+fn an_update_shows_nothing_after_its_month_even_through_shortcodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all");
+    assert!(build(&leaks(), &out).status.success());
+    let march = std::fs::read_to_string(out.join("updates/2024-03/index.html")).unwrap();
+    for later in ["2024-04", "2024-05", "2024-06", "M4", "M5", "M6"] {
+        assert!(!march.contains(later), "the March update shows {later}");
+    }
+}
