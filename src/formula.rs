@@ -75,6 +75,9 @@ pub struct ParseError {
     pub span: Range<usize>,
     /// How to fix it.
     pub help: String,
+    /// Whether the formula is beyond one of palanca's limits (rather than
+    /// mistyped).
+    pub limit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +107,7 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
             }
             let literal = text[start..i].replace('_', "");
             let n = literal.parse().map_err(|_| ParseError {
+                limit: false,
                 message: format!("`{}` is not a number", &text[start..i]),
                 span: start..i,
                 help: "write numbers as 12, 0.5 or 1_000".into(),
@@ -122,6 +126,7 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
             toks.push((Tok::Sym(c), start..i));
         } else {
             return Err(ParseError {
+                limit: false,
                 message: format!("unexpected character `{c}` in formula"),
                 span: start..start + c.len_utf8(),
                 help: "a formula uses metric ids, numbers, + - * / ^, parentheses and functions".into(),
@@ -154,6 +159,7 @@ impl Parser {
         match self.next() {
             (Tok::Sym(c), _) if c == sym => Ok(()),
             (tok, span) => Err(ParseError {
+                limit: false,
                 message: format!("expected `{sym}`, found {}", describe(&tok)),
                 span,
                 help: help.into(),
@@ -167,6 +173,7 @@ impl Parser {
         self.depth += 1;
         if self.depth > limits::FORMULA_DEPTH {
             return Err(ParseError {
+                limit: true,
                 message: format!("the formula is nested more than {} levels deep", limits::FORMULA_DEPTH),
                 span: self.peek().1.clone(),
                 help: "split it into intermediate metrics, each with its own formula".into(),
@@ -214,6 +221,7 @@ impl Parser {
             (Tok::Ident(name), span) if self.peek().0 == Tok::Sym('(') => self.call(name, span),
             (Tok::Ident(id), span) => Ok(Expr::Metric { id, span }),
             (tok, span) => Err(ParseError {
+                limit: false,
                 message: format!("expected a metric, a number or `(`, found {}", describe(&tok)),
                 span,
                 help: "complete the expression, e.g. `arr / 12`".into(),
@@ -260,6 +268,7 @@ fn resolve_function(
             Ok(())
         } else {
             Err(ParseError {
+                limit: false,
                 message: format!("`{name}` takes {expected}, found {}", args.len()),
                 span: whole.clone(),
                 help: format!("functions: {FUNCTIONS}"),
@@ -272,7 +281,17 @@ fn resolve_function(
             Some(Expr::Number(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= f64::from(limits::LOOKBACK_MONTHS) => {
                 Ok(*n as i32)
             }
+            Some(Expr::Number(n)) if *n > f64::from(limits::LOOKBACK_MONTHS) => Err(ParseError {
+                limit: true,
+                message: format!(
+                    "`{name}` looks back {n} months, beyond the limit of {}",
+                    limits::LOOKBACK_MONTHS
+                ),
+                span: arg_spans[i].clone(),
+                help: format!("look back at most ten years, e.g. `{name}(arr, 12)`"),
+            }),
             Some(_) => Err(ParseError {
+                limit: false,
                 message: format!(
                     "the second argument of `{name}` must be a whole number of months from 1 to {}",
                     limits::LOOKBACK_MONTHS
@@ -301,6 +320,7 @@ fn resolve_function(
             })
         }
         _ => Err(ParseError {
+            limit: false,
             message: format!("unknown function `{name}`"),
             span: name_span,
             help: format!("functions: {FUNCTIONS}"),
@@ -324,6 +344,7 @@ fn describe(tok: &Tok) -> String {
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     if text.chars().count() > limits::FORMULA_CHARS {
         return Err(ParseError {
+            limit: true,
             message: format!("the formula is longer than {} characters", limits::FORMULA_CHARS),
             span: 0..text.len().min(1),
             help: "split it into intermediate metrics, each with its own formula".into(),
@@ -334,6 +355,7 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let expr = parser.expr(0)?;
     if expr.lookback() > limits::LOOKBACK_MONTHS {
         return Err(ParseError {
+            limit: true,
             message: format!(
                 "the formula looks back more than {} months in all",
                 limits::LOOKBACK_MONTHS
@@ -345,6 +367,7 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     match parser.next() {
         (Tok::End, _) => Ok(expr),
         (tok, span) => Err(ParseError {
+            limit: false,
             message: format!("unexpected {} after a complete expression", describe(&tok)),
             span,
             help: "join the parts with an operator such as `*` or remove the extra text".into(),

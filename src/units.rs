@@ -64,14 +64,13 @@ pub struct ValueError {
 /// Turns a raw value into a number in the unit's base (fractions for
 /// percent, seconds for duration), or says what is wrong with it.
 pub fn parse_value(raw: &RawValue, unit: Unit) -> Result<f64, ValueError> {
+    let beyond = || ValueError {
+        message: "the number is not finite, or beyond 10^15 either way".into(),
+        help: "write a plain number such as 1500000; palanca reads values up to a quadrillion".into(),
+    };
     let text = match raw {
-        RawValue::Number(n) if n.is_finite() => return Ok(*n),
-        RawValue::Number(_) => {
-            return Err(ValueError {
-                message: "the number is not finite".into(),
-                help: "write a plain number such as 1500000".into(),
-            });
-        }
+        RawValue::Number(n) if n.is_finite() && n.abs() <= crate::limits::MAGNITUDE => return Ok(*n),
+        RawValue::Number(_) => return Err(beyond()),
         RawValue::Text(t) => t.trim(),
     };
     let parsed = match unit {
@@ -96,10 +95,14 @@ pub fn parse_value(raw: &RawValue, unit: Unit) -> Result<f64, ValueError> {
             "write a plain number such as 1500000 (no digit separators or symbols)",
         ),
     };
-    parsed.filter(|v| v.is_finite()).ok_or_else(|| ValueError {
-        message: format!("`{text}` is not {what}"),
-        help: help.into(),
-    })
+    match parsed {
+        Some(v) if !v.is_finite() || v.abs() > crate::limits::MAGNITUDE => Err(beyond()),
+        Some(v) => Ok(v),
+        None => Err(ValueError {
+            message: format!("`{}` is not {what}", crate::diagnostic::quote(text)),
+            help: help.into(),
+        }),
+    }
 }
 
 /// Parses `500ms`, `2s`, `15min`, `4h`, `7d`, `2w` into seconds.

@@ -134,8 +134,10 @@ pub struct Group {
 pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
     let mut groups = Vec::new();
     let mut metrics: Vec<Metric> = Vec::new();
-    let mut seen: HashMap<String, (String, usize)> = HashMap::new();
-    for file in files {
+    // Where each id was first defined: its file and offset (the line is
+    // counted only if a second definition needs it).
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    for (file_index, file) in files.iter().enumerate() {
         let gi = groups.len();
         let mut group = Group {
             id: file.id.clone(),
@@ -162,7 +164,10 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
                 );
                 continue;
             }
-            if let Some((first_file, first_line)) = seen.get(&raw.id) {
+            if let Some(&(first_file, first_offset)) = seen.get(&raw.id) {
+                let first = &files[first_file].source;
+                let first_line = first.text[..first_offset.min(first.text.len())].matches('\n').count() + 1;
+                let first_file = &first.path;
                 diags.push(
                     Diagnostic::error_at(
                         Code::DuplicateMetric,
@@ -178,8 +183,7 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
                 );
                 continue;
             }
-            let line = src.text[..id_span.start.min(src.text.len())].matches('\n').count() + 1;
-            seen.insert(raw.id.clone(), (src.path.clone(), line));
+            seen.insert(raw.id.clone(), (file_index, id_span.start));
             let metric = convert(raw, file, gi, start, diags);
             group.metrics.push(metrics.len());
             metrics.push(metric);
@@ -399,11 +403,7 @@ pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Di
             }
             Err(e) => diags.push(
                 Diagnostic::error_at(
-                    if e.message.contains("longer than") || e.message.contains("nested") {
-                        Code::TooLarge
-                    } else {
-                        Code::FormulaSyntax
-                    },
+                    if e.limit { Code::TooLarge } else { Code::FormulaSyntax },
                     src,
                     at + e.span.start..at + e.span.end.max(e.span.start + 1),
                     format!("cannot read the formula of `{}`: {}", m.id, e.message),

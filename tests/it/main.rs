@@ -8,6 +8,7 @@ mod encrypted;
 mod example;
 mod fixtures;
 mod output;
+mod robust;
 mod schema;
 mod serve;
 mod updates;
