@@ -166,32 +166,42 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Builds a site of `pages` pages `RUNS` times in this process and reports
-/// the best run (the machine is shared; the best is the least disturbed).
-fn run_one(pages: usize) {
-    let scratch = if Path::new("/dev/shm").is_dir() {
-        tempfile::tempdir_in("/dev/shm")
-    } else {
-        tempfile::tempdir()
-    }
-    .unwrap();
-    let site = scratch.path().join("site");
-    generate(&site, pages);
-    let out = scratch.path().join("out");
+/// A passphrase for the encrypted runs (strong enough to be accepted).
+const PASSPHRASE: &str = "maple orbit quietly seventeen lanterns";
+
+/// Builds `site` into `out` `RUNS` times and returns the best time with
+/// what the last run made.
+fn best_build(site: &Path, out: &Path, protection: &palanca::pipeline::Protection) -> (f64, usize, usize) {
     let mut best = f64::INFINITY;
     let (mut html, mut charts) = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
-        let report = palanca::pipeline::build(
-            &site,
-            &out,
-            palanca::pipeline::Options::default(),
-            &palanca::pipeline::Protection::Plain,
-        )
-        .expect("the synthetic site builds");
+        let report = palanca::pipeline::build(site, out, palanca::pipeline::Options::default(), protection)
+            .expect("the synthetic site builds");
         best = best.min(started.elapsed().as_secs_f64());
         (html, charts) = (report.stats.pages, report.stats.charts);
     }
+    (best, html, charts)
+}
+
+fn scratch() -> tempfile::TempDir {
+    if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm")
+    } else {
+        tempfile::tempdir()
+    }
+    .unwrap()
+}
+
+/// Builds a site of `pages` pages, plain and then encrypted, `RUNS` times
+/// each in this process, and reports the best runs (the machine is
+/// shared; the best is the least disturbed).
+fn run_one(pages: usize) {
+    let scratch = scratch();
+    let site = scratch.path().join("site");
+    generate(&site, pages);
+    let out = scratch.path().join("out");
+    let (best, html, charts) = best_build(&site, &out, &palanca::pipeline::Protection::Plain);
     println!(
         "{pages:>6} plan pages: {html} HTML pages, {charts} charts in {:.3} s (best of {RUNS}) = {:.0} pages/s, {:.0} charts/s, peak RSS {:.0} MB",
         best,
@@ -199,10 +209,68 @@ fn run_one(pages: usize) {
         charts as f64 / best,
         peak_rss_kb() as f64 / 1024.0
     );
+    let sealed = palanca::pipeline::Protection::Encrypted(palanca::encrypt::Passphrase::new(PASSPHRASE));
+    let (encrypted, _, _) = best_build(&site, &out, &sealed);
+    println!(
+        "{pages:>6} plan pages, encrypted: {encrypted:.3} s, {:+.0}% over the plain build",
+        (encrypted / best - 1.0) * 100.0
+    );
+}
+
+/// The shapes an absurd input takes: one page with 100,000 shortcodes, and
+/// a chain of 50,000 metrics each computed from the one before.
+fn run_adversarial() {
+    let scratch = scratch();
+    let site = scratch.path().join("busy");
+    let write = |rel: &str, text: &str| {
+        let path = site.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "site.yaml",
+        "title: Busy\nlanguage: en\nstart: 2024-01\nheadline: [m0]\n",
+    );
+    let mut chain = String::from(
+        "title: Chain\nmetrics:\n  - id: m0\n    label: M0\n    unit: count\n    target: { M1: 1, M2: 2 }\n    actual: { M1: 1 }\n",
+    );
+    for i in 1..50_000 {
+        let _ = write!(
+            chain,
+            "  - id: m{i}\n    label: M{i}\n    unit: count\n    formula: m{} + 1\n",
+            i - 1
+        );
+    }
+    write("content/metrics/chain.yaml", &chain);
+    let started = Instant::now();
+    palanca::pipeline::check(&site, palanca::pipeline::Options::default()).expect("the chain resolves");
+    println!(
+        "a chain of 50,000 formula metrics checked in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    std::fs::remove_file(site.join("content/metrics/chain.yaml")).unwrap();
+    write(
+        "content/metrics/one.yaml",
+        "title: One\nmetrics:\n  - id: m0\n    label: M0\n    unit: count\n    target: { M1: 1, M2: 2 }\n    actual: { M1: 1 }\n",
+    );
+    write(
+        "content/plan/busy.md",
+        &format!(
+            "---\ntitle: Busy\n---\n{}",
+            "{{ kpi(metric=\"m0\") }}\n".repeat(100_000)
+        ),
+    );
+    let out = scratch.path().join("out");
+    let (best, _, _) = best_build(&site, &out, &palanca::pipeline::Protection::Plain);
+    println!("a page of 100,000 shortcodes built in {best:.2} s (best of {RUNS})");
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "adversarial") {
+        return run_adversarial();
+    }
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if let [one] = sizes.as_slice() {
         return run_one(*one);
     }
@@ -211,4 +279,6 @@ fn main() {
         let status = Command::new(&me).arg(size.to_string()).status().unwrap();
         assert!(status.success(), "benchmark of {size} pages failed");
     }
+    let status = Command::new(&me).arg("adversarial").status().unwrap();
+    assert!(status.success(), "the adversarial benchmark failed");
 }

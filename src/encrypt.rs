@@ -53,6 +53,11 @@ impl std::fmt::Debug for Passphrase {
 }
 
 impl Passphrase {
+    /// A passphrase given by a program (the benchmark, a test).
+    pub fn new(text: impl Into<String>) -> Passphrase {
+        Passphrase(text.into())
+    }
+
     /// The passphrase from `--password-file` (its first line) or, without
     /// one, from `PALANCA_PASSWORD`. Never from the command line, where
     /// other users and the shell history would see it.
