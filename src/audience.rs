@@ -106,7 +106,7 @@ impl Hidden<'_> {
         sc.references().iter().any(|(kind, id, _)| match kind {
             ArgKind::Metric | ArgKind::Metrics => self.metrics.contains(*id),
             ArgKind::Group => self.groups.contains(*id),
-            ArgKind::Month => false,
+            ArgKind::Month | ArgKind::Choice(_) => false,
         })
     }
 }

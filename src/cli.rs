@@ -133,6 +133,10 @@ pub struct CheckArgs {
     /// Check the site as `public` or `investors` would get it.
     #[arg(long, value_enum, default_value_t = Audience::Investors)]
     pub audience: Audience,
+    /// Also apply an investor's rules of thumb (LTV/CAC, CAC payback,
+    /// churn, burn multiple).
+    #[arg(long)]
+    pub advice: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -217,6 +221,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         drafts: args.drafts,
         audience: args.audience,
         verbose: args.verbose,
+        advice: false,
     };
     let protection = if args.encrypt {
         match crate::encrypt::Passphrase::from_environment(args.password_file.as_deref()) {
@@ -254,6 +259,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         drafts: args.drafts,
         audience: args.audience,
         verbose: false,
+        advice: args.advice,
     };
     let (mut diags, failed) = match pipeline::check(&args.site, options) {
         Ok(warnings) => {
@@ -293,6 +299,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
             drafts: args.drafts,
             audience: args.audience,
             verbose: args.verbose,
+            advice: false,
         },
     };
     match crate::serve::serve(&options) {

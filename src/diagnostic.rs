@@ -149,6 +149,31 @@ pub struct Diagnostic {
     /// The metrics, pages and updates it concerns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<Subject>,
+    /// The finding told to a reader of the site: a sentence of the theme's
+    /// strings and the figures it names, in the site's style and language.
+    #[serde(skip)]
+    pub reader: Option<ReaderText>,
+}
+
+/// A finding in the words of the site's readers: the key of a sentence in
+/// the theme's UI strings (`finding_stated_mismatch`) and the figures that
+/// fill its `{placeholders}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReaderText {
+    /// The UI string's key.
+    pub key: &'static str,
+    /// Placeholder name and text.
+    pub facts: Vec<(&'static str, String)>,
+}
+
+impl ReaderText {
+    /// The sentence from `template` (the UI string), its placeholders
+    /// filled.
+    pub fn fill(&self, template: &str) -> String {
+        self.facts
+            .iter()
+            .fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    }
 }
 
 impl Diagnostic {
@@ -163,6 +188,7 @@ impl Diagnostic {
             label: None,
             help: None,
             subjects: Vec::new(),
+            reader: None,
         }
     }
 
@@ -206,6 +232,12 @@ impl Diagnostic {
         if !self.subjects.contains(&subject) {
             self.subjects.push(subject);
         }
+        self
+    }
+
+    /// Adds the finding as told to a reader of the site.
+    pub fn reader(mut self, key: &'static str, facts: Vec<(&'static str, String)>) -> Self {
+        self.reader = Some(ReaderText { key, facts });
         self
     }
 

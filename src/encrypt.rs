@@ -239,7 +239,10 @@ impl Sealed {
 
 impl Finish for Sealed {
     fn render_options(&self) -> RenderOptions {
-        RenderOptions { feeds: false }
+        RenderOptions {
+            feeds: false,
+            ..RenderOptions::default()
+        }
     }
 
     /// Pages become shells; downloads become scripts carrying them

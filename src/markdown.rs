@@ -20,6 +20,8 @@ pub struct Options<'a> {
     /// Whether raw HTML in the Markdown reaches the page (else it is shown
     /// as text).
     pub raw_html: bool,
+    /// What a screen reader says for a ticked and an open task.
+    pub task_labels: [&'a str; 2],
 }
 
 /// The placeholder of shortcode `i`: a word Markdown leaves alone, wrapped
@@ -38,7 +40,7 @@ pub fn render(
 ) -> String {
     let text = with_placeholders(body, shortcodes);
     let events: Vec<Event> = Parser::new_ext(&text, markdown_options())
-        .map(|e| safe(e, options.raw_html))
+        .map(|e| task_box(safe(e, options.raw_html), options.task_labels))
         .collect();
     let events = prefix_footnotes(events, options.prefix);
     let events = add_heading_ids(events);
@@ -145,6 +147,21 @@ fn safe(event: Event, raw_html: bool) -> Event {
             title,
             id,
         }),
+        other => other,
+    }
+}
+
+/// A task's box as an image with a name, rather than a disabled checkbox
+/// (a form control that no label names).
+fn task_box<'a>(event: Event<'a>, [done, open]: [&str; 2]) -> Event<'a> {
+    match event {
+        Event::TaskListMarker(ticked) => {
+            let (class, label) = if ticked { ("task done", done) } else { ("task", open) };
+            Event::InlineHtml(CowStr::from(format!(
+                "<span class=\"{class}\" role=\"img\" aria-label=\"{}\"></span>",
+                label.replace('"', "&quot;")
+            )))
+        }
         other => other,
     }
 }

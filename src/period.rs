@@ -62,6 +62,87 @@ impl fmt::Display for Month {
     }
 }
 
+/// Month names of the languages palanca writes in, short and long.
+const MONTHS: [(&str, [&str; 12], [&str; 12]); 2] = [
+    (
+        "es",
+        ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+        [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ],
+    ),
+    (
+        "en",
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+    ),
+];
+
+/// Months in words, in a language (`es` or `en`; anything else reads as
+/// English): how a reader sees dates, where files and URLs use `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
+    lang: usize,
+}
+
+impl Calendar {
+    /// The calendar of a language code.
+    pub fn new(language: &str) -> Calendar {
+        Calendar {
+            lang: MONTHS.iter().position(|(code, _, _)| *code == language).unwrap_or(1),
+        }
+    }
+
+    /// `mar 2024` / `Mar 2024`.
+    pub fn short(self, m: Month) -> String {
+        format!("{} {}", self.abbr(m), m.year())
+    }
+
+    /// `mar` / `Mar`, for an axis where the year is written once.
+    pub fn abbr(self, m: Month) -> &'static str {
+        MONTHS[self.lang].1[m.month() as usize - 1]
+    }
+
+    /// `marzo de 2024` / `March 2024`.
+    pub fn long(self, m: Month) -> String {
+        let name = MONTHS[self.lang].2[m.month() as usize - 1];
+        match MONTHS[self.lang].0 {
+            "es" => format!("{name} de {}", m.year()),
+            _ => format!("{name} {}", m.year()),
+        }
+    }
+
+    /// `T1 2024` / `Q1 2024`: the calendar quarter a month falls in.
+    pub fn quarter(self, m: Month) -> String {
+        let letter = if MONTHS[self.lang].0 == "es" { 'T' } else { 'Q' };
+        format!("{letter}{} {}", m.quarter(), m.year())
+    }
+}
+
 /// Why a period key could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeriodError {

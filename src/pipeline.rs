@@ -34,6 +34,8 @@ pub struct Options {
     pub audience: Audience,
     /// Print the time each stage took.
     pub verbose: bool,
+    /// Keep the investor's rules of thumb among the warnings.
+    pub advice: bool,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             drafts: false,
             audience: Audience::Investors,
             verbose: false,
+            advice: false,
         }
     }
 }
@@ -90,6 +93,9 @@ pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolve
         errors
     })?;
     warnings.extend(model.findings.clone());
+    if !options.advice {
+        warnings.0.retain(|d| d.code.kind() != crate::diagnostic::CodeKind::Advice);
+    }
     clock.lap("resolve");
     Ok(Resolved { model, theme, warnings })
 }
@@ -180,7 +186,10 @@ pub fn build(root: &Path, out: &Path, options: Options, protection: &Protection)
         &resolved.theme,
         &RenderCache::disabled(),
         &sink,
-        finish.render_options(),
+        RenderOptions {
+            author: options.drafts,
+            ..finish.render_options()
+        },
     )
     .map_err(|mut errors| {
         errors.extend(resolved.warnings.clone());
@@ -228,7 +237,10 @@ pub fn preview(root: &Path, options: Options, caches: &Caches) -> Result<Preview
         &resolved.theme,
         &caches.render,
         &site,
-        RenderOptions::default(),
+        RenderOptions {
+            author: true,
+            ..RenderOptions::default()
+        },
     )?;
     clock.lap("render");
     Ok(Preview {

@@ -29,6 +29,8 @@ pub enum ShortcodeKind {
     Objectives,
     /// Quarterly projections of one metric with investment: `projections(metric="arr")`.
     Projections,
+    /// One figure inside a sentence: `value(metric="arr", at="2024-03")`.
+    Value,
 }
 
 /// What an argument's value names.
@@ -42,6 +44,8 @@ pub enum ArgKind {
     Group,
     /// A month, `YYYY-MM` or `M<n>`.
     Month,
+    /// One of a few words.
+    Choice(&'static [&'static str]),
 }
 
 /// One argument a shortcode takes.
@@ -86,6 +90,16 @@ const UNTIL: ArgSpec = ArgSpec {
     name: "until",
     kind: ArgKind::Month,
 };
+const AT: ArgSpec = ArgSpec {
+    name: "at",
+    kind: ArgKind::Month,
+};
+/// What of a metric's month `value` quotes.
+pub const VALUE_FIELDS: &[&str] = &["actual", "target", "change", "attainment"];
+const FIELD: ArgSpec = ArgSpec {
+    name: "field",
+    kind: ArgKind::Choice(VALUE_FIELDS),
+};
 
 /// Every shortcode, once.
 pub const SPECS: &[Spec] = &[
@@ -128,6 +142,14 @@ pub const SPECS: &[Spec] = &[
         needs_one_of: &["metric"],
         shows: "per quarter: target, growth, stated and milestone investment, target / investment",
         example: "{{ projections(metric=\"arr\", until=\"M12\") }}",
+    },
+    Spec {
+        kind: ShortcodeKind::Value,
+        name: "value",
+        args: &[METRIC, AT, FIELD],
+        needs_one_of: &["metric"],
+        shows: "one figure in a sentence, in the site's style: the actual (or target, change, attainment) of a month; in an update, its month by default",
+        example: "{{ value(metric=\"arr\", at=\"2024-03\") }}",
     },
 ];
 

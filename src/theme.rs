@@ -35,6 +35,8 @@ const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/partials/table.html",
     "templates/partials/progress.html",
     "static/style.css",
+    "static/favicon.svg",
+    "templates/partials/legend.html",
     "i18n/es.yaml",
     "i18n/en.yaml",
 ];

@@ -19,6 +19,8 @@ pub enum Unit {
     Duration,
     /// A score on its own scale (NPS).
     Score,
+    /// A number of months (runway, CAC payback).
+    Months,
 }
 
 /// Whether a higher value is better.
@@ -122,7 +124,8 @@ fn parse_duration(text: &str) -> Option<f64> {
     Some(n * scale)
 }
 
-/// How numbers are written: separators and where the currency symbol goes.
+/// How numbers are written: separators, where the currency symbol goes,
+/// and the few words numbers carry (`%` spacing, "months").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberStyle {
     /// Decimal separator.
@@ -133,7 +136,15 @@ pub struct NumberStyle {
     pub symbol: String,
     /// Whether the symbol goes before the number (`$5`) or after (`5 €`).
     pub symbol_first: bool,
+    /// What goes between a number and `%`: nothing in English, a
+    /// non-breaking space in Spanish (`78 %`).
+    pub percent_gap: &'static str,
+    /// The word for months after a number (`14 months`, `14 meses`).
+    pub months_word: &'static str,
 }
+
+/// The units a duration is written in, smallest first.
+const DURATION_UNITS: [(f64, &str); 5] = [(0.001, "ms"), (1.0, "s"), (60.0, "min"), (3_600.0, "h"), (86_400.0, "d")];
 
 impl NumberStyle {
     /// The style customary for a language (`en` or `es`) and currency code.
@@ -146,52 +157,83 @@ impl NumberStyle {
                 thousands: '.',
                 symbol_first: !euro_like,
                 symbol,
+                percent_gap: "\u{a0}",
+                months_word: "meses",
             },
             _ => NumberStyle {
                 decimal: '.',
                 thousands: ',',
                 symbol_first: true,
                 symbol,
+                percent_gap: "",
+                months_word: "months",
             },
         }
     }
 
     /// A value in its unit, compact: `$1.5M`, `80%`, `41.7x`, `4 h`.
+    ///
+    /// One precision rule per unit: money and counts to three significant
+    /// digits once they need a K/M/B, percentages to two decimals at most
+    /// (`99.95%`), ratios to one decimal, durations in their natural unit to
+    /// one decimal, months and scores to one decimal.
     pub fn format(&self, value: f64, unit: Unit) -> String {
         match unit {
             Unit::Currency => self.money(&self.compact(value)),
-            Unit::Count => self.grouped(value, if value.fract() == 0.0 { 0 } else { 1 }),
-            Unit::Percent => format!("{}%", self.decimals_trimmed(value * 100.0, 2)),
+            // Counts of a hundred or more are whole (a plan of 447.2 users
+            // reads 447); smaller ones keep a decimal when they have one.
+            Unit::Count if value.abs() >= 100.0 => self.grouped(value, 0),
+            Unit::Count => self.decimals_trimmed(value, 1),
+            Unit::Percent => self.with_percent(&self.decimals_trimmed(value * 100.0, 2)),
             Unit::Ratio => format!("{}x", self.fixed(value, 1)),
             Unit::Duration => self.duration(value),
             Unit::Score => self.decimals_trimmed(value, 1),
+            Unit::Months => format!("{} {}", self.decimals_trimmed(value, 1), self.months_word),
         }
+    }
+
+    fn with_percent(&self, number: &str) -> String {
+        format!("{number}{}%", self.percent_gap)
     }
 
     /// A change between two values: relative for most units, in points for
-    /// percentages (80% to 85% is +5 pp, not +6.25%).
+    /// percentages (80% to 85% is +5 pp, not +6.25%). Relative changes of
+    /// 10% or more are whole percents, smaller ones keep a decimal; a change
+    /// that rounds to nothing is written without a sign.
     pub fn format_change(&self, change: Change) -> String {
-        let sign = |v: f64| {
-            if v > 0.0 {
-                "+"
-            } else if v < 0.0 {
-                "−"
-            } else {
-                "±"
-            }
-        };
-        match change {
-            Change::Points(p) => format!("{}{} pp", sign(p), self.decimals_trimmed(p.abs() * 100.0, 1)),
+        let (magnitude, decimals, suffix) = match change {
+            Change::Points(p) => (p.abs() * 100.0, 1, " pp".to_string()),
             Change::Relative(r) => {
-                format!("{}{}%", sign(r), self.decimals_trimmed(r.abs() * 100.0, 1))
+                let pct = r.abs() * 100.0;
+                (pct, if pct >= 10.0 { 0 } else { 1 }, format!("{}%", self.percent_gap))
             }
-            Change::Absolute(a) => format!("{}{}", sign(a), self.decimals_trimmed(a.abs(), 1)),
-        }
+            Change::Absolute(a) => (a.abs(), 1, String::new()),
+        };
+        let number = self.decimals_trimmed(magnitude, decimals);
+        let raw = match change {
+            Change::Points(v) | Change::Relative(v) | Change::Absolute(v) => v,
+        };
+        let sign = if round_to(magnitude, decimals) == 0.0 {
+            ""
+        } else if raw > 0.0 {
+            "+"
+        } else {
+            "−"
+        };
+        format!("{sign}{number}{suffix}")
     }
 
-    /// A fraction as a percentage with up to one decimal, for attainment.
+    /// A fraction as a percentage with up to one decimal.
     pub fn percent(&self, value: f64) -> String {
-        format!("{}%", self.decimals_trimmed(value * 100.0, 1))
+        self.with_percent(&self.decimals_trimmed(value * 100.0, 1))
+    }
+
+    /// Attainment against plan as a whole percentage. Below the plan it is
+    /// rounded down, so "100%" always means the plan was met.
+    pub fn attainment(&self, value: f64) -> String {
+        let pct = value * 100.0;
+        let shown = if value < 1.0 { pct.floor() } else { pct.round() };
+        self.with_percent(&self.grouped(shown, 0))
     }
 
     fn money(&self, number: &str) -> String {
@@ -206,37 +248,50 @@ impl NumberStyle {
         }
     }
 
-    /// Three significant digits with K, M, B suffixes.
+    /// Three significant digits with K, M, B suffixes. The value is rounded
+    /// first and the suffix chosen after, so 999.6 is `1K` like 1,000.
     fn compact(&self, value: f64) -> String {
-        let abs = value.abs();
-        let (scaled, suffix) = match abs {
-            a if a >= 1e9 => (value / 1e9, "B"),
-            a if a >= 1e6 => (value / 1e6, "M"),
-            a if a >= 1e3 => (value / 1e3, "K"),
-            _ => (value, ""),
+        let rounded = round_significant(value, 3);
+        let (scaled, suffix) = match rounded.abs() {
+            a if a >= 1e9 => (rounded / 1e9, "B"),
+            a if a >= 1e6 => (rounded / 1e6, "M"),
+            a if a >= 1e3 => (rounded / 1e3, "K"),
+            _ => (rounded, ""),
         };
         let decimals = match scaled.abs() {
             a if a >= 100.0 => 0,
             a if a >= 10.0 => 1,
             _ => 2,
         };
-        // Rounding may carry into the next suffix (999.6K is $1M).
-        let rounded = round_to(scaled, decimals);
-        if rounded.abs() >= 1000.0 && !suffix.is_empty() && suffix != "B" {
-            return self.compact(rounded.signum() * 1000.0 * scale_of(suffix));
-        }
         format!("{}{suffix}", self.decimals_trimmed(scaled, decimals))
     }
 
+    /// A duration in its natural unit: the largest in which it is at least
+    /// one (`4 h`, `7 d`, `500 ms`); days only when whole, so 36 hours stays
+    /// `36 h`.
     fn duration(&self, seconds: f64) -> String {
-        let (value, unit) = match seconds.abs() {
-            s if s >= 86_400.0 && is_whole(s / 86_400.0) => (seconds / 86_400.0, "d"),
-            s if s >= 3_600.0 => (seconds / 3_600.0, "h"),
-            s if s >= 60.0 => (seconds / 60.0, "min"),
-            s if s >= 1.0 => (seconds, "s"),
-            _ => (seconds * 1000.0, "ms"),
-        };
-        format!("{} {unit}", self.decimals_trimmed(value, 1))
+        let unit = natural_duration(seconds);
+        self.duration_in(seconds, unit)
+    }
+
+    /// A duration in a given unit (`"h"`), for an axis whose ticks share one.
+    pub fn duration_in(&self, seconds: f64, unit: &str) -> String {
+        let scale = DURATION_UNITS
+            .iter()
+            .find(|(_, name)| *name == unit)
+            .map_or(1.0, |(s, _)| *s);
+        format!("{} {unit}", self.decimals_trimmed(seconds / scale, 1))
+    }
+
+    /// How the ticks of a chart axis are written: like the values, except
+    /// durations, which share the unit of the axis's largest value, so an
+    /// axis reads `0 d, 2 d, 4 d`, never `166.7 h … 0 ms`.
+    pub fn axis_format(&self, unit: Unit, largest: f64) -> impl Fn(f64) -> String + '_ {
+        let duration_unit = natural_duration(largest);
+        move |v| match unit {
+            Unit::Duration => self.duration_in(v, duration_unit),
+            _ => self.format(v, unit),
+        }
     }
 
     /// `value` with `decimals` places, trailing zeros dropped.
@@ -262,8 +317,7 @@ impl NumberStyle {
         if round_to(value, decimals) < 0.0 {
             out.push('−');
         }
-        // Spanish style leaves four-digit numbers ungrouped (1000, 10.000).
-        let group = int.len() > 4 || (int.len() == 4 && self.thousands == ',');
+        let group = int.len() > 3;
         for (i, c) in int.chars().enumerate() {
             if group && i > 0 && (int.len() - i) % 3 == 0 {
                 out.push(self.thousands);
@@ -276,6 +330,30 @@ impl NumberStyle {
         }
         out
     }
+}
+
+/// The largest duration unit in which `seconds` is at least one, counting
+/// days only when whole; seconds for zero.
+fn natural_duration(seconds: f64) -> &'static str {
+    let s = seconds.abs();
+    if s == 0.0 || !s.is_finite() {
+        return "s";
+    }
+    DURATION_UNITS
+        .iter()
+        .rev()
+        .find(|(scale, name)| s >= *scale && (*name != "d" || is_whole(s / scale)))
+        .map_or("ms", |(_, name)| name)
+}
+
+/// `value` rounded to `digits` significant digits.
+fn round_significant(value: f64, digits: i32) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let factor = 10f64.powi(digits - 1 - magnitude);
+    (value * factor).round() / factor
 }
 
 /// A change versus an earlier value.
@@ -297,15 +375,6 @@ pub fn change(before: f64, now: f64, unit: Unit) -> Option<Change> {
         Unit::Score => Some(Change::Absolute(now - before)),
         _ if before == 0.0 => None,
         _ => Some(Change::Relative(now / before - 1.0)),
-    }
-}
-
-/// The multiplier a compact suffix stands for.
-fn scale_of(suffix: &str) -> f64 {
-    match suffix {
-        "K" => 1e3,
-        "M" => 1e6,
-        _ => 1.0,
     }
 }
 
@@ -340,3 +409,12 @@ fn currency_symbol(code: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The name an enum value is written with in the files (`in_progress`,
+/// `net_burn`, `currency`): also the key of its UI string.
+pub fn name_of<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}

@@ -6,31 +6,79 @@ fn series(points: &[(i32, f64)]) -> Series {
     points.iter().map(|(m, v)| (Month(*m), *v)).collect()
 }
 
-#[test]
-fn line_chart_is_responsive_and_titled() {
-    let actual = series(&[(24288, 96_000.0), (24289, 240_000.0)]);
-    let target = series(&[(24288, 100_000.0), (24290, 500_000.0)]);
+fn chart(actual: &Series, plan: &Series, targets: &Series, events: &[(Month, usize)]) -> String {
     let fmt = |v: f64| format!("${v:.0}");
-    let svg = line_chart(&LineChart {
+    line_chart(&LineChart {
         title: "ARR <plan>",
-        actual: &actual,
-        target: &target,
-        actual_label: "Actual",
-        target_label: "Target",
+        actual,
+        plan,
+        targets,
+        band: None,
+        original: None,
+        events,
         format: &fmt,
+        axis: &fmt,
+        calendar: Calendar::new("es"),
+        words: Words {
+            actual: "Real",
+            target: "Objetivo",
+            interpolated: "interpolado",
+        },
         dom_id: "c1",
         allow_log: true,
-    });
+    })
+}
+
+#[test]
+fn line_chart_is_responsive_titled_and_every_point_has_its_value() {
+    let actual = series(&[(24288, 96_000.0), (24289, 240_000.0)]);
+    let targets = series(&[(24288, 100_000.0), (24290, 500_000.0)]);
+    let plan = series(&[(24288, 100_000.0), (24289, 223_607.0), (24290, 500_000.0)]);
+    let svg = chart(&actual, &plan, &targets, &[]);
     assert!(
-        svg.starts_with("<svg class=\"chart\" viewBox=\"0 0 640 300\""),
+        svg.starts_with("<svg class=\"chart line-chart\" viewBox=\"0 0 360 220\""),
         "{}",
         &svg[..120]
     );
     assert!(!svg[..200].contains("width=\""), "fixed size removed");
     assert!(svg.contains("<title id=\"c1-title\">ARR &lt;plan&gt;</title>"));
-    assert!(svg.contains("2024-01"), "x labels are months");
-    assert!(svg.contains("Target") && svg.contains("Actual"), "legend");
     assert!(svg.contains("<polyline") || svg.contains("<path"), "lines drawn");
+    // Two written targets and two actuals: four points, four titles.
+    assert_eq!(svg.matches("</circle>").count(), 4, "{svg}");
+    assert!(svg.contains("<title>feb 2024: real $240000 (objetivo $223607, interpolado)</title>"), "{svg}");
+    assert!(svg.contains("<title>mar 2024: objetivo $500000</title>"), "{svg}");
+    assert!(!svg.contains("legend") && !svg.contains(">Real<"), "the legend is HTML, outside the plot");
+}
+
+#[test]
+fn time_ticks_fall_on_boundaries_in_the_site_language() {
+    let es = Calendar::new("es");
+    let jan24 = Month::new(2024, 1).unwrap();
+    let labels = |first: Month, last: Month| -> Vec<String> {
+        time_ticks(first, last, 5, es).into_iter().map(|(_, l)| l).collect()
+    };
+    assert_eq!(labels(jan24, jan24.offset(3)), ["ene 2024", "feb", "mar", "abr"], "monthly");
+    assert_eq!(labels(jan24, jan24.offset(11)), ["T1 2024", "T2 2024", "T3 2024", "T4 2024"], "quarters");
+    assert_eq!(labels(jan24, jan24.offset(35)), ["2024", "2025", "2026"], "years");
+    // A span that starts mid-quarter ticks at the next quarter's start.
+    let ticks = time_ticks(jan24.offset(1), jan24.offset(12), 5, es);
+    assert!(ticks.iter().all(|(m, _)| (m.month() - 1) % 3 == 0), "{ticks:?}");
+    assert!(ticks.iter().map(|(m, _)| m.year()).filter(|y| *y == 2024).count() <= 4, "one label a quarter");
+}
+
+#[test]
+fn events_are_numbered_markers() {
+    let actual = series(&[(24288, 1.0), (24290, 3.0)]);
+    let svg = chart(&actual, &Series::new(), &Series::new(), &[(Month(24289), 1)]);
+    assert!(svg.contains(">\n1\n</text>") || svg.contains(">1</text>"), "{svg}");
+}
+
+#[test]
+fn absurd_ranges_still_draw_and_never_hang() {
+    let actual = series(&[(24288, 1e15), (24289, -1e15), (24290, 0.0)]);
+    assert!(!chart(&actual, &Series::new(), &Series::new(), &[]).is_empty());
+    let one = series(&[(24288, 5.0)]);
+    assert!(!chart(&one, &one, &one, &[]).is_empty());
 }
 
 #[test]

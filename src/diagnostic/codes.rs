@@ -13,6 +13,8 @@ pub enum CodeKind {
     Lint,
     /// Something left out of a build for its audience.
     Audience,
+    /// An investor's rule of thumb the plan breaks (`check --advice`).
+    Advice,
     /// Templates, the output folder, the command line.
     Build,
 }
@@ -117,6 +119,8 @@ codes! {
     StatedMismatch = "stated-mismatch", Lint;
     /// A growth claim its targets do not bear out.
     GrowthClaim = "growth-claim", Lint;
+    /// A claim of sustained growth that some interval of the targets breaks.
+    SustainedGrowth = "sustained-growth", Lint;
     /// A deadline claim its targets do not bear out.
     DeadlineClaim = "deadline-claim", Lint;
     /// Two claims about one metric that contradict each other.
@@ -129,6 +133,16 @@ codes! {
     OutOfRange = "out-of-range", Lint;
     /// A target that moves against the metric's direction.
     WrongDirection = "wrong-direction", Lint;
+    /// Cash that lasts fewer months than the site's alert.
+    RunwayShort = "runway-short", Lint;
+    /// LTV/CAC above 10: CAC may be understated.
+    AdviceLtvCac = "advice-ltv-cac", Advice;
+    /// CAC payback over 18 months.
+    AdviceCacPayback = "advice-cac-payback", Advice;
+    /// Monthly logo churn above 5%.
+    AdviceChurn = "advice-churn", Advice;
+    /// A burn multiple above 2.
+    AdviceBurnMultiple = "advice-burn-multiple", Advice;
     /// A public item left out because it depends on an investor-only one.
     HiddenDependency = "hidden-dependency", Audience;
     /// A template that does not compile or render.

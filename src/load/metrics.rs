@@ -45,6 +45,78 @@ pub struct MetricFileDoc {
     /// Who may read the whole file.
     #[serde(default)]
     pub audience: super::pages::Audience,
+    /// Dated events drawn on this file's charts (and listed in the update
+    /// of their month).
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+}
+
+/// Something that happened, or will, in a month: a launch, a price change,
+/// a round closed. Drawn as a marker on the charts it concerns.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// The month, `YYYY-MM` or `M<n>`.
+    pub date: String,
+    /// A few words: "lanzamiento de precios escalonados".
+    pub label: String,
+    /// The metrics whose charts show it (default: every metric of the file,
+    /// or the headline metrics for an event in `site.yaml`).
+    #[serde(default)]
+    pub metrics: Option<Vec<String>>,
+    /// Its index in the list, where its position is recorded.
+    #[serde(skip)]
+    pub position: usize,
+}
+
+/// A dated revision of a metric's targets: from `as_of` on, these targets
+/// replace the original ones, which stay visible beside them.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRevision {
+    /// The month the plan was revised, `YYYY-MM`.
+    pub as_of: String,
+    /// Why, in a few words.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The revised targets.
+    pub target: RawSeries,
+}
+
+/// What a metric's value is, for adding it up over a quarter or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricKind {
+    /// A balance read at a period's end: ARR, cash, customers.
+    Stock,
+    /// An amount over a period, summed: revenue, burn, new customers.
+    Flow,
+    /// A ratio or rate, averaged over a period: churn, margin, CAC.
+    Rate,
+}
+
+/// How the plan is read between two targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Interpolation {
+    /// A constant monthly growth rate between targets (for things that
+    /// grow by rates: ARR, customers).
+    Geometric,
+    /// A straight line between targets.
+    Linear,
+    /// No plan between targets.
+    None,
+}
+
+/// How actual is compared with plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Comparison {
+    /// Actual over target (target over actual when lower is better).
+    Ratio,
+    /// For bounded metrics such as uptime: the error budget the plan
+    /// allows (1 − target) over the one used (1 − actual).
+    Budget,
 }
 
 /// An identity between metrics, such as `mrr = customers * arpu`.
@@ -111,6 +183,30 @@ pub struct RawMetric {
     /// Who may read this metric.
     #[serde(default)]
     pub audience: super::pages::Audience,
+    /// The standard metric it is (`arr`, `cash`, `churn`…): gives its kind,
+    /// range and direction, and the identities palanca checks with it.
+    #[serde(default)]
+    pub role: Option<crate::model::roles::Role>,
+    /// Stock, flow or rate (default: from the role, else by unit).
+    #[serde(default)]
+    pub kind: Option<MetricKind>,
+    /// How the plan reads between targets (default: geometric for stocks
+    /// and flows in money or counts that grow, linear otherwise).
+    #[serde(default)]
+    pub interpolate: Option<Interpolation>,
+    /// How far below plan still reads as on plan, not as a miss (0.05: 95%
+    /// of target is on plan). Default 5%.
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    /// How actual is compared with plan (default: ratio; budget for uptime).
+    #[serde(default)]
+    pub compare: Option<Comparison>,
+    /// Other cases of the plan beside the base one: `upside`, `downside`.
+    #[serde(default)]
+    pub scenarios: BTreeMap<String, RawSeries>,
+    /// Dated revisions of the targets, oldest first.
+    #[serde(default)]
+    pub revisions: Vec<RawRevision>,
     /// Its index in the file's `metrics`: positions are recorded by it,
     /// and it stays right when the audience stage removes metrics.
     #[serde(skip)]
@@ -141,6 +237,7 @@ pub fn parse_metric_file(source: Source, diags: &mut Diagnostics) -> Option<Metr
         Ok((mut doc, spans)) => {
             doc.metrics.iter_mut().enumerate().for_each(|(i, m)| m.position = i);
             doc.checks.iter_mut().enumerate().for_each(|(i, c)| c.position = i);
+            doc.events.iter_mut().enumerate().for_each(|(i, e)| e.position = i);
             Some(MetricFile { source, id, doc, spans })
         }
         Err(d) => {

@@ -26,7 +26,10 @@ pub use yaml::parse as parse_yaml_range;
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
     yaml::parse(source, 0, source.text.len(), what).map(|(value, _)| value)
 }
-pub use metrics::{IdentityCheck, MetricFile, MetricFileDoc, RawMetric, RawSeries, TotalOf};
+pub use metrics::{
+    Comparison, IdentityCheck, Interpolation, MetricFile, MetricFileDoc, MetricKind, RawEvent, RawMetric, RawRevision,
+    RawSeries, TotalOf,
+};
 pub use pages::{
     Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
     href as pages_href, kind_name,

@@ -182,6 +182,10 @@ pub struct Claim {
     /// ...by this month.
     #[serde(default)]
     pub by: Option<String>,
+    /// The growth is claimed for every month, not just on average: it is
+    /// checked between each pair of targets.
+    #[serde(default)]
+    pub sustained: bool,
     /// Its index in the page's `claims`, where its position is recorded.
     #[serde(skip)]
     pub position: usize,

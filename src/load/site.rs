@@ -50,6 +50,13 @@ pub struct SiteConfig {
     /// yes, it is the author's own); `false` shows it as text.
     #[serde(default = "default_true")]
     pub raw_html: bool,
+    /// Dated events of the whole company, drawn on the headline charts and
+    /// listed in the update of their month.
+    #[serde(default)]
+    pub events: Vec<super::RawEvent>,
+    /// A planned runway shorter than this many months is a finding.
+    #[serde(default = "default_runway_alert")]
+    pub runway_alert: f64,
     #[serde(skip)]
     start_month: Option<Month>,
 }
@@ -90,6 +97,10 @@ fn default_true() -> bool {
     true
 }
 
+fn default_runway_alert() -> f64 {
+    12.0
+}
+
 impl SiteConfig {
     /// Month 1 of the plan (checked when loaded).
     pub fn start_month(&self) -> Month {
@@ -114,6 +125,7 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
     let (mut site, spans): (SiteConfig, Spans) = yaml::parse(&source, 0, source.text.len(), "site.yaml")
         .map_err(|d| diags.push(d))
         .ok()?;
+    site.events.iter_mut().enumerate().for_each(|(i, e)| e.position = i);
     let before = diags.error_count();
     let at = |key: &str| spans.value_or_key(key).unwrap_or(0..0);
     match Month::parse_iso(site.start.trim()).filter(|m| crate::period::in_years(*m)) {

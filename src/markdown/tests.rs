@@ -5,6 +5,7 @@ use super::*;
 const OPTIONS: Options = Options {
     prefix: "s1",
     raw_html: true,
+    task_labels: ["done", "to do"],
 };
 
 fn plain(body: &str) -> String {
@@ -35,7 +36,8 @@ fn footnotes_are_prefixed() {
 fn tables_tasks_and_smart_quotes() {
     let html = plain("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n\"quoted\" -- text\n");
     assert!(html.contains("<table>"));
-    assert!(html.contains("type=\"checkbox\""));
+    assert!(html.contains("<span class=\"task done\" role=\"img\" aria-label=\"done\"></span>"), "{html}");
+    assert!(html.contains("aria-label=\"to do\""), "{html}");
     assert!(html.contains("“quoted”"), "{html}");
 }
 
@@ -87,6 +89,7 @@ fn unsafe_urls_and_switched_off_html_never_reach_the_page() {
         &Options {
             prefix: "p",
             raw_html: false,
+            task_labels: ["done", "to do"],
         },
         &|_| String::new(),
     );

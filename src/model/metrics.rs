@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::formula::{self, Expr};
-use crate::load::{MetricFile, RawMetric, RawSeries, Spans};
+use super::roles::{Role, default_kind};
+use crate::load::{Comparison, Interpolation, MetricFile, MetricKind, RawMetric, RawSeries, Spans};
 use crate::period::{Month, parse_period};
 use crate::units::{Direction, Unit, parse_value};
 
@@ -22,6 +23,8 @@ pub enum Section {
     Actual,
     /// `stated:`
     Stated,
+    /// One of `scenarios:`.
+    Scenario,
 }
 
 impl Section {
@@ -31,6 +34,7 @@ impl Section {
             Section::Target => "target",
             Section::Actual => "actual",
             Section::Stated => "stated",
+            Section::Scenario => "scenarios",
         }
     }
 }
@@ -68,9 +72,36 @@ pub struct Metric {
     pub total_of: Option<crate::load::TotalOf>,
     /// The values that make sense, if the author said.
     pub range: Option<[f64; 2]>,
+    /// The standard metric it is, if declared.
+    pub role: Option<Role>,
+    /// Stock, flow or rate.
+    pub kind: MetricKind,
+    /// How the plan reads between targets.
+    pub interpolation: Interpolation,
+    /// How far below plan still reads as on plan.
+    pub tolerance: f64,
+    /// How actual is compared with plan.
+    pub compare: Comparison,
+    /// Whether a target moving against the direction is worth a warning.
+    pub check_direction: bool,
+    /// The plan for every month from the first target to the last: the
+    /// targets, and between them values read by [`Metric::interpolation`].
+    pub plan: Series,
+    /// Other cases of the plan (`upside`, `downside`), by name.
+    pub scenarios: Vec<(String, Series)>,
+    /// The plan as first written, when it was revised since.
+    pub original: Option<Series>,
+    /// When the plan was revised, and why.
+    pub revisions: Vec<(Month, Option<String>)>,
 }
 
 impl Metric {
+    /// Whether the plan of `month` is a target written in the plan (not one
+    /// read between targets).
+    pub fn is_stated_target(&self, month: Month) -> bool {
+        self.target.contains_key(&month)
+    }
+
     /// True when the metric is computed by a formula.
     pub fn is_derived(&self) -> bool {
         self.formula.is_some()
@@ -243,28 +274,82 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
             .help("write e.g. `range: [0, 2]` for a percentage that may reach 200%"),
         );
     }
-    let mut written = BTreeMap::new();
-    let mut stated_literals = BTreeMap::new();
-    let mut series = |section: Section, raw_series: &RawSeries| {
-        convert_series(
-            file,
-            raw,
-            section,
-            raw_series,
-            start,
-            diags,
-            &mut written,
-            &mut stated_literals,
-        )
+    let mut reader = SeriesReader {
+        file,
+        raw,
+        start,
+        written: BTreeMap::new(),
+        literals: BTreeMap::new(),
     };
-    let target = series(Section::Target, &raw.target);
-    let actual = series(Section::Actual, &raw.actual);
-    let stated = series(Section::Stated, &raw.stated);
+    let mut target = reader.read(Section::Target, "target", &raw.target, diags);
+    let actual = reader.read(Section::Actual, "actual", &raw.actual, diags);
+    let stated = reader.read(Section::Stated, "stated", &raw.stated, diags);
+    let scenarios: Vec<(String, Series)> = raw
+        .scenarios
+        .iter()
+        .map(|(name, values)| {
+            let field = format!("scenarios.{name}");
+            (name.clone(), reader.read(Section::Scenario, &field, values, diags))
+        })
+        .collect();
+    let (original, revisions) = revise(&mut reader, &mut target, diags);
+    let SeriesReader {
+        written,
+        literals: stated_literals,
+        ..
+    } = reader;
+    let traits = raw.role.map(Role::traits);
+    let written_here = |field: &str| file.spans.contains(&raw.path(field));
+    if let Some(role) = raw.role.filter(|r| r.unit() != raw.unit) {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadValue,
+                src,
+                place("role"),
+                format!(
+                    "`{}` has the role `{}`, which is measured in {}, but its unit is {}",
+                    raw.id,
+                    role.name(),
+                    crate::units::name_of(&role.unit()),
+                    crate::units::name_of(&raw.unit)
+                ),
+            )
+            .metric(&raw.id)
+            .help("give the metric the role's unit, or another role (or none)"),
+        );
+    }
+    let kind = raw
+        .kind
+        .or(traits.map(|t| t.kind))
+        .unwrap_or_else(|| default_kind(raw.unit));
+    let direction = match traits {
+        Some(t) if !written_here("direction") => t.direction,
+        _ => raw.direction,
+    };
+    let range = raw.range.or_else(|| {
+        traits
+            .map(|t| [t.range.0, t.range.1])
+            .filter(|r| r[0].is_finite() || r[1].is_finite())
+    });
+    let interpolation = raw.interpolate.unwrap_or(match (kind, raw.unit, direction) {
+        (MetricKind::Stock | MetricKind::Flow, Unit::Currency | Unit::Count, Direction::Up) => {
+            Interpolation::Geometric
+        }
+        _ => Interpolation::Linear,
+    });
+    if raw.tolerance.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+        diags.push(
+            Diagnostic::error_at(Code::BadValue, src, place("tolerance"), "`tolerance` is a fraction from 0 to 1")
+                .metric(&raw.id)
+                .help("write e.g. `tolerance: 0.05`: 95% of the target still reads as on plan"),
+        );
+    }
+    let tolerance = raw.tolerance.filter(|t| (0.0..=1.0).contains(t)).unwrap_or(0.05);
     Metric {
         id: raw.id.clone(),
         label: raw.label.clone(),
         unit: raw.unit,
-        direction: raw.direction,
+        direction,
         description: raw.description.clone(),
         group,
         formula: raw.formula.clone(),
@@ -275,101 +360,193 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         written,
         position: raw.position,
         total_of: raw.total_of,
-        range: raw.range,
+        range,
+        role: raw.role,
+        kind,
+        interpolation,
+        tolerance,
+        compare: raw.compare.or(traits.map(|t| t.compare)).unwrap_or(Comparison::Ratio),
+        check_direction: traits.is_none_or(|t| t.check_direction),
+        plan: Series::new(),
+        scenarios,
+        original,
+        revisions,
     }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site; the arguments are the metric's context and its outputs"
-)]
-fn convert_series(
-    file: &MetricFile,
-    raw: &RawMetric,
-    section: Section,
-    series: &RawSeries,
-    start: Month,
+/// Applies a metric's revisions to its targets, oldest first: from each
+/// revision's month on, its targets replace the earlier ones. Returns the
+/// original targets (when revised) and the revisions' months and notes.
+fn revise(
+    reader: &mut SeriesReader,
+    target: &mut Series,
     diags: &mut Diagnostics,
-    written: &mut BTreeMap<(Section, Month), Range<usize>>,
-    literals: &mut BTreeMap<Month, String>,
-) -> Series {
-    let src = &file.source;
-    let mut out = Series::new();
-    let name = section.key();
-    if series.len() > crate::limits::SERIES_VALUES {
-        diags.push(
-            Diagnostic::error_at(
-                Code::TooLarge,
-                src,
-                file.spans.key(&raw.path(name)).unwrap_or(0..0),
-                format!("`{name}` of `{}` has more than 1,200 values", raw.id),
-            )
-            .metric(&raw.id)
-            .help("a series holds at most a century of months; split the metric"),
-        );
-        return out;
+) -> (Option<Series>, Vec<(Month, Option<String>)>) {
+    let (raw, file, start) = (reader.raw, reader.file, reader.start);
+    if raw.revisions.is_empty() {
+        return (None, Vec::new());
     }
-    for (key, value) in series {
-        let path = raw.path(&format!("{name}.{key}"));
-        let key_span = file.spans.key(&path).unwrap_or(0..0);
-        let value_span = file.spans.value(&path).unwrap_or(key_span.clone());
-        let month = match parse_period(key, start) {
-            Ok(m) => m,
-            Err(e) => {
+    let original = target.clone();
+    let mut revisions = Vec::new();
+    for (i, revision) in raw.revisions.iter().enumerate() {
+        let Ok(as_of) = parse_period(&revision.as_of, start) else {
+            let span = file
+                .spans
+                .value(&raw.path(&format!("revisions[{i}].as_of")))
+                .unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadPeriod,
+                    &file.source,
+                    span,
+                    format!("`as_of: {}` is not a month", crate::diagnostic::quote(&revision.as_of)),
+                )
+                .metric(&raw.id)
+                .help("write the month the plan was revised as YYYY-MM"),
+            );
+            continue;
+        };
+        let values = reader.read(Section::Scenario, &format!("revisions[{i}].target"), &revision.target, diags);
+        target.retain(|m, _| *m < as_of);
+        target.extend(values.into_iter().filter(|(m, _)| *m >= as_of));
+        revisions.push((as_of, revision.note.clone()));
+    }
+    (Some(original), revisions)
+}
+
+/// Fills each metric's monthly plan from its targets (once formulas have
+/// given derived metrics theirs).
+pub fn fill_plans(metrics: &mut [Metric]) {
+    for m in metrics.iter_mut() {
+        m.plan = interpolate(&m.target, m.interpolation);
+    }
+}
+
+/// The plan of every month between the first target and the last: the
+/// targets themselves, and between two of them a constant growth rate
+/// (geometric, when both are positive) or a straight line.
+pub fn interpolate(targets: &Series, how: Interpolation) -> Series {
+    let mut plan = targets.clone();
+    if how == Interpolation::None {
+        return plan;
+    }
+    for ((&a, &va), (&b, &vb)) in targets.iter().zip(targets.iter().skip(1)) {
+        let steps = a.months_until(b);
+        for k in 1..steps {
+            let t = f64::from(k) / f64::from(steps);
+            let v = if how == Interpolation::Geometric && va > 0.0 && vb > 0.0 {
+                va * (vb / va).powf(t)
+            } else {
+                va + (vb - va) * t
+            };
+            plan.insert(a.offset(k), v);
+        }
+    }
+    plan
+}
+
+/// Reads the series of one metric (targets, actuals, stated values,
+/// scenarios, revisions), remembering where each value is written.
+struct SeriesReader<'a> {
+    file: &'a MetricFile,
+    raw: &'a RawMetric,
+    start: Month,
+    /// Where each target, actual and stated value is written.
+    written: BTreeMap<(Section, Month), Range<usize>>,
+    /// The stated values as written, to judge their precision.
+    literals: BTreeMap<Month, String>,
+}
+
+impl SeriesReader<'_> {
+    /// Converts the series at `field` (`target`, `scenarios.upside`,
+    /// `revisions[0].target`) of the metric, reporting bad keys and values.
+    fn read(&mut self, section: Section, field: &str, series: &RawSeries, diags: &mut Diagnostics) -> Series {
+        let (file, raw) = (self.file, self.raw);
+        let src = &file.source;
+        let mut out = Series::new();
+        let name = section.key();
+        if series.len() > crate::limits::SERIES_VALUES {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::TooLarge,
+                    src,
+                    file.spans.key(&raw.path(field)).unwrap_or(0..0),
+                    format!("`{field}` of `{}` has more than 1,200 values", raw.id),
+                )
+                .metric(&raw.id)
+                .help("a series holds at most a century of months; split the metric"),
+            );
+            return out;
+        }
+        for (key, value) in series {
+            let path = raw.path(&format!("{field}.{key}"));
+            let key_span = file.spans.key(&path).unwrap_or(0..0);
+            let value_span = file.spans.value(&path).unwrap_or(key_span.clone());
+            let month = match parse_period(key, self.start) {
+                Ok(m) => m,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error_at(
+                            Code::BadPeriod,
+                            src,
+                            key_span,
+                            format!("`{}` {}", crate::diagnostic::quote(key), e.reason()),
+                        )
+                        .metric(&raw.id)
+                        .help("write a month as YYYY-MM (2024-03) or as a plan month M1, M2, … counted from `start` in site.yaml"),
+                    );
+                    continue;
+                }
+            };
+            if out.contains_key(&month) {
                 diags.push(
                     Diagnostic::error_at(
-                        Code::BadPeriod,
+                        Code::DuplicatePeriod,
                         src,
                         key_span,
-                        format!("`{}` {}", crate::diagnostic::quote(key), e.reason()),
+                        format!("`{key}` names {month}, which already has a {name} value"),
                     )
                     .metric(&raw.id)
-                    .help("write a month as YYYY-MM (2024-03) or as a plan month M1, M2, … counted from `start` in site.yaml"),
+                    .help("`M3` and `2024-03` may name the same month; keep one of them"),
                 );
                 continue;
             }
-        };
-        if out.contains_key(&month) {
-            diags.push(
-                Diagnostic::error_at(
-                    Code::DuplicatePeriod,
-                    src,
-                    key_span,
-                    format!("`{key}` names {month}, which already has a {name} value"),
-                )
-                .metric(&raw.id)
-                .help("`M3` and `2024-03` may name the same month; keep one of them"),
-            );
-            continue;
-        }
-        match parse_value(value, raw.unit) {
-            Ok(v) => {
-                out.insert(month, v);
-                if section == Section::Stated {
-                    let text = src.text.get(value_span.clone()).unwrap_or_default();
-                    literals.insert(month, text.trim_matches(['"', '\'']).to_string());
+            match parse_value(value, raw.unit) {
+                Ok(v) => {
+                    out.insert(month, v);
+                    if section == Section::Stated {
+                        let text = src.text.get(value_span.clone()).unwrap_or_default();
+                        self.literals.insert(month, text.trim_matches(['"', '\'']).to_string());
+                    }
+                    if section != Section::Scenario {
+                        self.written.insert((section, month), value_span);
+                    }
                 }
-                written.insert((section, month), value_span);
+                Err(e) => diags.push(
+                    Diagnostic::error_at(
+                        Code::BadValue,
+                        src,
+                        value_span,
+                        format!("wrong {name} value of `{}` for {key}: {}", raw.id, e.message),
+                    )
+                    .metric(&raw.id)
+                    .help(e.help),
+                ),
             }
-            Err(e) => diags.push(
-                Diagnostic::error_at(
-                    Code::BadValue,
-                    src,
-                    value_span,
-                    format!("wrong {name} value of `{}` for {key}: {}", raw.id, e.message),
-                )
-                .metric(&raw.id)
-                .help(e.help),
-            ),
         }
+        out
     }
-    out
 }
 
 /// Parses every formula, checks its inputs exist and that formulas do not
 /// depend on themselves, then computes targets and actuals in dependency
 /// order.
-pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Diagnostics) {
+pub fn resolve_formulas(
+    metrics: &mut [Metric],
+    groups: &[Group],
+    calendar: crate::period::Calendar,
+    diags: &mut Diagnostics,
+) {
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let mut exprs: BTreeMap<usize, Expr> = BTreeMap::new();
     let mut known: Option<Vec<&str>> = None;
@@ -435,6 +612,10 @@ pub fn resolve_formulas(metrics: &mut [Metric], groups: &[Group], diags: &mut Di
                         ),
                     )
                     .metric(&m.id)
+                    .reader(
+                        "finding_division",
+                        vec![("metric", m.label.clone()), ("month", calendar.long(month))],
+                    )
                     .help("that period shows no value; check the inputs for a zero"),
                 );
             }

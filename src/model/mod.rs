@@ -2,10 +2,10 @@
 //! site shows: metrics with computed series, derived values, the plan's
 //! aggregates and the consistency findings. No disk access here.
 
-pub mod consistency;
 pub mod lint;
 pub mod metrics;
 pub mod plan;
+pub mod roles;
 
 use std::collections::HashMap;
 
@@ -15,7 +15,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
 use crate::load::{Page, Project, SiteConfig, Spans, ThemeFiles, Update};
 use crate::period::Month;
 use crate::shortcode::{ArgKind, Shortcode};
-use crate::units::{Change, NumberStyle, change};
+use crate::load::Comparison;
+use crate::units::{Change, Direction, NumberStyle, change};
 
 /// Everything the site shows, computed.
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub struct Model {
     pub start: Month,
     /// How numbers are written.
     pub style: NumberStyle,
+    /// How months are named, in the site's language.
+    pub calendar: crate::period::Calendar,
     /// Metric groups in display order.
     pub groups: Vec<Group>,
     /// All metrics.
@@ -47,6 +50,21 @@ pub struct Model {
     pub theme: ThemeFiles,
     /// Warnings found while resolving (the consistency findings).
     pub findings: Diagnostics,
+    /// Dated events, by month.
+    pub events: Vec<Event>,
+}
+
+/// Something that happened in a month, drawn on the charts of the
+/// metrics it concerns and listed in that month's update.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Event {
+    /// The month.
+    #[serde(skip)]
+    pub month: Month,
+    /// What happened.
+    pub label: String,
+    /// The metrics whose charts show it.
+    pub metrics: Vec<String>,
 }
 
 /// Resolves a loaded project. Returns the model and its warnings, or every
@@ -57,7 +75,9 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
     let style_language = project.site.number_style.unwrap_or(project.site.language);
     let style = NumberStyle::for_language(style_language.code(), &project.site.currency);
     let (mut groups, mut metrics) = metrics::collect(&project.metric_files, start, &mut diags);
-    metrics::resolve_formulas(&mut metrics, &groups, &mut diags);
+    let calendar = crate::period::Calendar::new(project.site.language.code());
+    metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut diags);
+    metrics::fill_plans(&mut metrics);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let known = Known {
         index: &index,
@@ -89,10 +109,18 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
             check_ids(kpis, "kpis", (&update.source, &update.spans), &known, &mut diags);
         }
     }
+    let events = collect_events(
+        &project.metric_files,
+        &project.site,
+        &project.site_source,
+        &project.site_spans,
+        &index,
+        start,
+        &mut diags,
+    );
     if diags.has_errors() {
         return Err(diags);
     }
-    consistency::check_stated(&metrics, &groups, &style, start, &mut diags);
     // Groups by weight, then file name (already the load order).
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&g| (groups[g].weight.unwrap_or(0), g));
@@ -114,13 +142,17 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
         plan: &plan,
         start,
         style: &style,
+        calendar,
+        runway_alert: project.site.runway_alert,
     }));
     let page_index = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
     let folder_progress = plan::folder_progress(&pages);
+
     Ok(Model {
         plan,
         page_index,
         folder_progress,
+        calendar,
         site: project.site,
         start,
         style,
@@ -131,7 +163,68 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
         updates,
         theme: project.theme,
         findings: diags,
+        events,
     })
+}
+
+/// The events of the metric files and of `site.yaml`, with their months
+/// read and their metrics checked: an event in a metric file concerns that
+/// file's metrics unless it names others, one in `site.yaml` the headline.
+fn collect_events(
+    files: &[crate::load::MetricFile],
+    site: &SiteConfig,
+    site_source: &Source,
+    site_spans: &Spans,
+    index: &HashMap<String, usize>,
+    start: Month,
+    diags: &mut Diagnostics,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut read = |raw: &crate::load::RawEvent, source: &Source, spans: &Spans, default: Vec<String>| {
+        let path = format!("events[{}]", raw.position);
+        let Ok(month) = crate::period::parse_period(&raw.date, start) else {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadPeriod,
+                    source,
+                    spans.value(&format!("{path}.date")).unwrap_or(0..0),
+                    format!("`date: {}` is not a month", crate::diagnostic::quote(&raw.date)),
+                )
+                .help("write the event's month as YYYY-MM or a plan month such as M2"),
+            );
+            return;
+        };
+        let metrics = raw.metrics.clone().unwrap_or(default);
+        for id in metrics.iter().filter(|id| !index.contains_key(*id)) {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::UnknownMetric,
+                    source,
+                    spans
+                        .find_in_list(&source.text, &format!("{path}.metrics"), id)
+                        .unwrap_or(0..0),
+                    format!("the event names `{}`, which is not a metric", crate::diagnostic::quote(id)),
+                )
+                .help("list metric ids defined in content/metrics/*.yaml"),
+            );
+        }
+        events.push(Event {
+            month,
+            label: raw.label.clone(),
+            metrics,
+        });
+    };
+    for file in files {
+        let own: Vec<String> = file.doc.metrics.iter().map(|m| m.id.clone()).collect();
+        for raw in &file.doc.events {
+            read(raw, &file.source, &file.spans, own.clone());
+        }
+    }
+    for raw in &site.events {
+        read(raw, site_source, site_spans, site.headline.clone());
+    }
+    events.sort_by_key(|e| e.month);
+    events
 }
 
 /// A folder of pages without an `_index.md` still gets a page listing its
@@ -267,6 +360,12 @@ impl Known<'_> {
                         format!("`{id}` is not a month"),
                         "write YYYY-MM or a plan month such as M12".into(),
                     ),
+                    ArgKind::Choice(words) if !words.contains(&id) => error(
+                        Code::ShortcodeArgument,
+                        span,
+                        format!("`{}` is not one of {}", crate::diagnostic::quote(id), words.join(", ")),
+                        format!("write one of: {}", words.join(", ")),
+                    ),
                     _ => {}
                 }
             }
@@ -301,10 +400,51 @@ pub struct Reading {
     pub month: Month,
     /// The value.
     pub value: f64,
-    /// Change versus the previous value of the same series.
+    /// Change versus the previous month of the same series (none when
+    /// that month has no value): the same definition as `growth()`.
     pub change: Option<Change>,
-    /// Actual versus target in that month (for "down" metrics, target / actual).
+    /// Actual versus the plan of that month, above 1 when better than plan
+    /// (see [`attainment`]).
     pub attainment: Option<f64>,
+    /// The plan of that month, when there is one.
+    pub plan: Option<f64>,
+    /// Whether that plan was read between two targets rather than written.
+    pub interpolated: bool,
+}
+
+/// How an attainment reads, with a neutral band around the plan so that
+/// 96% is not an alarm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    /// At or better than plan.
+    Ahead,
+    /// Within the metric's tolerance below plan.
+    Close,
+    /// Further below plan.
+    Behind,
+}
+
+impl Standing {
+    /// The standing of an attainment for a metric with `tolerance`.
+    pub fn of(attainment: f64, tolerance: f64) -> Standing {
+        if attainment >= 1.0 - 1e-9 {
+            Standing::Ahead
+        } else if attainment >= 1.0 - tolerance - 1e-9 {
+            Standing::Close
+        } else {
+            Standing::Behind
+        }
+    }
+
+    /// The CSS class templates use.
+    pub fn class(self) -> &'static str {
+        match self {
+            Standing::Ahead => "good",
+            Standing::Close => "close",
+            Standing::Behind => "bad",
+        }
+    }
 }
 
 impl Model {
@@ -325,11 +465,11 @@ impl Model {
     pub fn reading(&self, m: &Metric, scenario: Scenario, month: Month, value: f64) -> Reading {
         let series = scenario.series(m);
         let change = series
-            .range(..month)
-            .next_back()
-            .and_then(|(_, &before)| change(before, value, m.unit));
+            .get(&month.offset(-1))
+            .and_then(|&before| change(before, value, m.unit));
+        let plan = m.plan.get(&month).copied();
         let attainment = match scenario {
-            Scenario::Actual => m.target.get(&month).and_then(|&t| attainment(value, t, m.direction)),
+            Scenario::Actual => plan.and_then(|t| attainment(value, t, m.direction, m.compare)),
             Scenario::Target => None,
         };
         Reading {
@@ -337,6 +477,8 @@ impl Model {
             value,
             change,
             attainment,
+            plan,
+            interpolated: plan.is_some() && !m.is_stated_target(month),
         }
     }
 
@@ -365,13 +507,35 @@ impl Model {
     }
 }
 
-/// Actual against target; for a lower-is-better metric the ratio is turned
-/// round so that above 100% always means better than plan.
-pub fn attainment(actual: f64, target: f64, direction: crate::units::Direction) -> Option<f64> {
-    use crate::units::Direction;
-    match direction {
-        Direction::Up if target != 0.0 => Some(actual / target),
-        Direction::Down if actual != 0.0 => Some(target / actual),
-        _ => None,
+/// Actual against plan, above 1 when better than plan whichever way the
+/// metric should move.
+///
+/// - Positive plans compare by ratio: actual / target, or target / actual
+///   when lower is better.
+/// - A plan below zero (EBITDA, net burn turned profit) or an actual on the
+///   other side of zero compares by distance: 1 plus how far actual is
+///   past the target, as a share of the target's size.
+/// - A bounded metric such as uptime compares its error budget: the
+///   shortfall the plan allows (1 − target) over the one it had (1 − actual).
+pub fn attainment(actual: f64, target: f64, direction: Direction, compare: Comparison) -> Option<f64> {
+    if compare == Comparison::Budget {
+        let (allowed, used) = (1.0 - target, 1.0 - actual);
+        return (allowed > 0.0).then(|| if used <= 0.0 { f64::INFINITY } else { allowed / used })
+            .map(|a| a.min(10.0));
     }
+    if target == 0.0 {
+        return None;
+    }
+    let ratio = match direction {
+        Direction::Up if target > 0.0 && actual >= 0.0 => Some(actual / target),
+        Direction::Down if target > 0.0 && actual > 0.0 => Some(target / actual),
+        _ => None,
+    };
+    Some(ratio.unwrap_or_else(|| {
+        let better = match direction {
+            Direction::Up => actual - target,
+            Direction::Down => target - actual,
+        };
+        1.0 + better / target.abs()
+    }))
 }

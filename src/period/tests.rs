@@ -44,3 +44,16 @@ fn periods_beyond_the_limits_are_refused() {
     assert_eq!(parse_period("M-5", jan24()), Err(PeriodError::ZeroPlanMonth));
     assert_eq!(parse_period("M600", jan24()).unwrap().to_string(), "2073-12");
 }
+
+#[test]
+fn months_read_as_words_in_the_site_language() {
+    let march = Month::new(2024, 3).unwrap();
+    let es = Calendar::new("es");
+    assert_eq!(es.long(march), "marzo de 2024");
+    assert_eq!(es.short(march), "mar 2024");
+    assert_eq!(es.quarter(march), "T1 2024");
+    let en = Calendar::new("en");
+    assert_eq!(en.long(march), "March 2024");
+    assert_eq!(en.quarter(Month::new(2024, 11).unwrap()), "Q4 2024");
+    assert_eq!(Calendar::new("fr").abbr(march), "Mar", "other languages read as English");
+}

@@ -27,6 +27,7 @@ struct MetricCtx {
     formula: Option<String>,
     derived: bool,
     svg: String,
+    legend: widgets::Legend,
     has_stated: bool,
     rows: Vec<DetailRow>,
 }
@@ -36,6 +37,7 @@ struct DetailRow {
     period: String,
     plan_month: String,
     target: String,
+    target_interpolated: bool,
     actual: String,
     change: String,
     change_class: &'static str,
@@ -105,13 +107,18 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
             let stated = m.stated.get(&month).copied();
             let target = m.target.get(&month).copied();
             let stated_ok = match (stated, target, m.stated_literals.get(&month)) {
-                (Some(s), Some(t), Some(lit)) => Some((s - t).abs() <= crate::model::consistency::tolerance(lit)),
+                (Some(s), Some(t), Some(lit)) => Some((s - t).abs() <= crate::model::lint::stated::tolerance(lit, s)),
                 _ => None,
             };
+            // Where there is an actual but no written target, the plan read
+            // between targets is shown, marked as such.
+            let interpolated = target.is_none() && actual.is_some_and(|a| a.plan.is_some());
+            let target = target.or_else(|| actual.and_then(|a| a.plan));
             DetailRow {
-                period: month.to_string(),
+                period: model.calendar.short(month),
                 plan_month: format!("M{}", model.plan_month(month)),
                 target: target.map_or_else(dash, fmt),
+                target_interpolated: interpolated,
                 actual: actual.map_or_else(dash, |a| fmt(a.value)),
                 change: actual
                     .and_then(|a| a.change)
@@ -119,10 +126,10 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
                 change_class: "",
                 attainment: actual
                     .and_then(|a| a.attainment)
-                    .map_or_else(dash, |a| model.style.percent(a)),
+                    .map_or_else(dash, |a| model.style.attainment(a)),
                 attainment_class: actual
                     .and_then(|a| a.attainment)
-                    .map_or("", |a| if a >= 1.0 { "good" } else { "bad" }),
+                    .map_or("", |a| crate::model::Standing::of(a, m.tolerance).class()),
                 stated: stated.map_or_else(dash, fmt),
                 stated_class: match stated_ok {
                     Some(false) => "bad",
@@ -138,6 +145,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
         formula: m.formula.clone(),
         derived: m.is_derived(),
         svg: r.charts.line(&m.id).to_string(),
+        legend: widgets::legend(model, m),
         has_stated: !m.stated.is_empty(),
         rows,
     }

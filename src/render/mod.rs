@@ -4,6 +4,7 @@
 //! disk itself, and nothing holds the whole site.
 
 pub mod cache;
+mod consistency;
 mod data;
 mod feeds;
 mod home;
@@ -69,11 +70,17 @@ pub struct RenderOptions {
     /// The Atom feed and the sitemap (not in an encrypted build: they
     /// would list titles in the clear).
     pub feeds: bool,
+    /// A build for the plan's author (`--drafts`, `serve`): the
+    /// consistency page also shows each finding's file, line and help.
+    pub author: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { feeds: true }
+        RenderOptions {
+            feeds: true,
+            author: false,
+        }
     }
 }
 
@@ -115,7 +122,7 @@ pub fn render(
         Box::new(updates::render),
         Box::new(feeds::render),
         Box::new(data::render),
-        Box::new(roadmap::consistency_page),
+        Box::new(consistency::render),
     ];
     jobs.par_iter().for_each(|job| job(&r));
     for (path, bytes) in &theme.statics {
@@ -324,9 +331,11 @@ impl Renderer<'_> {
         as_of: Option<crate::period::Month>,
     ) -> String {
         let root = Self::root_of(path);
+        let (done, open) = (self.text("task_done"), self.text("task_open"));
         let options = crate::markdown::Options {
             prefix,
             raw_html: self.model.site.raw_html,
+            task_labels: [&done, &open],
         };
         let render = || {
             crate::markdown::render(body, shortcodes, &options, &|sc| {

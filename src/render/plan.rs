@@ -241,7 +241,7 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
     push("date", f.date.clone());
     push("tags", (!f.tags.is_empty()).then(|| f.tags.join(", ")));
     push("likelihood", f.likelihood.map(|l| r.text(&serde_plain(&l))));
-    push("impact", f.impact.map(|l| r.text(&serde_plain(&l))));
+    push("impact", f.impact.map(|l| r.text(&format!("impact_{}", serde_plain(&l)))));
     push("mitigation", f.mitigation.clone());
     push("contingency", f.contingency.clone());
     push("monitoring", f.monitoring.clone());
@@ -280,15 +280,16 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
         ));
     }
     if let Some(l) = f.impact {
-        parts.push(format!("{}: {}", r.text("impact"), r.text(&serde_plain(&l))));
+        parts.push(format!(
+            "{}: {}",
+            r.text("impact"),
+            r.text(&format!("impact_{}", serde_plain(&l)))
+        ));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// The name serde gives an enum value (`in_progress`), used as a UI string key.
 pub(crate) fn serde_plain<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+    crate::units::name_of(value)
 }

@@ -1,11 +1,11 @@
 //! The plan in figures: the roadmap's timeline and investment, the levers
-//! overview, the risk register, quarterly objectives and projections, and
-//! the consistency page. All read from the model's aggregates.
+//! overview, the risk register, quarterly objectives and projections. All
+//! read from the model's aggregates.
 
 use serde::Serialize;
 
 use super::Renderer;
-use crate::charts::{self, Bar, LineChart};
+use crate::charts::{self, Bar};
 use crate::load::{Page, PageKind};
 use crate::model::Model;
 use crate::model::plan::{Item, Span};
@@ -15,12 +15,26 @@ use crate::units::Unit;
 #[derive(Serialize)]
 pub(crate) struct RoadmapCtx {
     timeline: String,
+    timeline_legend: Vec<LegendItem>,
     investment: String,
     cumulative: String,
     milestones: Vec<ItemRow>,
     phases: Vec<PhaseRow>,
     quarters: Vec<QuarterRow>,
     total: String,
+}
+
+/// A colour of a chart and what it stands for.
+#[derive(Serialize)]
+pub(crate) struct LegendItem {
+    colour: String,
+    label: String,
+}
+
+/// A palette colour as CSS writes it.
+fn colour_hex(i: usize) -> String {
+    let c = charts::PALETTE[i % charts::PALETTE.len()];
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
 #[derive(Serialize)]
@@ -133,50 +147,77 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
         return None;
     }
     let phase_names: Vec<&str> = plan.phases.iter().map(|p| p.name.as_str()).collect();
+    let calendar = model.calendar;
+    let month_of = |m: u32| model.start.offset(m as i32 - 1);
+    let months_words = |(a, b): (u32, u32)| {
+        if a == b {
+            calendar.short(month_of(a))
+        } else {
+            format!("{} – {}", calendar.short(month_of(a)), calendar.short(month_of(b)))
+        }
+    };
+    let bar_title = |item: &Item| {
+        format!(
+            "{}: {}{}",
+            item.title,
+            months_words(item.months),
+            item.investment
+                .map_or_else(String::new, |i| format!(", {}", span(model, Some(i))))
+        )
+    };
+    // Colours: one per phase for milestones, then one per priority for
+    // levers, each explained in the legend under the timeline.
+    let phase_colour = |p: &str| phase_names.iter().position(|n| *n == p).unwrap_or(0) % 4;
     let mut bars: Vec<Bar> = plan
         .milestones
         .iter()
         .map(|m| Bar {
             label: &m.title,
             months: m.months,
-            colour: m
-                .phase
-                .as_deref()
-                .and_then(|p| phase_names.iter().position(|n| *n == p))
-                .unwrap_or(5),
+            colour: m.phase.as_deref().map_or(6, phase_colour),
+            title: bar_title(m),
         })
         .collect();
+    let lever_colour = |p: Option<crate::load::Priority>| 4 + p.map_or(2, |p| p as usize).min(2);
     bars.extend(plan.levers.iter().map(|l| Bar {
         label: &l.title,
         months: l.months,
-        colour: 3 + l.priority.map_or(2, |p| p as usize).min(2),
+        colour: lever_colour(l.priority),
+        title: bar_title(l),
     }));
-    let fmt = |v: f64| money(model, v);
+    let mut legend: Vec<LegendItem> = plan
+        .phases
+        .iter()
+        .map(|p| LegendItem {
+            colour: colour_hex(phase_colour(&p.name)),
+            label: format!("{}: {}", r.text("phase"), p.name),
+        })
+        .collect();
+    let mut priorities: Vec<crate::load::Priority> = plan.levers.iter().filter_map(|l| l.priority).collect();
+    priorities.sort();
+    priorities.dedup();
+    legend.extend(priorities.into_iter().map(|p| LegendItem {
+        colour: colour_hex(lever_colour(Some(p))),
+        label: format!("{}: {}", r.text("lever_priority"), r.text(&super::plan::serde_plain(&p))),
+    }));
+    let axis = |v: f64| money(model, v);
+    let month_label = |m: u32| calendar.abbr(month_of(m)).to_string();
     let monthly: Vec<(u32, f64, f64)> = plan.monthly.iter().map(|(&m, s)| (m, s.min, s.max)).collect();
-    let as_month = |m: u32| model.start.offset(m as i32 - 1);
     let cumulative = plan.cumulative();
-    let cum_min: crate::model::Series = cumulative.iter().map(|(m, s)| (as_month(*m), s.min)).collect();
-    let cum_max: crate::model::Series = cumulative.iter().map(|(m, s)| (as_month(*m), s.max)).collect();
-    let (min_label, max_label) = (r.text("minimum"), r.text("maximum"));
+    let low: Vec<(u32, f64)> = cumulative.iter().map(|(m, s)| (*m, s.min)).collect();
+    let high: Vec<(u32, f64)> = cumulative.iter().map(|(m, s)| (*m, s.max)).collect();
     Some(RoadmapCtx {
-        timeline: charts::timeline(&bars, today(model), &r.text("timeline"), "timeline"),
-        investment: charts::investment(
-            &monthly,
-            &fmt,
-            (&min_label, &max_label),
-            &r.text("investment_by_month"),
-            "investment",
+        timeline: charts::timeline(&bars, today(model), &month_label, &r.text("timeline"), "timeline"),
+        timeline_legend: legend,
+        investment: charts::investment(&monthly, &axis, &month_label, &r.text("investment_by_month"), "investment"),
+        cumulative: charts::range_band(
+            &low,
+            &high,
+            &axis,
+            &month_label,
+            &r.text("cumulative_investment"),
+            "cumulative",
         ),
-        cumulative: charts::line_chart(&LineChart {
-            title: &r.text("cumulative_investment"),
-            actual: &cum_min,
-            target: &cum_max,
-            actual_label: &min_label,
-            target_label: &max_label,
-            format: &fmt,
-            dom_id: "cumulative",
-            allow_log: false,
-        }),
         milestones: plan.milestones.iter().map(|m| item_row(r, m, root)).collect(),
         phases: plan
             .phases
@@ -192,7 +233,7 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
             .quarters
             .iter()
             .map(|q| QuarterRow {
-                label: q.label.clone(),
+                label: model.calendar.quarter(q.end),
                 window: window(q.months),
                 investment: span(model, Some(q.investment)),
             })
@@ -225,7 +266,10 @@ pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
                 title: f.title.clone(),
                 href: format!("{root}{}", p.href()),
                 likelihood: level(f.likelihood),
-                impact: level(f.impact),
+                impact: f.impact.map_or_else(
+                    || "—".into(),
+                    |l| r.text(&format!("impact_{}", super::plan::serde_plain(&l))),
+                ),
                 mitigation: f.mitigation.clone().unwrap_or_default(),
                 contingency: f.contingency.clone().unwrap_or_default(),
                 monitoring: f.monitoring.clone().unwrap_or_default(),
@@ -247,8 +291,8 @@ fn quarter_ends(model: &Model, ids: &[&str]) -> Vec<Month> {
     ends
 }
 
-fn quarter_label(m: Month) -> String {
-    format!("Q{} {}", m.quarter(), m.year())
+fn quarter_label(model: &Model, m: Month) -> String {
+    model.calendar.quarter(m)
 }
 
 #[derive(Serialize)]
@@ -275,7 +319,7 @@ pub(crate) fn objectives(r: &Renderer, ids: &[&str], until: Option<Month>) -> Qu
             .into_iter()
             .filter(|end| until.is_none_or(|u| *end <= u))
             .map(|end| QuarterTableRow {
-                quarter: quarter_label(end),
+                quarter: quarter_label(model, end),
                 month: format!("M{}", model.plan_month(end)),
                 cells: metrics
                     .iter()
@@ -324,7 +368,7 @@ pub(crate) fn projections(r: &Renderer, id: &str, until: Option<Month>) -> Quart
                 .then(|| model.plan.investment_between((pm - 2) as u32, pm as u32))
                 .filter(|s| s.max > 0.0);
             QuarterTableRow {
-                quarter: quarter_label(end),
+                quarter: quarter_label(model, end),
                 month: format!("M{pm}"),
                 cells: vec![
                     value.map_or_else(dash, |v| model.style.format(v, m.unit)),
@@ -342,34 +386,3 @@ pub(crate) fn projections(r: &Renderer, id: &str, until: Option<Month>) -> Quart
     QuarterTable { columns, rows }
 }
 
-#[derive(Serialize)]
-struct FindingRow {
-    location: String,
-    href: Option<String>,
-    message: String,
-    detail: Option<String>,
-    help: Option<String>,
-}
-
-/// The consistency page: every warning the linter found, for the author.
-pub(crate) fn consistency_page(r: &Renderer) {
-    let path = "consistency/index.html";
-    let mut ctx = r.base_context(path, "consistency", &r.text("consistency"), "consistency");
-    let rows: Vec<FindingRow> = r
-        .model
-        .findings
-        .findings()
-        .map(|d| FindingRow {
-            location: match &d.location {
-                Some(l) => format!("{}:{}:{}", d.file, l.line, l.column),
-                None => d.file.clone(),
-            },
-            href: None,
-            message: d.message.clone(),
-            detail: d.label.clone(),
-            help: d.help.clone(),
-        })
-        .collect();
-    ctx.insert("findings", &rows);
-    r.emit(path, &r.page("consistency.html", &ctx));
-}

@@ -75,8 +75,29 @@ fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
         .map(|m| widgets::kpi(r, m, Some(u.period), &root))
         .collect();
     ctx.insert("kpis", &kpis);
+    let charts: Vec<_> = kpi_ids(model, u)
+        .iter()
+        .filter_map(|id| model.metric(id))
+        .map(|m| widgets::chart(r, m, &root, Some(u.period)))
+        .collect();
+    ctx.insert("charts", &charts);
+    let events: Vec<&str> = model
+        .events
+        .iter()
+        .filter(|e| e.month == u.period)
+        .map(|e| e.label.as_str())
+        .collect();
+    ctx.insert("events", &events);
     ctx.insert("period", &widgets::period_label(model, u.period));
-    ctx.insert("description", &u.front.description);
+    // The description a search result or a shared link shows: the
+    // update's own, else its first highlight.
+    ctx.insert(
+        "description",
+        &u.front
+            .description
+            .clone()
+            .or_else(|| u.front.highlights.first().cloned()),
+    );
     ctx.insert("highlights", &u.front.highlights);
     ctx.insert("lowlights", &u.front.lowlights);
     ctx.insert("asks", &u.front.asks);

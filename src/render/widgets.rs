@@ -1,6 +1,7 @@
 //! Pieces several pages share: charts, KPI cards, tables of metrics, and
 //! the shortcodes that embed them in Markdown.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use serde::Serialize;
 
 use super::{ChartMap, Renderer};
 use crate::charts::{self, LineChart};
-use crate::model::{Metric, Model, Reading, Series};
+use crate::model::{Metric, Model, Reading, Series, Standing};
 use crate::period::Month;
 use crate::shortcode::{Shortcode, ShortcodeKind};
 use crate::units::{Change, Direction};
@@ -19,43 +20,151 @@ pub(crate) struct Charts {
     lines: ChartMap,
 }
 
+/// The words charts write into their point titles, from the theme.
+pub(crate) struct ChartWords {
+    actual: String,
+    target: String,
+    interpolated: String,
+}
+
+impl ChartWords {
+    pub(crate) fn from(strings: &BTreeMap<String, String>) -> ChartWords {
+        let get = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
+        ChartWords {
+            actual: get("actual"),
+            target: get("target"),
+            interpolated: get("interpolated"),
+        }
+    }
+
+    fn words(&self) -> charts::Words<'_> {
+        charts::Words {
+            actual: &self.actual,
+            target: &self.target,
+            interpolated: &self.interpolated,
+        }
+    }
+}
+
+/// What a metric's chart shows up to a month (all of it without one).
+struct ChartData<'a> {
+    actual: Cow<'a, Series>,
+    plan: Cow<'a, Series>,
+    targets: Cow<'a, Series>,
+    band: Option<(Series, Series)>,
+    original: Option<Series>,
+    events: Vec<(Month, usize)>,
+}
+
+impl<'a> ChartData<'a> {
+    fn of(model: &Model, m: &'a Metric, as_of: Option<Month>) -> ChartData<'a> {
+        let band = scenario_band(m).map(|(lo, hi)| (cut(&lo, as_of).into_owned(), cut(&hi, as_of).into_owned()));
+        ChartData {
+            actual: cut(&m.actual, as_of),
+            plan: cut(&m.plan, as_of),
+            targets: cut(&m.target, as_of),
+            band,
+            original: m
+                .original
+                .as_ref()
+                .map(|o| cut(&crate::model::metrics::interpolate(o, m.interpolation), as_of).into_owned()),
+            events: events_of(model, m, as_of).into_iter().map(|(n, e)| (e.month, n)).collect(),
+        }
+    }
+
+    fn draw(&self, model: &Model, m: &Metric, words: &ChartWords, dom_id: &str) -> String {
+        let format = |v: f64| model.style.format(v, m.unit);
+        let largest = self
+            .plan
+            .values()
+            .chain(self.actual.values())
+            .fold(0.0f64, |a, v| a.max(v.abs()));
+        let axis = model.style.axis_format(m.unit, largest);
+        charts::line_chart(&LineChart {
+            title: &m.label,
+            actual: &self.actual,
+            plan: &self.plan,
+            targets: &self.targets,
+            band: self.band.as_ref().map(|(lo, hi)| (lo, hi)),
+            original: self.original.as_ref(),
+            events: &self.events,
+            format: &format,
+            axis: &axis,
+            calendar: model.calendar,
+            words: words.words(),
+            dom_id,
+            allow_log: true,
+        })
+    }
+
+    fn log(&self) -> bool {
+        let mut all: Vec<&Series> = vec![&self.actual, &self.plan];
+        if let Some((lo, hi)) = &self.band {
+            all.extend([lo, hi]);
+        }
+        charts::wants_log(&all)
+    }
+}
+
+/// The lowest and highest of a metric's scenarios (and its base plan) in
+/// every month they all cover, each read between its targets like the plan.
+fn scenario_band(m: &Metric) -> Option<(Series, Series)> {
+    if m.scenarios.is_empty() {
+        return None;
+    }
+    let cases: Vec<Series> = m
+        .scenarios
+        .iter()
+        .map(|(_, s)| crate::model::metrics::interpolate(s, m.interpolation))
+        .chain(std::iter::once(m.plan.clone()))
+        .collect();
+    let months: BTreeSet<Month> = cases.iter().flat_map(|c| c.keys().copied()).collect();
+    let (mut lo, mut hi) = (Series::new(), Series::new());
+    for month in months {
+        let values: Vec<f64> = cases.iter().filter_map(|c| c.get(&month).copied()).collect();
+        if values.len() == cases.len() {
+            lo.insert(month, values.iter().copied().fold(f64::INFINITY, f64::min));
+            hi.insert(month, values.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        }
+    }
+    (!lo.is_empty()).then_some((lo, hi))
+}
+
+/// The events shown on `m`'s charts up to `as_of`, numbered from 1.
+fn events_of<'a>(model: &'a Model, m: &Metric, as_of: Option<Month>) -> Vec<(usize, &'a crate::model::Event)> {
+    let limit = as_of.unwrap_or(Month(i32::MAX));
+    model
+        .events
+        .iter()
+        .filter(|e| e.month <= limit && e.metrics.iter().any(|id| *id == m.id))
+        .enumerate()
+        .map(|(i, e)| (i + 1, e))
+        .collect()
+}
+
 impl Charts {
     /// Draws a line chart for every metric that has values.
     pub fn draw(model: &Model, strings: &BTreeMap<String, String>, cache: &super::RenderCache) -> Charts {
-        let get = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
-        let (actual_label, target_label) = (get("actual"), get("target"));
+        let words = ChartWords::from(strings);
         let lines = model
             .metrics
             .par_iter()
             .filter(|m| !m.actual.is_empty() || !m.target.is_empty())
             .map(|m| {
-                let format = |v: f64| model.style.format(v, m.unit);
-                let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
+                let data = ChartData::of(model, m, None);
                 // Only a keeping cache needs the key; one-off builds skip building it.
                 let key = cache.is_enabled().then(|| {
+                    let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
                     let inputs = (
-                        &m.id,
-                        &m.label,
-                        m.unit,
-                        points(&m.actual),
-                        points(&m.target),
-                        &actual_label,
-                        &target_label,
+                        (&m.id, &m.label, m.unit),
+                        (points(&data.actual), points(&data.plan), points(&data.targets)),
+                        (data.band.as_ref().map(|(l, h)| (points(l), points(h))), data.original.as_ref().map(points)),
+                        data.events.iter().map(|(mo, n)| (mo.0, *n)).collect::<Vec<_>>(),
+                        (&words.actual, &words.target, &words.interpolated),
                     );
-                    cache.key("chart", &(inputs, format!("{:?}", model.style)))
+                    cache.key("chart", &(inputs, format!("{:?}{:?}", model.style, model.calendar)))
                 });
-                let svg = cache.text(key.flatten(), || {
-                    charts::line_chart(&LineChart {
-                        title: &m.label,
-                        actual: &m.actual,
-                        target: &m.target,
-                        actual_label: &actual_label,
-                        target_label: &target_label,
-                        format: &format,
-                        dom_id: &format!("chart-{}", m.id),
-                        allow_log: true,
-                    })
-                });
+                let svg = cache.text(key.flatten(), || data.draw(model, m, &words, &format!("chart-{}", m.id)));
                 (m.id.clone(), svg)
             })
             .collect();
@@ -85,6 +194,7 @@ pub(crate) struct KpiCtx {
     attainment: Option<String>,
     attainment_class: &'static str,
     target: Option<String>,
+    target_interpolated: bool,
     sparkline: String,
 }
 
@@ -92,26 +202,24 @@ pub(crate) struct KpiCtx {
 /// after that month is read, so an old update's cards never change.
 pub(crate) fn kpi(r: &Renderer, m: &Metric, as_of: Option<Month>, root: &str) -> KpiCtx {
     let model = r.model;
-    let limit = as_of.unwrap_or(Month(i32::MAX));
     let reading = model.latest_actual(m, as_of);
-    let cut = |s: &Series| -> Series { s.range(..=limit).map(|(k, v)| (*k, *v)).collect() };
-    let (actual, target) = (cut(&m.actual), cut(&m.target));
+    let (actual, plan) = (cut(&m.actual, as_of), cut(&m.plan, as_of));
     let spark_id = format!("spark-{}-{}", m.id, as_of.map_or("now".into(), |a| a.to_string()));
-    let sparkline = charts::sparkline(&actual, &target, &m.label, &spark_id);
+    let sparkline = charts::sparkline(&actual, &plan, &m.label, &spark_id);
     let fmt = |v: f64| model.style.format(v, m.unit);
-    let target_now = reading.and_then(|rd| m.target.get(&rd.month).copied()).map(fmt);
     KpiCtx {
         label: m.label.clone(),
         href: format!("{root}{}", metric_href(model, m)),
         value: reading.map_or_else(|| "—".into(), |rd| fmt(rd.value)),
-        period: reading.map_or_else(|| r.text("no_data"), |rd| period_label(model, rd.month)),
+        period: reading.map_or_else(|| r.text("no_data"), |rd| model.calendar.long(rd.month)),
         change: reading.and_then(|rd| rd.change).map(|c| model.style.format_change(c)),
         change_class: reading.map_or("", |rd| change_class(rd, m.direction)),
-        attainment: reading.and_then(|rd| rd.attainment).map(|a| model.style.percent(a)),
+        attainment: reading.and_then(|rd| rd.attainment).map(|a| model.style.attainment(a)),
         attainment_class: reading
             .and_then(|rd| rd.attainment)
-            .map_or("", |a| if a >= 1.0 { "good" } else { "bad" }),
-        target: target_now,
+            .map_or("", |a| Standing::of(a, m.tolerance).class()),
+        target: reading.and_then(|rd| rd.plan).map(fmt),
+        target_interpolated: reading.is_some_and(|rd| rd.interpolated),
         sparkline,
     }
 }
@@ -128,9 +236,9 @@ fn change_class(rd: Reading, direction: Direction) -> &'static str {
     }
 }
 
-/// `2024-03 · M3`.
+/// A month as a reader names it: `marzo de 2024`.
 pub(crate) fn period_label(model: &Model, month: Month) -> String {
-    format!("{month} · M{}", model.plan_month(month))
+    model.calendar.long(month)
 }
 
 /// Where a metric's section is, relative to the site root.
@@ -138,30 +246,96 @@ pub(crate) fn metric_href(model: &Model, m: &Metric) -> String {
     format!("metrics/{}/index.html#{}", model.groups[m.group].id, m.id)
 }
 
-/// A chart with its data table.
+/// A chart with its legend and its data table.
 #[derive(Serialize)]
 pub(crate) struct ChartCtx {
     id: String,
     label: String,
     href: String,
     svg: String,
+    legend: Legend,
     rows: Vec<ChartRow>,
+}
+
+/// What a chart's HTML legend explains.
+#[derive(Serialize, Default)]
+pub(crate) struct Legend {
+    /// The value axis is logarithmic.
+    log: bool,
+    /// There are actuals.
+    actual: bool,
+    /// There is a plan.
+    plan: bool,
+    /// Some of the plan lies between targets.
+    interpolated: bool,
+    /// A band of scenarios, with their names.
+    scenarios: Option<String>,
+    /// The plan was revised: when.
+    revised: Option<String>,
+    /// Numbered events.
+    events: Vec<EventRow>,
+}
+
+/// An event as a chart's legend lists it.
+#[derive(Serialize)]
+struct EventRow {
+    number: usize,
+    month: String,
+    label: String,
+}
+
+impl Legend {
+    fn of(model: &Model, m: &Metric, data: &ChartData) -> Legend {
+        Legend {
+            log: data.log(),
+            actual: !data.actual.is_empty(),
+            plan: !data.plan.is_empty(),
+            interpolated: data.plan.len() > data.targets.len(),
+            scenarios: data.band.as_ref().map(|_| {
+                m.scenarios
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            revised: data
+                .original
+                .as_ref()
+                .and_then(|_| m.revisions.last())
+                .map(|(month, _)| model.calendar.short(*month)),
+            events: data
+                .events
+                .iter()
+                .filter_map(|(month, n)| {
+                    events_of(model, m, None)
+                        .into_iter()
+                        .find(|(k, _)| k == n)
+                        .map(|(_, e)| EventRow {
+                            number: *n,
+                            month: model.calendar.short(*month),
+                            label: e.label.clone(),
+                        })
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct ChartRow {
     period: String,
     target: String,
+    target_interpolated: bool,
     actual: String,
 }
 
 /// The values of `s` up to `as_of` (all of them without one).
-fn cut(s: &Series, as_of: Option<Month>) -> std::borrow::Cow<'_, Series> {
+fn cut(s: &Series, as_of: Option<Month>) -> Cow<'_, Series> {
     match as_of {
         Some(limit) if s.keys().next_back().is_some_and(|last| *last > limit) => {
-            std::borrow::Cow::Owned(s.range(..=limit).map(|(k, v)| (*k, *v)).collect())
+            Cow::Owned(s.range(..=limit).map(|(k, v)| (*k, *v)).collect())
         }
-        _ => std::borrow::Cow::Borrowed(s),
+        _ => Cow::Borrowed(s),
     }
 }
 
@@ -169,43 +343,37 @@ fn cut(s: &Series, as_of: Option<Month>) -> std::borrow::Cow<'_, Series> {
 /// update's charts never show what came after it).
 pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) -> ChartCtx {
     let model = r.model;
-    let (actual, target) = (cut(&m.actual, as_of), cut(&m.target, as_of));
+    let data = ChartData::of(model, m, as_of);
     let fmt = |s: &Series, month: &Month| {
         s.get(month)
             .map_or_else(|| "—".into(), |v| model.style.format(*v, m.unit))
     };
-    let months: BTreeSet<Month> = actual.keys().chain(target.keys()).copied().collect();
+    let months: BTreeSet<Month> = data.actual.keys().chain(data.targets.keys()).copied().collect();
     let svg = match as_of {
         None => r.charts.line(&m.id).to_string(),
-        Some(limit) => {
-            let format = |v: f64| model.style.format(v, m.unit);
-            charts::line_chart(&LineChart {
-                title: &m.label,
-                actual: &actual,
-                target: &target,
-                actual_label: &r.text("actual"),
-                target_label: &r.text("target"),
-                format: &format,
-                dom_id: &format!("chart-{}-{limit}", m.id),
-                allow_log: true,
-            })
-        }
+        Some(limit) => data.draw(model, m, &ChartWords::from(&r.theme.strings), &format!("chart-{}-{limit}", m.id)),
     };
-    let (m_actual, m_target) = (&*actual, &*target);
     ChartCtx {
         id: m.id.clone(),
         label: m.label.clone(),
         href: format!("{root}{}", metric_href(model, m)),
         svg,
+        legend: Legend::of(model, m, &data),
         rows: months
             .iter()
             .map(|month| ChartRow {
-                period: period_label(model, *month),
-                target: fmt(m_target, month),
-                actual: fmt(m_actual, month),
+                period: model.calendar.short(*month),
+                target: fmt(&data.plan, month),
+                target_interpolated: !data.targets.contains_key(month) && data.plan.contains_key(month),
+                actual: fmt(&data.actual, month),
             })
             .collect(),
     }
+}
+
+/// The legend of `m`'s full chart, for pages that draw it themselves.
+pub(crate) fn legend(model: &Model, m: &Metric) -> Legend {
+    Legend::of(model, m, &ChartData::of(model, m, None))
 }
 
 /// A periods × metrics table.
@@ -235,6 +403,8 @@ struct Row {
 struct Cell {
     actual: Option<String>,
     target: Option<String>,
+    /// The target shown is read between two written ones.
+    interpolated: bool,
     class: &'static str,
 }
 
@@ -261,32 +431,70 @@ pub(crate) fn table(model: &Model, metrics: &[&Metric], root: &str, as_of: Optio
         rows: months
             .iter()
             .map(|month| Row {
-                period: month.to_string(),
+                period: model.calendar.short(*month),
                 plan_month: format!("M{}", model.plan_month(*month)),
-                cells: metrics
-                    .iter()
-                    .map(|m| {
-                        let actual = m.actual.get(month).copied();
-                        let target = m.target.get(month).copied();
-                        let class = match (actual, target) {
-                            (Some(a), Some(t)) => match crate::model::attainment(a, t, m.direction) {
-                                Some(x) if x >= 1.0 => "good",
-                                Some(_) => "bad",
-                                None => "",
-                            },
-                            _ => "",
-                        };
-                        Cell {
-                            actual: actual.map(|v| model.style.format(v, m.unit)),
-                            target: target.map(|v| model.style.format(v, m.unit)),
-                            class,
-                        }
-                    })
-                    .collect(),
+                cells: metrics.iter().map(|m| cell(model, m, *month)).collect(),
             })
             .collect(),
         has_derived: metrics.iter().any(|m| m.is_derived()),
     }
+}
+
+/// One metric's cell in a month: the actual, and the plan — written, or
+/// read between targets when there is an actual to compare with it.
+fn cell(model: &Model, m: &Metric, month: Month) -> Cell {
+    let actual = m.actual.get(&month).copied();
+    let written = m.target.get(&month).copied();
+    let plan = written.or_else(|| actual.and(m.plan.get(&month).copied()));
+    let class = match (actual, plan) {
+        (Some(a), Some(t)) => crate::model::attainment(a, t, m.direction, m.compare)
+            .map_or("", |x| Standing::of(x, m.tolerance).class()),
+        _ => "",
+    };
+    Cell {
+        actual: actual.map(|v| model.style.format(v, m.unit)),
+        target: plan.map(|v| model.style.format(v, m.unit)),
+        interpolated: written.is_none() && plan.is_some(),
+        class,
+    }
+}
+
+/// One figure for a sentence: a metric's actual (or target, change,
+/// attainment) in a month — the one named, else the update's, else the
+/// latest with an actual — written in the site's style. A figure with no
+/// value shows a dash, never a zero.
+fn value(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
+    let model = r.model;
+    let Some(m) = sc.arg("metric").and_then(|(id, _)| model.metric(id)) else {
+        return String::new();
+    };
+    let at = sc
+        .arg("at")
+        .and_then(|(text, _)| crate::period::parse_period(text, model.start).ok());
+    // In an update, a month after it is never read.
+    let at = match (at, as_of) {
+        (Some(a), Some(limit)) => Some(a.min(limit)),
+        (a, limit) => a.or(limit),
+    };
+    let month = at.or_else(|| m.actual.keys().next_back().copied());
+    let reading = month.and_then(|mo| {
+        m.actual
+            .get(&mo)
+            .map(|&v| model.reading(m, crate::model::Scenario::Actual, mo, v))
+    });
+    let text = match sc.arg("field").map_or("actual", |(f, _)| f) {
+        "target" => month
+            .and_then(|mo| m.plan.get(&mo))
+            .map(|v| model.style.format(*v, m.unit)),
+        "change" => reading.and_then(|rd| rd.change).map(|c| model.style.format_change(c)),
+        "attainment" => reading.and_then(|rd| rd.attainment).map(|a| model.style.attainment(a)),
+        _ => reading.map(|rd| model.style.format(rd.value, m.unit)),
+    };
+    tera_escape(&text.unwrap_or_else(|| "—".into()))
+}
+
+fn tera_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Renders a shortcode found in a page's Markdown; ids were checked by the
@@ -305,6 +513,7 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
         (u, a) => u.or(a),
     };
     let (template, html_wrap) = match sc.kind {
+        ShortcodeKind::Value => return value(r, sc, as_of),
         ShortcodeKind::Chart => {
             let Some(m) = metric("metric") else {
                 return String::new();

@@ -16,6 +16,47 @@ fn currency_is_compact() {
     assert_eq!(s.format(100.0, Unit::Currency), "$100");
     assert_eq!(s.format(999_999.0, Unit::Currency), "$1M");
     assert_eq!(s.format(-5_000.0, Unit::Currency), "−$5K");
+    assert_eq!(s.format(999.6, Unit::Currency), "$1K", "rounded before the suffix is chosen");
+    assert_eq!(s.format(1_000.0, Unit::Currency), "$1K");
+    assert_eq!(s.format(999.4, Unit::Currency), "$999");
+    assert_eq!(s.format(999_600.0, Unit::Currency), "$1M");
+}
+
+#[test]
+fn attainment_is_whole_and_never_rounds_up_to_the_plan() {
+    let s = en();
+    assert_eq!(s.attainment(0.96), "96%");
+    assert_eq!(s.attainment(0.952), "95%");
+    assert_eq!(s.attainment(0.99999), "99%", "below plan never reads 100%");
+    assert_eq!(s.attainment(1.0), "100%");
+    assert_eq!(s.attainment(1.284), "128%");
+}
+
+#[test]
+fn changes_have_one_precision_and_no_sign_when_nil() {
+    let s = en();
+    assert_eq!(s.format_change(Change::Relative(0.896)), "+90%");
+    assert_eq!(s.format_change(Change::Relative(0.052)), "+5.2%");
+    assert_eq!(s.format_change(Change::Relative(-0.0001)), "0%", "rounds to nothing");
+    assert_eq!(s.format_change(Change::Points(0.0)), "0 pp");
+    assert_eq!(s.format_change(Change::Absolute(-6.0)), "−6");
+}
+
+#[test]
+fn axes_share_one_duration_unit() {
+    let s = en();
+    let f = s.axis_format(Unit::Duration, 7.0 * 86_400.0);
+    assert_eq!(f(0.0), "0 d");
+    assert_eq!(f(2.0 * 86_400.0), "2 d");
+    assert_eq!(f(3_600.0 * 36.0), "1.5 d");
+    assert_eq!(s.format(36.0 * 3_600.0, Unit::Duration), "36 h", "values keep their natural unit");
+    assert_eq!(s.format(0.0, Unit::Duration), "0 s");
+}
+
+#[test]
+fn months_are_written_with_their_word() {
+    assert_eq!(en().format(14.25, Unit::Months), "14.3 months");
+    assert_eq!(NumberStyle::for_language("es", "USD").format(9.0, Unit::Months), "9 meses");
 }
 
 #[test]
@@ -39,8 +80,8 @@ fn spanish_style_swaps_separators() {
     let s = NumberStyle::for_language("es", "EUR");
     assert_eq!(s.format(1_500_000.0, Unit::Currency), "1,5M €");
     assert_eq!(s.format(20_000.0, Unit::Count), "20.000");
-    assert_eq!(s.format(1_000.0, Unit::Count), "1000");
-    assert_eq!(s.format(0.995, Unit::Percent), "99,5%");
+    assert_eq!(s.format(1_000.0, Unit::Count), "1.000", "as Spanish business letters write it");
+    assert_eq!(s.format(0.995, Unit::Percent), "99,5\u{a0}%", "a non-breaking space before %");
 }
 
 #[test]

@@ -1,0 +1,119 @@
+//! The plan checked against itself: a value the plan states must agree with
+//! what its formula (or its target) gives, within the precision the stated
+//! figure was written with — but never looser than two significant digits,
+//! because a plan that writes "$100M" means roughly $100M, not anything
+//! from $50M to $150M.
+
+use super::Subject;
+use crate::diagnostic::{Code, Diagnostics};
+use crate::model::metrics::Section;
+
+/// How far a stated figure may be from the computed one: half a unit of
+/// the last digit written (`41.7` is ±0.05, `80%` ±0.5 points), and at
+/// most half a unit of the figure's second significant digit (`100000000`
+/// is ±5,000,000, not ±50,000,000; `8000` is ±50).
+pub fn tolerance(literal: &str, stated: f64) -> f64 {
+    written(literal).min(two_digits(stated))
+}
+
+/// Half a unit of the last digit written: `42000` was rounded to thousands
+/// (±500), `41.7` to tenths (±0.05), `80%` to whole percent (±0.005).
+fn written(literal: &str) -> f64 {
+    let percent = literal.ends_with('%');
+    let number = literal.trim_end_matches('%').trim();
+    let step = match number.split_once('.') {
+        Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
+        // A whole percentage is read as exact to the percent (80% is not "80 ± 5%").
+        None if percent => 1.0,
+        None => {
+            let digits = number.trim_start_matches('-');
+            let zeros = digits.len() - digits.trim_end_matches('0').len();
+            10f64.powi(zeros.min(digits.len().saturating_sub(1)) as i32)
+        }
+    };
+    let step = if percent { step / 100.0 } else { step };
+    step / 2.0 + 1e-9
+}
+
+/// Half a unit of the second significant digit of `value`.
+fn two_digits(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return f64::INFINITY;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    10f64.powi(magnitude - 1) / 2.0 + 1e-9
+}
+
+/// Compares every stated value with the computed target of its month.
+pub fn check(s: &Subject, diags: &mut Diagnostics) {
+    for m in s.metrics {
+        for (&month, &stated) in &m.stated {
+            let literal = m
+                .stated_literals
+                .get(&month)
+                .cloned()
+                .unwrap_or_else(|| crate::units::format_plain(stated));
+            let span = m.value_place(s.groups, Section::Stated, month);
+            let plan_month = crate::period::plan_month(month, s.start);
+            let shown = |v: f64| s.style.format(v, m.unit);
+            let what = if m.is_derived() { "computed" } else { "target" };
+            match m.target.get(&month) {
+                None => diags.push(
+                    s.warning(
+                        Code::StatedMismatch,
+                        m,
+                        span,
+                        format!(
+                            "`{}` states {} for M{plan_month} ({month}), but there is no {what} value to compare it with",
+                            m.id,
+                            shown(stated)
+                        ),
+                    )
+                    .reader(
+                        "finding_stated_missing",
+                        vec![("metric", m.label.clone()), ("stated", shown(stated)), ("month", s.month(month))],
+                    )
+                    .help(if m.is_derived() {
+                        "the formula lacks an input in that month; add the missing target (for prev(), the earlier month)"
+                    } else {
+                        "add a target for that month"
+                    }),
+                ),
+                Some(&computed) if (computed - stated).abs() > tolerance(&literal, stated) => diags.push(
+                    s.warning(
+                        Code::StatedMismatch,
+                        m,
+                        span,
+                        format!(
+                            "`{}` states {} for M{plan_month} ({month}) but its {what} value is {}",
+                            m.id,
+                            shown(stated),
+                            shown(computed)
+                        ),
+                    )
+                    .reader(
+                        "finding_stated_mismatch",
+                        vec![
+                            ("metric", m.label.clone()),
+                            ("stated", shown(stated)),
+                            ("computed", shown(computed)),
+                            ("month", s.month(month)),
+                        ],
+                    )
+                    .label(format!("differs by {}", shown((stated - computed).abs())))
+                    .help(match &m.formula {
+                        Some(f) => format!(
+                            "`{f}` gives {computed:.4}; correct the stated figure or the inputs (a stated figure agrees within the precision it is written with, never looser than two significant digits)"
+                        ),
+                        None => "correct the stated figure or the target".into(),
+                    }),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "stated_tests.rs"]
+mod tests;

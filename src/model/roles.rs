@@ -1,0 +1,153 @@
+//! Standard roles: what a metric *is*, in the vocabulary investors read a
+//! plan with (`../shared/notes/metrics.md`).
+//!
+//! A role gives a metric its defaults — stock, flow or rate; the values
+//! that make sense; whether moving down is a warning sign — and, when the
+//! roles an identity needs are all present, lets the linter check that
+//! identity without anyone writing it (see [`super::identities`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::load::{Comparison, MetricKind};
+use crate::units::{Direction, Unit};
+
+/// A standard metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Annual recurring revenue, run rate (MRR × 12).
+    Arr,
+    /// Monthly recurring revenue at the month's end.
+    Mrr,
+    /// Revenue recognised in the month.
+    Revenue,
+    /// ARR added in the month, net of churn.
+    NetNewArr,
+    /// Paying customers at the month's end.
+    Customers,
+    /// Customers won in the month.
+    NewCustomers,
+    /// Customers lost in the month.
+    ChurnedCustomers,
+    /// Monthly revenue per paying customer.
+    Arpu,
+    /// Cost to acquire a customer.
+    Cac,
+    /// Lifetime value of a customer.
+    Ltv,
+    /// LTV over CAC.
+    LtvCac,
+    /// Months of gross margin to earn back the CAC.
+    CacPayback,
+    /// Gross margin, a fraction.
+    GrossMargin,
+    /// Customers lost in a month over those at its start, a fraction.
+    Churn,
+    /// Customers kept in a month, a fraction.
+    Retention,
+    /// Net revenue retention in a month, a fraction that may pass 1.
+    Nrr,
+    /// Expansion revenue in a month over the month's starting MRR.
+    Expansion,
+    /// Cash in the bank at the month's end.
+    Cash,
+    /// Cash spent in the month net of revenue.
+    NetBurn,
+    /// Money raised in the month.
+    Financing,
+    /// Months of cash at the current net burn.
+    Runway,
+    /// People on the payroll at the month's end.
+    Headcount,
+    /// Net burn over net new ARR.
+    BurnMultiple,
+    /// What the company is worth.
+    Valuation,
+    /// Share of time the service is up, a fraction.
+    Uptime,
+}
+
+/// What a role implies for its metric.
+#[derive(Debug, Clone, Copy)]
+pub struct Traits {
+    /// Stock, flow or rate.
+    pub kind: MetricKind,
+    /// Whether higher is better.
+    pub direction: Direction,
+    /// The values that make sense.
+    pub range: (f64, f64),
+    /// Whether a target moving against the direction is worth a warning
+    /// (not for cash, which falls while a funded company spends, nor for
+    /// burn or headcount, which rise while it hires).
+    pub check_direction: bool,
+    /// How actual is compared with plan.
+    pub compare: Comparison,
+}
+
+impl Role {
+    /// What the role implies.
+    pub fn traits(self) -> Traits {
+        use MetricKind::{Flow, Rate, Stock};
+        use Role::*;
+        let (kind, direction, range, check_direction) = match self {
+            Arr | Mrr | Customers | Valuation => (Stock, Direction::Up, (0.0, f64::INFINITY), true),
+            Revenue | NewCustomers => (Flow, Direction::Up, (0.0, f64::INFINITY), true),
+            NetNewArr => (Flow, Direction::Up, (f64::NEG_INFINITY, f64::INFINITY), true),
+            ChurnedCustomers => (Flow, Direction::Down, (0.0, f64::INFINITY), true),
+            Arpu | Ltv => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
+            Cac => (Rate, Direction::Down, (0.0, f64::INFINITY), true),
+            LtvCac => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
+            CacPayback => (Rate, Direction::Down, (0.0, f64::INFINITY), true),
+            GrossMargin => (Rate, Direction::Up, (-1.0, 1.0), true),
+            Churn => (Rate, Direction::Down, (0.0, 1.0), true),
+            Retention | Uptime => (Rate, Direction::Up, (0.0, 1.0), true),
+            Nrr => (Rate, Direction::Up, (0.0, 3.0), true),
+            Expansion => (Rate, Direction::Up, (0.0, 3.0), true),
+            Cash => (Stock, Direction::Up, (f64::NEG_INFINITY, f64::INFINITY), false),
+            NetBurn => (Flow, Direction::Down, (f64::NEG_INFINITY, f64::INFINITY), false),
+            Financing => (Flow, Direction::Up, (0.0, f64::INFINITY), false),
+            Runway => (Stock, Direction::Up, (0.0, f64::INFINITY), false),
+            Headcount => (Stock, Direction::Up, (0.0, f64::INFINITY), false),
+            BurnMultiple => (Rate, Direction::Down, (f64::NEG_INFINITY, f64::INFINITY), true),
+        };
+        Traits {
+            kind,
+            direction,
+            range,
+            check_direction,
+            compare: if self == Uptime { Comparison::Budget } else { Comparison::Ratio },
+        }
+    }
+
+    /// The unit a metric of this role is written in, to catch a role put
+    /// on the wrong metric.
+    pub fn unit(self) -> Unit {
+        use Role::*;
+        match self {
+            Arr | Mrr | Revenue | NetNewArr | Arpu | Cac | Ltv | Cash | NetBurn | Financing | Valuation => {
+                Unit::Currency
+            }
+            Customers | NewCustomers | ChurnedCustomers | Headcount => Unit::Count,
+            GrossMargin | Churn | Retention | Nrr | Expansion | Uptime => Unit::Percent,
+            LtvCac | BurnMultiple => Unit::Ratio,
+            CacPayback | Runway => Unit::Months,
+        }
+    }
+
+    /// The role's name as written in a metric file.
+    pub fn name(self) -> String {
+        crate::units::name_of(&self)
+    }
+}
+
+/// The kind of a metric without a role: money and counts are read at the
+/// period's end unless said otherwise; everything else is a rate.
+pub fn default_kind(unit: Unit) -> MetricKind {
+    match unit {
+        Unit::Currency | Unit::Count | Unit::Months => MetricKind::Stock,
+        _ => MetricKind::Rate,
+    }
+}
+
+#[cfg(test)]
+mod tests;
