@@ -1,8 +1,17 @@
 //! `data/metrics.json`: every metric with every computed value, for tools.
+//!
+//! Every figure says what it is: values are in the metric's `unit` (money
+//! in `currency`, percentages as fractions, durations in seconds, months
+//! as months); a change says whether it is `relative` (0.1 is +10%), in
+//! `points` (0.05 is five percentage points) or `absolute`; attainment is
+//! a `ratio` to plan (1 is on plan). Values are rounded to the precision
+//! they carry, so tools read `1.4`, not `1.4000000000000001`.
 
 use serde::Serialize;
 
 use super::Renderer;
+use crate::load::MetricKind;
+use crate::model::roles::Role;
 use crate::model::{Metric, Model, Scenario};
 use crate::units::{Change, Direction, Unit};
 
@@ -11,14 +20,35 @@ struct Document<'a> {
     site: &'a str,
     start: String,
     currency: &'a str,
+    /// How to read the figures below.
+    conventions: Conventions,
     metrics: Vec<MetricJson<'a>>,
 }
+
+#[derive(Serialize)]
+struct Conventions {
+    percent: &'static str,
+    duration: &'static str,
+    change: &'static str,
+    attainment: &'static str,
+    plan: &'static str,
+}
+
+const CONVENTIONS: Conventions = Conventions {
+    percent: "fractions: 0.8 is 80%",
+    duration: "seconds",
+    change: "versus the previous month: relative (0.1 is +10%), points (0.05 is +5 percentage points) or absolute",
+    attainment: "actual over plan, turned round for metrics where lower is better, so above 1 is better than plan",
+    plan: "the month's plan: a written target, or read between two of them (interpolated: true)",
+};
 
 #[derive(Serialize)]
 struct MetricJson<'a> {
     id: &'a str,
     label: &'a str,
     unit: Unit,
+    kind: MetricKind,
+    role: Option<Role>,
     direction: Direction,
     group: &'a str,
     formula: Option<&'a str>,
@@ -30,13 +60,22 @@ struct MetricJson<'a> {
 struct PeriodJson {
     period: String,
     plan_month: i32,
+    /// The target written in the plan (or computed from written ones).
     target: Option<f64>,
+    /// The plan of the month, written or interpolated.
+    plan: Option<f64>,
+    interpolated: bool,
     actual: Option<f64>,
     stated: Option<f64>,
-    /// Change of the actual versus its previous value (relative, or in
-    /// fraction points for percentages).
-    change: Option<f64>,
-    attainment: Option<f64>,
+    change: Option<Figure>,
+    attainment: Option<Figure>,
+}
+
+/// A derived figure with what it is.
+#[derive(Serialize)]
+struct Figure {
+    value: f64,
+    unit: &'static str,
 }
 
 pub(crate) fn render(r: &Renderer) {
@@ -45,6 +84,7 @@ pub(crate) fn render(r: &Renderer) {
         site: &model.site.title,
         start: model.start.to_string(),
         currency: &model.site.currency,
+        conventions: CONVENTIONS,
         metrics: model.metrics.iter().map(|m| metric(model, m)).collect(),
     };
     match serde_json::to_vec_pretty(&doc) {
@@ -54,6 +94,29 @@ pub(crate) fn render(r: &Renderer) {
             "data/metrics.json",
             format!("cannot write metrics.json: {e}"),
         )),
+    }
+}
+
+/// `v` to 12 significant digits: what a figure computed in floating point
+/// can claim, without the binary noise in its last digits.
+pub(crate) fn tidy(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let factor = 10f64.powi(11 - magnitude);
+    let rounded = (v * factor).round() / factor;
+    // The decimal text of `rounded` is what a reader expects; parse it back
+    // so the float is the nearest one to that text.
+    format!("{rounded}").parse().unwrap_or(rounded)
+}
+
+/// A change as a figure that names its kind.
+pub(crate) fn change_figure(c: Change) -> (f64, &'static str) {
+    match c {
+        Change::Relative(v) => (v, "relative"),
+        Change::Points(v) => (v, "points"),
+        Change::Absolute(v) => (v, "absolute"),
     }
 }
 
@@ -69,6 +132,8 @@ fn metric<'a>(model: &'a Model, m: &'a Metric) -> MetricJson<'a> {
         id: &m.id,
         label: &m.label,
         unit: m.unit,
+        kind: m.kind,
+        role: m.role,
         direction: m.direction,
         group: &model.groups[m.group].id,
         formula: m.formula.as_deref(),
@@ -83,15 +148,27 @@ fn metric<'a>(model: &'a Model, m: &'a Metric) -> MetricJson<'a> {
                 PeriodJson {
                     period: month.to_string(),
                     plan_month: model.plan_month(month),
-                    target: m.target.get(&month).copied(),
-                    actual: m.actual.get(&month).copied(),
-                    stated: m.stated.get(&month).copied(),
-                    change: reading.and_then(|rd| rd.change).map(|c| match c {
-                        Change::Relative(v) | Change::Points(v) | Change::Absolute(v) => v,
+                    target: m.target.get(&month).copied().map(tidy),
+                    plan: m.plan.get(&month).copied().map(tidy),
+                    interpolated: m.plan.contains_key(&month) && !m.is_stated_target(month),
+                    actual: m.actual.get(&month).copied().map(tidy),
+                    stated: m.stated.get(&month).copied().map(tidy),
+                    change: reading.and_then(|rd| rd.change).map(|c| {
+                        let (value, unit) = change_figure(c);
+                        Figure {
+                            value: tidy(value),
+                            unit,
+                        }
                     }),
-                    attainment: reading.and_then(|rd| rd.attainment),
+                    attainment: reading.and_then(|rd| rd.attainment).map(|a| Figure {
+                        value: tidy(a),
+                        unit: "ratio",
+                    }),
                 }
             })
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests;
