@@ -7,6 +7,7 @@ mod cdp;
 mod encrypted;
 mod example;
 mod fixtures;
+mod investor_plans;
 mod output;
 mod robust;
 mod schema;
