@@ -1,145 +1,167 @@
-//! A real browser (headless Chromium) loads built pages: no console or
-//! resource errors, and the charts are drawn with a non-zero size.
+//! Every page type in a real browser (headless Chromium, over the DevTools
+//! protocol): at a desktop and a phone width, light and dark, no script or
+//! resource error, every visible chart drawn, no sideways scrolling, and
+//! no accessibility violation found by axe-core. The update also prints
+//! to one or two pages.
 //!
-//! Where Chromium is missing the test says so loudly and passes only when
-//! `CI` is unset; `.ci/run` installs Chromium and sets `CI`, so there it
-//! always runs.
+//! axe-core comes from npm (`.ci/run` installs it into `target/npm`, or
+//! point `AXE_JS` at `axe.min.js`); without it, or without Chromium, the
+//! test says so and is skipped unless `CI` is set.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
+use serde_json::Value;
+
+use crate::cdp::{Page, browser_or_skip};
 use crate::{build, repo, stderr};
 
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
-/// Runs before anything else on the page: records errors (script errors,
-/// failed resources, console.error) and, once loaded, the size of every
-/// chart, into an element that `--dump-dom` prints.
-const PROBE: &str = r#"<script>
+/// Runs before anything else on every page: records script errors,
+/// failed resources and console errors.
+const PROBE: &str = r#"
 window.__errors = [];
 window.addEventListener('error', e => window.__errors.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)))), true);
 const origError = console.error; console.error = (...a) => { window.__errors.push('console: ' + a.join(' ')); origError(...a); };
-window.addEventListener('load', () => {
-  const sizes = [...document.querySelectorAll('svg.chart, svg.sparkline')].map(s => { const r = s.getBoundingClientRect(); return Math.round(r.width) + 'x' + Math.round(r.height); });
-  const out = document.createElement('pre'); out.id = 'probe-result';
-  out.textContent = JSON.stringify({ errors: window.__errors, charts: sizes, sheets: document.styleSheets.length, scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, innerWidth: window.innerWidth });
-  document.body.appendChild(out);
-});
-</script>"#;
+"#;
 
-/// Headless Chromium will not make a window narrower than 500 px, so the
-/// page is loaded in an iframe of the wanted width inside a wrapper page,
-/// which copies the probe's result out once the frame has loaded.
-fn wrapper(page_name: &str, width: u32) -> String {
-    format!(
-        r#"<!doctype html><html><body style="margin:0"><iframe id="f" src="{page_name}" style="width:{width}px;height:1200px;border:0"></iframe>
-<script>
-document.getElementById('f').addEventListener('load', () => setTimeout(() => {{
-  const inner = document.getElementById('f').contentDocument.getElementById('probe-result');
-  const pre = document.createElement('pre'); pre.id = 'probe-result';
-  pre.textContent = inner ? inner.textContent : 'null';
-  document.body.appendChild(pre);
-}}, 200));
-</script></body></html>"#
+/// The page types of a site, one page each.
+const PAGES: [&str; 11] = [
+    "index.html",
+    "plan/index.html",
+    "plan/roadmap/index.html",
+    "plan/roadmap/mes-01/index.html",
+    "plan/palancas/index.html",
+    "plan/riesgos/index.html",
+    "metrics/index.html",
+    "metrics/ingresos/index.html",
+    "updates/index.html",
+    "updates/2024-03/index.html",
+    "consistency/index.html",
+];
+
+fn axe() -> Option<String> {
+    let path = std::env::var_os("AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/npm/node_modules/axe-core/axe.min.js"));
+    match std::fs::read_to_string(&path) {
+        Ok(js) => Some(js),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but axe-core is missing at {}: run `npm install --prefix target/npm axe-core@4`",
+                path.display()
+            );
+            eprintln!(
+                "\n*** SKIPPED the page audits: axe-core not found at {} ***\n",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// What the page reports once loaded: errors, charts' sizes, widths.
+fn probe(tab: &mut Page) -> Value {
+    tab.eval(
+        r#"({
+        errors: window.__errors || [],
+        charts: [...document.querySelectorAll('svg.chart, svg.sparkline')]
+            .filter(s => s.getClientRects().length > 0 && getComputedStyle(s).visibility !== 'hidden')
+            .map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; }),
+        chartText: [...document.querySelectorAll('svg.chart.line-chart text')].slice(0, 40)
+            .map(t => t.getBoundingClientRect().height).filter(h => h > 0),
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+    })"#,
     )
 }
 
-fn probe(browser: &Path, page: &Path, width: u32) -> serde_json::Value {
-    let html = std::fs::read_to_string(page).unwrap();
-    std::fs::write(page, html.replacen("<head>", &format!("<head>{PROBE}"), 1)).unwrap();
-    let name = page.file_name().unwrap().to_string_lossy().into_owned();
-    let wrap = page.with_file_name("__probe.html");
-    std::fs::write(&wrap, wrapper(&name, width)).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--allow-file-access-from-files",
-            &format!("--window-size={width},1200"),
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", wrap.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let doc = scraper::Html::parse_document(&dom);
-    let sel = scraper::Selector::parse("#probe-result").unwrap();
-    let text: String = doc
-        .select(&sel)
-        .next()
-        .unwrap_or_else(|| {
-            panic!(
-                "no probe result for {}:\n{}",
-                page.display(),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })
-        .text()
-        .collect();
-    std::fs::write(page, html).unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("probe result `{text}`: {e}"))
+/// The violations axe-core finds on the page, one line each.
+fn violations(tab: &mut Page, axe: &str) -> Vec<String> {
+    tab.eval(axe);
+    let found = tab.eval(
+        r#"axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v =>
+            v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"#,
+    );
+    found
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default()
 }
 
 #[test]
-fn pages_load_in_chromium_without_errors_and_draw_charts() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but Chromium is missing: install it (apt-get install chromium)"
-        );
-        eprintln!(
-            "\n*** SKIPPED the browser test: Chromium not found. Install it with `apt-get install -y chromium`. ***\n"
-        );
+fn every_page_type_reads_cleanly_in_chromium_and_passes_axe() {
+    let Some(mut browser) = browser_or_skip("the page audits") else {
         return;
     };
+    let Some(axe) = axe() else { return };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let o = build(&repo(), &out);
     assert!(o.status.success(), "{}", stderr(&o));
-    for (page, min_charts) in [("index.html", 8), ("metrics/ingresos/index.html", 6)] {
-        for width in [1280, 390] {
-            let result = probe(&browser, &out.join(page), width);
-            assert_eq!(result["errors"], serde_json::json!([]), "{page} at {width}px: {result}");
-            assert_eq!(result["sheets"], 1, "{page}: the stylesheet loaded");
-            let charts = result["charts"].as_array().unwrap();
-            assert!(charts.len() >= min_charts, "{page}: {result}");
-            for size in charts {
-                let (w, h) = size.as_str().unwrap().split_once('x').unwrap();
-                assert!(
-                    w.parse::<u32>().unwrap() > 0 && h.parse::<u32>().unwrap() > 0,
-                    "{page}: chart of size {size}"
-                );
+    let mut failures = Vec::new();
+    for (width, dark) in [(1280, false), (1280, true), (390, false), (390, true)] {
+        let mut tab = browser.page(width, 900);
+        tab.on_new_document(PROBE);
+        tab.color_scheme(dark);
+        for page in PAGES {
+            let what = format!("{page} at {width}px{}", if dark { ", dark" } else { "" });
+            tab.goto(&format!("file://{}/{page}", out.display()));
+            let result = probe(&mut tab);
+            if result["errors"] != serde_json::json!([]) {
+                failures.push(format!("{what}: errors {}", result["errors"]));
             }
-            let (scroll, client) = (
-                result["scrollWidth"].as_u64().unwrap(),
-                result["clientWidth"].as_u64().unwrap(),
-            );
-            assert!(scroll <= client, "{page} scrolls sideways at {width}px: {result}");
-            assert!(
-                result["innerWidth"].as_u64().unwrap() <= u64::from(width),
-                "the window really is {width}px: {result}"
-            );
+            for size in result["charts"].as_array().unwrap() {
+                if size[0].as_u64() == Some(0) || size[1].as_u64() == Some(0) {
+                    failures.push(format!("{what}: a chart of size {size}"));
+                }
+            }
+            // Chart text is read at 11 px or more, and not blown up.
+            for h in result["chartText"].as_array().unwrap() {
+                let h = h.as_f64().unwrap();
+                if !(10.0..=22.0).contains(&h) {
+                    failures.push(format!("{what}: chart text {h:.1} px tall"));
+                    break;
+                }
+            }
+            if result["scrollWidth"].as_u64() > result["clientWidth"].as_u64() {
+                failures.push(format!("{what}: scrolls sideways {result}"));
+            }
+            for v in violations(&mut tab, &axe) {
+                failures.push(format!("{what}: {v}"));
+            }
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Counts the pages of a PDF by its page objects.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+#[test]
+fn an_update_prints_on_one_or_two_pages() {
+    let Some(mut browser) = browser_or_skip("the print check") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    assert!(build(&repo(), &out).status.success());
+    let mut tab = browser.page(1280, 900);
+    tab.goto(&format!("file://{}/updates/2024-03/index.html", out.display()));
+    for letter in [false, true] {
+        let pdf = tab.pdf(letter);
+        let pages = pdf_pages(&pdf);
+        assert!(
+            (1..=2).contains(&pages),
+            "{} pages on {}",
+            pages,
+            if letter { "Letter" } else { "A4" }
+        );
+        std::fs::write(dir.path().join(format!("update-{letter}.pdf")), &pdf).unwrap();
+    }
+    // KPI cards, the letter and the charts all printed.
+    let printed = tab.eval("window.matchMedia('print').matches");
+    assert_eq!(printed, serde_json::json!(false), "the page itself stays on screen");
 }

@@ -169,12 +169,16 @@ impl Page<'_> {
     }
 
     /// Light or dark, as the system would ask.
-    #[allow(dead_code, reason = "the page audits use it")]
     pub fn color_scheme(&mut self, dark: bool) {
         self.call(
             "Emulation.setEmulatedMedia",
             json!({"features": [{"name": "prefers-color-scheme", "value": if dark { "dark" } else { "light" }}]}),
         );
+    }
+
+    /// Runs `js` at the start of every document the tab opens from now on.
+    pub fn on_new_document(&mut self, js: &str) {
+        self.call("Page.addScriptToEvaluateOnNewDocument", json!({"source": js}));
     }
 
     /// Opens `url` and waits for it to finish loading.
@@ -218,7 +222,6 @@ impl Page<'_> {
     }
 
     /// The page printed to PDF on A4 (or Letter).
-    #[allow(dead_code, reason = "the print checks use it")]
     pub fn pdf(&mut self, letter: bool) -> Vec<u8> {
         let (w, h) = if letter { (8.5, 11.0) } else { (8.27, 11.69) };
         let pdf = self.call(
