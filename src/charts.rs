@@ -246,13 +246,29 @@ pub fn line_chart(chart: &LineChart) -> String {
     }) else {
         return String::new();
     };
-    finish(&with_point_titles(&svg, &titles), chart.title, chart.dom_id, "chart line-chart")
+    finish(
+        &with_point_titles(&svg, &titles),
+        chart.title,
+        chart.dom_id,
+        "chart line-chart",
+    )
 }
 
 /// Room for the value axis's labels: their length at 12 px.
 fn y_label_width(labels: &[String]) -> u32 {
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(3) as u32;
     (longest * 7 + 12).clamp(30, 90)
+}
+
+/// The plan month an axis position labels: whole positions from `first`
+/// on, one in every `every`, so a long axis keeps its labels apart.
+fn every_nth_month(x: f64, first: u32, every: usize) -> Option<u32> {
+    let m = x.round();
+    if (x - m).abs() > 1e-6 || m < f64::from(first) {
+        return None;
+    }
+    let m = m as u32;
+    ((m - first) as usize).is_multiple_of(every.max(1)).then_some(m)
 }
 
 /// Puts a `<title>` inside each `<circle>` of plotters' SVG, in drawing
@@ -416,14 +432,7 @@ pub fn timeline(bars: &[Bar], today: Option<u32>, label: &dyn Fn(u32) -> String,
             }
             shorten(bars.get(i as usize).map_or("", |b| b.label), 34)
         };
-        let x_label = |x: &f64| {
-            let m = x.round() as u32;
-            if (x - x.round()).abs() > 1e-6 || m == 0 || (m as usize - 1) % label_every != 0 {
-                String::new()
-            } else {
-                label(m)
-            }
-        };
+        let x_label = |x: &f64| every_nth_month(*x, 1, label_every).map_or_else(String::new, label);
         c.configure_mesh()
             .disable_y_mesh()
             .light_line_style(TRANSPARENT)
@@ -509,14 +518,7 @@ pub fn investment(
             .x_label_area_size(22)
             .y_label_area_size(y_area)
             .build_cartesian_2d(0.5f64..(f64::from(last) + 0.5), 0f64..top.max(1.0))?;
-        let x_label = |x: &f64| {
-            let m = x.round() as u32;
-            if (x - x.round()).abs() > 1e-6 || m == 0 || (m as usize - 1) % label_every != 0 {
-                String::new()
-            } else {
-                month_label(m)
-            }
-        };
+        let x_label = |x: &f64| every_nth_month(*x, 1, label_every).map_or_else(String::new, month_label);
         c.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
@@ -529,11 +531,9 @@ pub fn investment(
             .axis_style(RGBAColor(0, 0, 0, 0.45))
             .draw()?;
         let colour = PALETTE[2];
-        c.draw_series(
-            monthly
-                .iter()
-                .map(|&(m, lo, _)| Rectangle::new([(f64::from(m) - 0.35, 0.0), (f64::from(m) + 0.35, lo)], colour.filled())),
-        )?;
+        c.draw_series(monthly.iter().map(|&(m, lo, _)| {
+            Rectangle::new([(f64::from(m) - 0.35, 0.0), (f64::from(m) + 0.35, lo)], colour.filled())
+        }))?;
         c.draw_series(monthly.iter().map(|&(m, lo, hi)| {
             Rectangle::new(
                 [(f64::from(m) - 0.35, lo), (f64::from(m) + 0.35, hi)],
@@ -571,14 +571,7 @@ pub fn range_band(
             .x_label_area_size(22)
             .y_label_area_size(y_area)
             .build_cartesian_2d(f64::from(first) - 0.5..(f64::from(last) + 0.5), 0f64..top.max(1.0))?;
-        let x_label = |x: &f64| {
-            let m = x.round() as u32;
-            if (x - x.round()).abs() > 1e-6 || m < first || (m - first) as usize % label_every != 0 {
-                String::new()
-            } else {
-                month_label(m)
-            }
-        };
+        let x_label = |x: &f64| every_nth_month(*x, first, label_every).map_or_else(String::new, month_label);
         c.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)

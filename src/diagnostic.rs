@@ -170,9 +170,9 @@ impl ReaderText {
     /// The sentence from `template` (the UI string), its placeholders
     /// filled.
     pub fn fill(&self, template: &str) -> String {
-        self.facts
-            .iter()
-            .fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        self.facts.iter().fold(template.to_string(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
     }
 }
 

@@ -66,7 +66,9 @@ impl fmt::Display for Month {
 const MONTHS: [(&str, [&str; 12], [&str; 12]); 2] = [
     (
         "es",
-        ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+        [
+            "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+        ],
         [
             "enero",
             "febrero",
@@ -84,7 +86,9 @@ const MONTHS: [(&str, [&str; 12], [&str; 12]); 2] = [
     ),
     (
         "en",
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ],
         [
             "January",
             "February",

@@ -94,7 +94,9 @@ pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolve
     })?;
     warnings.extend(model.findings.clone());
     if !options.advice {
-        warnings.0.retain(|d| d.code.kind() != crate::diagnostic::CodeKind::Advice);
+        warnings
+            .0
+            .retain(|d| d.code.kind() != crate::diagnostic::CodeKind::Advice);
     }
     clock.lap("resolve");
     Ok(Resolved { model, theme, warnings })

@@ -144,7 +144,13 @@ pub struct NumberStyle {
 }
 
 /// The units a duration is written in, smallest first.
-const DURATION_UNITS: [(f64, &str); 5] = [(0.001, "ms"), (1.0, "s"), (60.0, "min"), (3_600.0, "h"), (86_400.0, "d")];
+const DURATION_UNITS: [(f64, &str); 5] = [
+    (0.001, "ms"),
+    (1.0, "s"),
+    (60.0, "min"),
+    (3_600.0, "h"),
+    (86_400.0, "d"),
+];
 
 impl NumberStyle {
     /// The style customary for a language (`en` or `es`) and currency code.

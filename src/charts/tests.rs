@@ -45,9 +45,15 @@ fn line_chart_is_responsive_titled_and_every_point_has_its_value() {
     assert!(svg.contains("<polyline") || svg.contains("<path"), "lines drawn");
     // Two written targets and two actuals: four points, four titles.
     assert_eq!(svg.matches("</circle>").count(), 4, "{svg}");
-    assert!(svg.contains("<title>feb 2024: real $240000 (objetivo $223607, interpolado)</title>"), "{svg}");
+    assert!(
+        svg.contains("<title>feb 2024: real $240000 (objetivo $223607, interpolado)</title>"),
+        "{svg}"
+    );
     assert!(svg.contains("<title>mar 2024: objetivo $500000</title>"), "{svg}");
-    assert!(!svg.contains("legend") && !svg.contains(">Real<"), "the legend is HTML, outside the plot");
+    assert!(
+        !svg.contains("legend") && !svg.contains(">Real<"),
+        "the legend is HTML, outside the plot"
+    );
 }
 
 #[test]
@@ -57,13 +63,24 @@ fn time_ticks_fall_on_boundaries_in_the_site_language() {
     let labels = |first: Month, last: Month| -> Vec<String> {
         time_ticks(first, last, 5, es).into_iter().map(|(_, l)| l).collect()
     };
-    assert_eq!(labels(jan24, jan24.offset(3)), ["ene 2024", "feb", "mar", "abr"], "monthly");
-    assert_eq!(labels(jan24, jan24.offset(11)), ["T1 2024", "T2 2024", "T3 2024", "T4 2024"], "quarters");
+    assert_eq!(
+        labels(jan24, jan24.offset(3)),
+        ["ene 2024", "feb", "mar", "abr"],
+        "monthly"
+    );
+    assert_eq!(
+        labels(jan24, jan24.offset(11)),
+        ["T1 2024", "T2 2024", "T3 2024", "T4 2024"],
+        "quarters"
+    );
     assert_eq!(labels(jan24, jan24.offset(35)), ["2024", "2025", "2026"], "years");
     // A span that starts mid-quarter ticks at the next quarter's start.
     let ticks = time_ticks(jan24.offset(1), jan24.offset(12), 5, es);
     assert!(ticks.iter().all(|(m, _)| (m.month() - 1) % 3 == 0), "{ticks:?}");
-    assert!(ticks.iter().map(|(m, _)| m.year()).filter(|y| *y == 2024).count() <= 4, "one label a quarter");
+    assert!(
+        ticks.iter().map(|(m, _)| m.year()).filter(|y| *y == 2024).count() <= 4,
+        "one label a quarter"
+    );
 }
 
 #[test]
@@ -85,4 +102,14 @@ fn absurd_ranges_still_draw_and_never_hang() {
 fn empty_series_draw_nothing() {
     let empty = Series::new();
     assert_eq!(sparkline(&empty, &empty, "x", "s"), "");
+}
+
+#[test]
+fn month_axes_label_every_nth_whole_month_from_the_first() {
+    let labelled: Vec<u32> = (0..=40)
+        .filter_map(|i| every_nth_month(f64::from(i) / 2.0, 3, 4))
+        .collect();
+    assert_eq!(labelled, [3, 7, 11, 15, 19]);
+    assert_eq!(every_nth_month(2.0, 3, 1), None, "before the first month");
+    assert_eq!(every_nth_month(5.0, 1, 0), Some(5), "`every` of zero is read as one");
 }

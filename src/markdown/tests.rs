@@ -36,7 +36,10 @@ fn footnotes_are_prefixed() {
 fn tables_tasks_and_smart_quotes() {
     let html = plain("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n\"quoted\" -- text\n");
     assert!(html.contains("<table>"));
-    assert!(html.contains("<span class=\"task done\" role=\"img\" aria-label=\"done\"></span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"task done\" role=\"img\" aria-label=\"done\"></span>"),
+        "{html}"
+    );
     assert!(html.contains("aria-label=\"to do\""), "{html}");
     assert!(html.contains("“quoted”"), "{html}");
 }

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use super::roles::{Role, default_kind};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::formula::{self, Expr};
-use super::roles::{Role, default_kind};
 use crate::load::{Comparison, Interpolation, MetricFile, MetricKind, RawMetric, RawSeries, Spans};
 use crate::period::{Month, parse_period};
 use crate::units::{Direction, Unit, parse_value};
@@ -100,6 +100,30 @@ impl Metric {
     /// read between targets).
     pub fn is_stated_target(&self, month: Month) -> bool {
         self.target.contains_key(&month)
+    }
+
+    /// The plan of the calendar quarter that ends in `end`, as its kind
+    /// adds up: the sum of a flow's three months; for a stock or a rate,
+    /// the level planned for the quarter's last month, since a target such
+    /// as "retention 80 % in Q1" is a level to reach, not an average to
+    /// keep. None unless every month it needs has a plan.
+    pub fn quarter_plan(&self, end: Month) -> Option<f64> {
+        match self.kind {
+            MetricKind::Stock | MetricKind::Rate => self.plan.get(&end).copied(),
+            MetricKind::Flow => [end.offset(-2), end.offset(-1), end]
+                .iter()
+                .map(|m| self.plan.get(m).copied())
+                .sum(),
+        }
+    }
+
+    /// The plan as first written, read between its targets, in `month`
+    /// (when the plan was revised and differs there).
+    pub fn original_plan(&self, month: Month) -> Option<f64> {
+        let original = interpolate(self.original.as_ref()?, self.interpolation);
+        let before = original.get(&month).copied()?;
+        let now = self.plan.get(&month).copied();
+        (now.is_none_or(|v| (v - before).abs() > f64::EPSILON * v.abs().max(1.0))).then_some(before)
     }
 
     /// True when the metric is computed by a formula.
@@ -332,16 +356,19 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
             .filter(|r| r[0].is_finite() || r[1].is_finite())
     });
     let interpolation = raw.interpolate.unwrap_or(match (kind, raw.unit, direction) {
-        (MetricKind::Stock | MetricKind::Flow, Unit::Currency | Unit::Count, Direction::Up) => {
-            Interpolation::Geometric
-        }
+        (MetricKind::Stock | MetricKind::Flow, Unit::Currency | Unit::Count, Direction::Up) => Interpolation::Geometric,
         _ => Interpolation::Linear,
     });
     if raw.tolerance.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
         diags.push(
-            Diagnostic::error_at(Code::BadValue, src, place("tolerance"), "`tolerance` is a fraction from 0 to 1")
-                .metric(&raw.id)
-                .help("write e.g. `tolerance: 0.05`: 95% of the target still reads as on plan"),
+            Diagnostic::error_at(
+                Code::BadValue,
+                src,
+                place("tolerance"),
+                "`tolerance` is a fraction from 0 to 1",
+            )
+            .metric(&raw.id)
+            .help("write e.g. `tolerance: 0.05`: 95% of the target still reads as on plan"),
         );
     }
     let tolerance = raw.tolerance.filter(|t| (0.0..=1.0).contains(t)).unwrap_or(0.05);
@@ -406,7 +433,12 @@ fn revise(
             );
             continue;
         };
-        let values = reader.read(Section::Scenario, &format!("revisions[{i}].target"), &revision.target, diags);
+        let values = reader.read(
+            Section::Scenario,
+            &format!("revisions[{i}].target"),
+            &revision.target,
+            diags,
+        );
         target.retain(|m, _| *m < as_of);
         target.extend(values.into_iter().filter(|(m, _)| *m >= as_of));
         revisions.push((as_of, revision.note.clone()));
@@ -418,6 +450,12 @@ fn revise(
 /// given derived metrics theirs).
 pub fn fill_plans(metrics: &mut [Metric]) {
     for m in metrics.iter_mut() {
+        // A runway exists only while cash is being burned: a company that
+        // makes more than it spends has no runway figure, not a negative one.
+        if m.role == Some(Role::Runway) {
+            m.target.retain(|_, v| *v > 0.0);
+            m.actual.retain(|_, v| *v > 0.0);
+        }
         m.plan = interpolate(&m.target, m.interpolation);
     }
 }

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 pub use metrics::{Group, Metric, Scenario, Section, Series};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
+use crate::load::Comparison;
 use crate::load::{Page, Project, SiteConfig, Spans, ThemeFiles, Update};
 use crate::period::Month;
 use crate::shortcode::{ArgKind, Shortcode};
-use crate::load::Comparison;
 use crate::units::{Change, Direction, NumberStyle, change};
 
 /// Everything the site shows, computed.
@@ -203,7 +203,10 @@ fn collect_events(
                     spans
                         .find_in_list(&source.text, &format!("{path}.metrics"), id)
                         .unwrap_or(0..0),
-                    format!("the event names `{}`, which is not a metric", crate::diagnostic::quote(id)),
+                    format!(
+                        "the event names `{}`, which is not a metric",
+                        crate::diagnostic::quote(id)
+                    ),
                 )
                 .help("list metric ids defined in content/metrics/*.yaml"),
             );
@@ -520,7 +523,8 @@ impl Model {
 pub fn attainment(actual: f64, target: f64, direction: Direction, compare: Comparison) -> Option<f64> {
     if compare == Comparison::Budget {
         let (allowed, used) = (1.0 - target, 1.0 - actual);
-        return (allowed > 0.0).then(|| if used <= 0.0 { f64::INFINITY } else { allowed / used })
+        return (allowed > 0.0)
+            .then(|| if used <= 0.0 { f64::INFINITY } else { allowed / used })
             .map(|a| a.min(10.0));
     }
     if target == 0.0 {

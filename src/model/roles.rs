@@ -93,7 +93,8 @@ impl Role {
             Arr | Mrr | Customers | Valuation => (Stock, Direction::Up, (0.0, f64::INFINITY), true),
             Revenue | NewCustomers => (Flow, Direction::Up, (0.0, f64::INFINITY), true),
             NetNewArr => (Flow, Direction::Up, (f64::NEG_INFINITY, f64::INFINITY), true),
-            ChurnedCustomers => (Flow, Direction::Down, (0.0, f64::INFINITY), true),
+            // Customers lost rise with the base even when churn falls.
+            ChurnedCustomers => (Flow, Direction::Down, (0.0, f64::INFINITY), false),
             Arpu | Ltv => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
             Cac => (Rate, Direction::Down, (0.0, f64::INFINITY), true),
             LtvCac => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
@@ -115,7 +116,11 @@ impl Role {
             direction,
             range,
             check_direction,
-            compare: if self == Uptime { Comparison::Budget } else { Comparison::Ratio },
+            compare: if self == Uptime {
+                Comparison::Budget
+            } else {
+                Comparison::Ratio
+            },
         }
     }
 

@@ -55,5 +55,9 @@ fn months_read_as_words_in_the_site_language() {
     let en = Calendar::new("en");
     assert_eq!(en.long(march), "March 2024");
     assert_eq!(en.quarter(Month::new(2024, 11).unwrap()), "Q4 2024");
-    assert_eq!(Calendar::new("fr").abbr(march), "Mar", "other languages read as English");
+    assert_eq!(
+        Calendar::new("fr").abbr(march),
+        "Mar",
+        "other languages read as English"
+    );
 }

@@ -28,12 +28,7 @@ struct AuthorNote {
 fn sentence(r: &Renderer, d: &Diagnostic) -> String {
     d.reader
         .as_ref()
-        .and_then(|reader| {
-            r.theme
-                .strings
-                .get(reader.key)
-                .map(|template| reader.fill(template))
-        })
+        .and_then(|reader| r.theme.strings.get(reader.key).map(|template| reader.fill(template)))
         .unwrap_or_else(|| d.message.clone())
 }
 

@@ -29,6 +29,7 @@ struct MetricCtx {
     svg: String,
     legend: widgets::Legend,
     has_stated: bool,
+    has_original: bool,
     rows: Vec<DetailRow>,
 }
 
@@ -45,6 +46,7 @@ struct DetailRow {
     attainment_class: &'static str,
     stated: String,
     stated_class: &'static str,
+    original: String,
 }
 
 pub(crate) fn render(r: &Renderer) {
@@ -131,6 +133,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
                     .and_then(|a| a.attainment)
                     .map_or("", |a| crate::model::Standing::of(a, m.tolerance).class()),
                 stated: stated.map_or_else(dash, fmt),
+                original: m.original_plan(month).map_or_else(dash, fmt),
                 stated_class: match stated_ok {
                     Some(false) => "bad",
                     _ => "",
@@ -147,6 +150,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
         svg: r.charts.line(&m.id).to_string(),
         legend: widgets::legend(model, m),
         has_stated: !m.stated.is_empty(),
+        has_original: m.original.is_some(),
         rows,
     }
 }
@@ -172,15 +176,26 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
         "label",
         "unit",
         "target",
+        "plan",
+        "plan_interpolated",
         "actual",
         "stated",
+        "change",
+        "change_unit",
+        "attainment",
         "derived",
     ])?;
+    let number = |v: f64| format_plain(super::data::tidy(v));
     for &i in &g.metrics {
         let m = &model.metrics[i];
         let unit = crate::render::plan::serde_plain(&m.unit);
         for month in months_of(m) {
-            let v = |s: &crate::model::Series| s.get(&month).map(|v| format_plain(*v)).unwrap_or_default();
+            let v = |s: &crate::model::Series| s.get(&month).map(|v| number(*v)).unwrap_or_default();
+            let reading = m
+                .actual
+                .get(&month)
+                .map(|&a| model.reading(m, Scenario::Actual, month, a));
+            let change = reading.and_then(|rd| rd.change).map(super::data::change_figure);
             w.write_record([
                 month.to_string(),
                 model.plan_month(month).to_string(),
@@ -188,8 +203,13 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
                 spreadsheet_safe(&m.label),
                 unit.clone(),
                 v(&m.target),
+                v(&m.plan),
+                (m.plan.contains_key(&month) && !m.is_stated_target(month)).to_string(),
                 v(&m.actual),
                 v(&m.stated),
+                change.map(|(c, _)| number(c)).unwrap_or_default(),
+                change.map(|(_, u)| u.to_string()).unwrap_or_default(),
+                reading.and_then(|rd| rd.attainment).map(number).unwrap_or_default(),
                 m.is_derived().to_string(),
             ])?;
         }

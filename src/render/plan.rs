@@ -241,7 +241,10 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
     push("date", f.date.clone());
     push("tags", (!f.tags.is_empty()).then(|| f.tags.join(", ")));
     push("likelihood", f.likelihood.map(|l| r.text(&serde_plain(&l))));
-    push("impact", f.impact.map(|l| r.text(&format!("impact_{}", serde_plain(&l)))));
+    push(
+        "impact",
+        f.impact.map(|l| r.text(&format!("impact_{}", serde_plain(&l)))),
+    );
     push("mitigation", f.mitigation.clone());
     push("contingency", f.contingency.clone());
     push("monitoring", f.monitoring.clone());

@@ -198,7 +198,11 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
     priorities.dedup();
     legend.extend(priorities.into_iter().map(|p| LegendItem {
         colour: colour_hex(lever_colour(Some(p))),
-        label: format!("{}: {}", r.text("lever_priority"), r.text(&super::plan::serde_plain(&p))),
+        label: format!(
+            "{}: {}",
+            r.text("lever_priority"),
+            r.text(&super::plan::serde_plain(&p))
+        ),
     }));
     let axis = |v: f64| money(model, v);
     let month_label = |m: u32| calendar.abbr(month_of(m)).to_string();
@@ -209,7 +213,13 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
     Some(RoadmapCtx {
         timeline: charts::timeline(&bars, today(model), &month_label, &r.text("timeline"), "timeline"),
         timeline_legend: legend,
-        investment: charts::investment(&monthly, &axis, &month_label, &r.text("investment_by_month"), "investment"),
+        investment: charts::investment(
+            &monthly,
+            &axis,
+            &month_label,
+            &r.text("investment_by_month"),
+            "investment",
+        ),
         cumulative: charts::range_band(
             &low,
             &high,
@@ -324,9 +334,8 @@ pub(crate) fn objectives(r: &Renderer, ids: &[&str], until: Option<Month>) -> Qu
                 cells: metrics
                     .iter()
                     .map(|m| {
-                        m.target
-                            .get(&end)
-                            .map_or_else(|| "—".into(), |v| model.style.format(*v, m.unit))
+                        m.quarter_plan(end)
+                            .map_or_else(|| "—".into(), |v| model.style.format(v, m.unit))
                     })
                     .collect(),
             })
@@ -359,8 +368,8 @@ pub(crate) fn projections(r: &Renderer, id: &str, until: Option<Month>) -> Quart
         .into_iter()
         .filter(|end| until.is_none_or(|u| *end <= u))
         .map(|end| {
-            let value = m.target.get(&end).copied();
-            let before = m.target.get(&end.offset(-3)).copied();
+            let value = m.quarter_plan(end);
+            let before = m.quarter_plan(end.offset(-3));
             let growth = value.zip(before).filter(|(_, b)| *b != 0.0).map(|(v, b)| v / b - 1.0);
             let invest = stated.and_then(|s| s.target.get(&end).copied());
             let pm = model.plan_month(end);
@@ -385,4 +394,3 @@ pub(crate) fn projections(r: &Renderer, id: &str, until: Option<Month>) -> Quart
         .collect();
     QuarterTable { columns, rows }
 }
-

@@ -68,7 +68,10 @@ impl<'a> ChartData<'a> {
                 .original
                 .as_ref()
                 .map(|o| cut(&crate::model::metrics::interpolate(o, m.interpolation), as_of).into_owned()),
-            events: events_of(model, m, as_of).into_iter().map(|(n, e)| (e.month, n)).collect(),
+            events: events_of(model, m, as_of)
+                .into_iter()
+                .map(|(n, e)| (e.month, n))
+                .collect(),
         }
     }
 
@@ -136,7 +139,7 @@ fn events_of<'a>(model: &'a Model, m: &Metric, as_of: Option<Month>) -> Vec<(usi
     model
         .events
         .iter()
-        .filter(|e| e.month <= limit && e.metrics.iter().any(|id| *id == m.id))
+        .filter(|e| e.month <= limit && e.metrics.contains(&m.id))
         .enumerate()
         .map(|(i, e)| (i + 1, e))
         .collect()
@@ -158,13 +161,18 @@ impl Charts {
                     let inputs = (
                         (&m.id, &m.label, m.unit),
                         (points(&data.actual), points(&data.plan), points(&data.targets)),
-                        (data.band.as_ref().map(|(l, h)| (points(l), points(h))), data.original.as_ref().map(points)),
+                        (
+                            data.band.as_ref().map(|(l, h)| (points(l), points(h))),
+                            data.original.as_ref().map(points),
+                        ),
                         data.events.iter().map(|(mo, n)| (mo.0, *n)).collect::<Vec<_>>(),
                         (&words.actual, &words.target, &words.interpolated),
                     );
                     cache.key("chart", &(inputs, format!("{:?}{:?}", model.style, model.calendar)))
                 });
-                let svg = cache.text(key.flatten(), || data.draw(model, m, &words, &format!("chart-{}", m.id)));
+                let svg = cache.text(key.flatten(), || {
+                    data.draw(model, m, &words, &format!("chart-{}", m.id))
+                });
                 (m.id.clone(), svg)
             })
             .collect();
@@ -195,6 +203,8 @@ pub(crate) struct KpiCtx {
     attainment_class: &'static str,
     target: Option<String>,
     target_interpolated: bool,
+    /// The plan as first written, when it was revised since.
+    original: Option<String>,
     sparkline: String,
 }
 
@@ -220,6 +230,7 @@ pub(crate) fn kpi(r: &Renderer, m: &Metric, as_of: Option<Month>, root: &str) ->
             .map_or("", |a| Standing::of(a, m.tolerance).class()),
         target: reading.and_then(|rd| rd.plan).map(fmt),
         target_interpolated: reading.is_some_and(|rd| rd.interpolated),
+        original: reading.and_then(|rd| m.original_plan(rd.month)).map(fmt),
         sparkline,
     }
 }
@@ -351,7 +362,12 @@ pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) 
     let months: BTreeSet<Month> = data.actual.keys().chain(data.targets.keys()).copied().collect();
     let svg = match as_of {
         None => r.charts.line(&m.id).to_string(),
-        Some(limit) => data.draw(model, m, &ChartWords::from(&r.theme.strings), &format!("chart-{}-{limit}", m.id)),
+        Some(limit) => data.draw(
+            model,
+            m,
+            &ChartWords::from(&r.theme.strings),
+            &format!("chart-{}-{limit}", m.id),
+        ),
     };
     ChartCtx {
         id: m.id.clone(),
@@ -447,8 +463,9 @@ fn cell(model: &Model, m: &Metric, month: Month) -> Cell {
     let written = m.target.get(&month).copied();
     let plan = written.or_else(|| actual.and(m.plan.get(&month).copied()));
     let class = match (actual, plan) {
-        (Some(a), Some(t)) => crate::model::attainment(a, t, m.direction, m.compare)
-            .map_or("", |x| Standing::of(x, m.tolerance).class()),
+        (Some(a), Some(t)) => {
+            crate::model::attainment(a, t, m.direction, m.compare).map_or("", |x| Standing::of(x, m.tolerance).class())
+        }
         _ => "",
     };
     Cell {

@@ -16,7 +16,11 @@ fn currency_is_compact() {
     assert_eq!(s.format(100.0, Unit::Currency), "$100");
     assert_eq!(s.format(999_999.0, Unit::Currency), "$1M");
     assert_eq!(s.format(-5_000.0, Unit::Currency), "−$5K");
-    assert_eq!(s.format(999.6, Unit::Currency), "$1K", "rounded before the suffix is chosen");
+    assert_eq!(
+        s.format(999.6, Unit::Currency),
+        "$1K",
+        "rounded before the suffix is chosen"
+    );
     assert_eq!(s.format(1_000.0, Unit::Currency), "$1K");
     assert_eq!(s.format(999.4, Unit::Currency), "$999");
     assert_eq!(s.format(999_600.0, Unit::Currency), "$1M");
@@ -49,14 +53,21 @@ fn axes_share_one_duration_unit() {
     assert_eq!(f(0.0), "0 d");
     assert_eq!(f(2.0 * 86_400.0), "2 d");
     assert_eq!(f(3_600.0 * 36.0), "1.5 d");
-    assert_eq!(s.format(36.0 * 3_600.0, Unit::Duration), "36 h", "values keep their natural unit");
+    assert_eq!(
+        s.format(36.0 * 3_600.0, Unit::Duration),
+        "36 h",
+        "values keep their natural unit"
+    );
     assert_eq!(s.format(0.0, Unit::Duration), "0 s");
 }
 
 #[test]
 fn months_are_written_with_their_word() {
     assert_eq!(en().format(14.25, Unit::Months), "14.3 months");
-    assert_eq!(NumberStyle::for_language("es", "USD").format(9.0, Unit::Months), "9 meses");
+    assert_eq!(
+        NumberStyle::for_language("es", "USD").format(9.0, Unit::Months),
+        "9 meses"
+    );
 }
 
 #[test]
@@ -80,8 +91,16 @@ fn spanish_style_swaps_separators() {
     let s = NumberStyle::for_language("es", "EUR");
     assert_eq!(s.format(1_500_000.0, Unit::Currency), "1,5M €");
     assert_eq!(s.format(20_000.0, Unit::Count), "20.000");
-    assert_eq!(s.format(1_000.0, Unit::Count), "1.000", "as Spanish business letters write it");
-    assert_eq!(s.format(0.995, Unit::Percent), "99,5\u{a0}%", "a non-breaking space before %");
+    assert_eq!(
+        s.format(1_000.0, Unit::Count),
+        "1.000",
+        "as Spanish business letters write it"
+    );
+    assert_eq!(
+        s.format(0.995, Unit::Percent),
+        "99,5\u{a0}%",
+        "a non-breaking space before %"
+    );
 }
 
 #[test]

@@ -43,37 +43,53 @@ fn derived_metrics_are_computed_not_typed() {
     assert_eq!(mrr[1], "$833K", "MRR target at M12 is ARR / 12");
     assert_eq!(mrr[5], "$833K", "the plan's stated MRR is shown beside it");
     let ltv_cac = detail_row("ingresos", "ltv_cac", "M12");
-    assert_eq!(ltv_cac[1], "41.7x");
+    assert_eq!(ltv_cac[1], "41,7x");
     // Actuals are derived too: ARR 455K in March gives MRR 37.9K.
     let mrr_march = detail_row("ingresos", "mrr", "M3");
-    assert_eq!(mrr_march[2], "$37.9K");
+    assert_eq!(mrr_march[2], "$37,9K");
     let valuation = detail_row("proyecciones", "valuation", "M36");
-    assert_eq!(valuation[1], "$2.4B", "valuation = ARR x multiple");
+    assert_eq!(valuation[1], "$2,4B", "valuation = ARR x multiple");
 }
 
 #[test]
 fn every_figure_of_the_plans_tables_is_present() {
     let expect = [
-        ("ingresos", "arr", ["$100K", "$500K", "$1.5M", "$4M", "$10M"]),
-        ("ingresos", "mrr", ["$8.33K", "$41.7K", "$125K", "$333K", "$833K"]),
+        ("ingresos", "arr", ["$100K", "$500K", "$1,5M", "$4M", "$10M"]),
+        ("ingresos", "mrr", ["$8,33K", "$41,7K", "$125K", "$333K", "$833K"]),
         ("ingresos", "arpu", ["$100", "$150", "$200", "$250", "$300"]),
-        ("ingresos", "ltv", ["$500", "$750", "$1.2K", "$1.8K", "$2.5K"]),
+        ("ingresos", "ltv", ["$500", "$750", "$1,2K", "$1,8K", "$2,5K"]),
         ("ingresos", "cac", ["$200", "$150", "$100", "$80", "$60"]),
-        ("ingresos", "ltv_cac", ["2.5x", "5.0x", "12.0x", "22.5x", "41.7x"]),
-        ("producto", "active_users", ["200", "1,000", "3,000", "8,000", "20,000"]),
-        ("producto", "retention", ["70%", "80%", "85%", "90%", "92%"]),
+        ("ingresos", "ltv_cac", ["2,5x", "5,0x", "12,0x", "22,5x", "41,7x"]),
+        ("producto", "active_users", ["200", "1.000", "3.000", "8.000", "20.000"]),
+        (
+            "producto",
+            "retention",
+            ["70\u{a0}%", "80\u{a0}%", "85\u{a0}%", "90\u{a0}%", "92\u{a0}%"],
+        ),
         ("producto", "nps", ["30", "50", "60", "70", "75"]),
         ("producto", "time_to_value", ["7 d", "3 d", "1 d", "4 h", "2 h"]),
-        ("producto", "feature_adoption", ["40%", "60%", "75%", "85%", "90%"]),
+        (
+            "producto",
+            "feature_adoption",
+            ["40\u{a0}%", "60\u{a0}%", "75\u{a0}%", "85\u{a0}%", "90\u{a0}%"],
+        ),
         (
             "operaciones",
             "response_time",
             ["2 s", "1 s", "500 ms", "200 ms", "100 ms"],
         ),
-        ("operaciones", "uptime", ["99%", "99.5%", "99.8%", "99.9%", "99.95%"]),
+        (
+            "operaciones",
+            "uptime",
+            ["99\u{a0}%", "99,5\u{a0}%", "99,8\u{a0}%", "99,9\u{a0}%", "99,95\u{a0}%"],
+        ),
         ("operaciones", "support_tickets", ["50", "30", "20", "15", "10"]),
         ("operaciones", "resolution_time", ["1 d", "12 h", "6 h", "3 h", "1 h"]),
-        ("operaciones", "support_csat", ["70%", "80%", "85%", "90%", "95%"]),
+        (
+            "operaciones",
+            "support_csat",
+            ["70\u{a0}%", "80\u{a0}%", "85\u{a0}%", "90\u{a0}%", "95\u{a0}%"],
+        ),
     ];
     for (group, id, values) in expect {
         for (month, value) in ["M1", "M3", "M6", "M9", "M12"].iter().zip(values) {
@@ -87,15 +103,30 @@ fn every_figure_of_the_plans_tables_is_present() {
 fn home_shows_headline_cards_with_charts() {
     let doc = html(site(), "index.html");
     let labels = texts(&doc, ".kpi h3");
-    assert_eq!(labels, ["ARR", "Usuarios activos", "Retención mensual", "NPS"]);
-    let values = texts(&doc, ".kpi .kpi-value");
-    assert_eq!(values, ["$455K", "940", "78%", "47"]);
-    let attainment = texts(&doc, ".kpi .attain");
-    assert!(attainment[0].starts_with("91%"), "455K of 500K: {attainment:?}");
-    assert_eq!(texts(&doc, ".kpi .spark svg title").len(), 4, "a sparkline per card");
     assert_eq!(
-        texts(&doc, ".chart-grid svg.chart title"),
-        ["ARR", "Usuarios activos", "Retención mensual", "NPS"]
+        labels,
+        [
+            "ARR",
+            "Usuarios activos",
+            "Retención mensual",
+            "NPS",
+            "Autonomía de caja"
+        ]
+    );
+    let values = texts(&doc, ".kpi .kpi-value");
+    assert_eq!(values, ["$455K", "940", "78\u{a0}%", "47", "12,4 meses"]);
+    let attainment = texts(&doc, ".kpi .attain");
+    assert!(attainment[0].starts_with("91\u{a0}%"), "455K of 500K: {attainment:?}");
+    assert_eq!(texts(&doc, ".kpi .spark svg > title").len(), 5, "a sparkline per card");
+    assert_eq!(
+        texts(&doc, ".chart-grid svg.chart > title"),
+        [
+            "ARR",
+            "Usuarios activos",
+            "Retención mensual",
+            "NPS",
+            "Autonomía de caja"
+        ]
     );
     assert!(texts(&doc, "html").is_empty() || doc.root_element().value().attr("lang") == Some("es"));
 }
@@ -125,9 +156,9 @@ fn group_table_marks_derived_metrics() {
     let derived = texts(&doc, "table.metric-table thead th abbr.derived");
     assert_eq!(derived.len(), 2, "MRR and LTV/CAC are derived");
     let first_col = texts(&doc, "table.metric-table tbody th");
-    assert!(first_col[0].starts_with("2024-01"));
+    assert!(first_col[0].starts_with("ene 2024"), "{first_col:?}");
     assert!(
-        first_col.iter().any(|p| p.starts_with("2026-12")),
+        first_col.iter().any(|p| p.starts_with("dic 2026")),
         "M36 of the valuation ladder"
     );
 }
@@ -135,9 +166,13 @@ fn group_table_marks_derived_metrics() {
 #[test]
 fn csv_and_json_carry_the_computed_values() {
     let csv = std::fs::read_to_string(site().join("metrics/ingresos.csv")).unwrap();
-    assert!(csv.starts_with("period,plan_month,metric,label,unit,target,actual,stated,derived\n"));
+    assert!(csv.starts_with(
+        "period,plan_month,metric,label,unit,target,plan,plan_interpolated,actual,stated,\
+         change,change_unit,attainment,derived\n"
+    ));
     let mrr_m12 = csv.lines().find(|l| l.starts_with("2024-12,12,mrr,")).expect("mrr row");
-    assert!(mrr_m12.contains(",833333.3333333334,"), "{mrr_m12}");
+    // Twelve significant digits: no binary noise such as ...3334.
+    assert!(mrr_m12.contains(",833333.333333,"), "{mrr_m12}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site().join("data/metrics.json")).unwrap()).unwrap();
     let ltv_cac = json["metrics"]
@@ -161,7 +196,7 @@ fn plan_sections_show_their_fields() {
     let doc = html(site(), "plan/roadmap/mes-01/index.html");
     let facts = texts(&doc, ".facts dd");
     assert!(facts.contains(&"$25K – $50K".to_string()), "{facts:?}");
-    assert!(facts.iter().any(|f| f.starts_with("2.0x")), "{facts:?}");
+    assert!(facts.iter().any(|f| f.starts_with("2,0x")), "{facts:?}");
     let roadmap = html(site(), "plan/roadmap/index.html");
     assert_eq!(texts(&roadmap, ".child-list > li > a").len(), 9, "nine months");
     let levers = html(site(), "plan/palancas/index.html");
@@ -175,7 +210,16 @@ fn shortcodes_embed_tables_and_charts() {
     let doc = html(site(), "plan/proyecciones/index.html");
     let headers = texts(&doc, "article table.metric-table thead th a");
     assert_eq!(headers, ["ARR", "Múltiplo de valoración", "Valoración"]);
-    assert_eq!(texts(&doc, "article svg.chart title"), ["Valoración"]);
+    assert_eq!(texts(&doc, "article svg.chart > title"), ["Valoración"]);
+    // Each point carries its own title, read on hover and by screen readers.
+    assert_eq!(
+        texts(&doc, "article svg.chart circle > title"),
+        [
+            "dic 2024: objetivo $80M",
+            "dic 2025: objetivo $500M",
+            "dic 2026: objetivo $2,4B"
+        ]
+    );
 }
 
 #[test]
@@ -238,11 +282,11 @@ fn consistency_warnings_are_reported_but_do_not_fail() {
     assert!(o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("warning[stated-mismatch]: `quarterly_growth` states 150% for M3"),
+        err.contains("warning[stated-mismatch]: `quarterly_growth` states 150\u{a0}% for M3"),
         "{err}"
     );
     assert!(
-        err.contains("warning[growth-claim]: the plan claims 20% monthly growth of `arr`"),
+        err.contains("warning[sustained-growth]: the plan claims 20\u{a0}% monthly growth of `arr`, sustained"),
         "{err}"
     );
     assert!(err.contains("--> content/metrics/proyecciones.yaml:"), "{err}");
@@ -253,12 +297,12 @@ fn consistency_warnings_are_reported_but_do_not_fail() {
 #[test]
 fn roadmap_index_shows_timeline_investment_and_totals() {
     let doc = html(site(), "plan/roadmap/index.html");
-    assert_eq!(texts(&doc, "svg.timeline title"), ["Cronograma de hitos y palancas"]);
+    assert_eq!(texts(&doc, "svg.timeline > title"), ["Cronograma de hitos y palancas"]);
     let rows = texts(&doc, ".plan-figures table.plan-table tbody tr th a");
     assert_eq!(rows.len(), 9, "nine milestones: {rows:?}");
     let total = texts(&doc, ".plan-figures table.plan-table tfoot td");
     assert!(
-        total.contains(&"$1.8M – $3.6M".to_string()),
+        total.contains(&"$1,8M – $3,6M".to_string()),
         "sum of the nine ranges: {total:?}"
     );
     let phases = texts(&doc, "table.plan-table caption");
@@ -291,7 +335,7 @@ fn levers_and_risks_have_their_overviews() {
         "sorted by priority"
     );
     let total = texts(&doc, ".plan-figures tfoot td");
-    assert!(total.contains(&"$1.15M – $2.3M".to_string()), "{total:?}");
+    assert!(total.contains(&"$1,15M – $2,3M".to_string()), "{total:?}");
     let risks = html(site(), "plan/riesgos/index.html");
     assert_eq!(texts(&risks, ".risk-table tbody tr").len(), 4);
 }
@@ -309,14 +353,28 @@ fn quarterly_objectives_come_from_the_monthly_targets() {
     assert_eq!(
         cells,
         [
-            "$500K", "1,000", "80%", "50", "$1.5M", "3,000", "85%", "60", "$4M", "8,000", "90%", "70", "$10M",
-            "20,000", "92%", "75"
+            "$500K",
+            "1.000",
+            "80\u{a0}%",
+            "50",
+            "$1,5M",
+            "3.000",
+            "85\u{a0}%",
+            "60",
+            "$4M",
+            "8.000",
+            "90\u{a0}%",
+            "70",
+            "$10M",
+            "20.000",
+            "92\u{a0}%",
+            "75"
         ]
     );
     let proj = html(site(), "plan/proyecciones/index.html");
     let cells = texts(&proj, "table.quarter-table tbody td");
     // Q2: ARR $1.5M, growth 200% over Q1's $500K, stated $300K, milestones $450K–$900K, 5.0x.
-    assert_eq!(cells[5..10], ["$1.5M", "200%", "$300K", "$450K – $900K", "5.0x"]);
+    assert_eq!(cells[5..10], ["$1,5M", "200\u{a0}%", "$300K", "$450K – $900K", "5,0x"]);
 }
 
 #[test]
@@ -330,42 +388,74 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
         .iter()
         .map(|d| d["message"].as_str().unwrap().to_string())
         .collect();
-    let expect = [
-        "the plan claims 20% monthly growth of `arr`, but its targets imply 31% a month",
-        "the plan claims `arr` reaches $10M by M24 (2025-12), but its targets reach it at M12 (2024-12)",
-        "the plan's two claims about `arr` disagree: 20% a month from $100K gives $6.62M at M24 (2025-12), not $10M",
+    // Every finding, in full: the reference plan's own contradictions and
+    // nothing else. Numbers are in the site's style (Spanish), sentences in
+    // English.
+    let mut expect = vec![
+        "in the plan, cash lasts 10,1 months at M4 (2024-04), less than the 12 months of `runway_alert`",
+        // The reference rounds $8.33K to "$8K": one significant digit, and a
+        // stated figure is never read looser than two.
+        "`mrr` states $8K for M1 (2024-01) but its computed value is $8,33K",
+        "`ltv = arpu / (1 - retention)` does not hold in the targets: at M1 (2024-01) `ltv` is $500, \
+         which is not $333 (and 3 more months)",
+        "`mrr = active_users * arpu` does not hold in the targets: at M1 (2024-01) the left side is $8,33K, \
+         the right side $20K (and 4 more months)",
         "`quarterly_investment` states $300K for M4–M6, but the milestones of those months add up to $450K – $900K",
-        "`quarterly_investment` states $600K for M7–M9, but the milestones of those months add up to $1.2M – $2.4M",
-        "`quarterly_investment` states $1.2M for M10–M12, but the milestones of those months add up to $0 – $0",
-        "`quarterly_growth` states 150% for M3 (2024-03), but there is no computed value to compare it with",
+        "`quarterly_investment` states $600K for M7–M9, but the milestones of those months add up to $1,2M – $2,4M",
+        "`quarterly_investment` states $1,2M for M10–M12, but the milestones of those months add up to $0 – $0",
+        "`quarterly_growth` states 150\u{a0}% for M3 (2024-03), but there is no computed value to compare it with",
+        "the plan claims `arr` reaches $10M by M24 (2025-12), but its targets reach it at M12 (2024-12)",
+        "the plan's two claims about `arr` disagree: 20\u{a0}% a month from $100K gives $6,62M at M24 (2025-12), \
+         not $10M",
+        "the plan claims 20\u{a0}% monthly growth of `arr`, sustained, but its targets grow 52\u{a0}% a month \
+         from M1 to M12 and 14,4\u{a0}% a month from M12 to M24",
     ];
-    for e in expect {
-        assert!(messages.iter().any(|m| m == e), "missing `{e}` in {messages:#?}");
-    }
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.starts_with("`mrr = active_users * arpu` does not hold"))
-    );
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.starts_with("`ltv = arpu / (1 - retention)` does not hold"))
-    );
+    let mut found = messages.clone();
+    expect.sort_unstable();
+    found.sort_unstable();
+    assert_eq!(found, expect);
     assert_eq!(json["errors"], 0);
     assert_eq!(json["warnings"], messages.len());
-    // MRR and LTV/CAC agree with their stated values within precision.
+    // LTV/CAC agrees with its stated values within their precision.
     assert!(
-        !messages
-            .iter()
-            .any(|m| m.starts_with("`mrr` states") || m.starts_with("`ltv_cac` states")),
+        !messages.iter().any(|m| m.starts_with("`ltv_cac` states")),
         "{messages:#?}"
     );
+    // The published page speaks to readers: one sentence per finding, in
+    // the site's language, and no file paths.
     let page = html(site(), "consistency/index.html");
-    assert_eq!(texts(&page, "ol.findings > li").len(), messages.len());
+    let sentences = texts(&page, "ol.findings > li .finding-message");
+    assert_eq!(sentences.len(), messages.len());
     assert!(
-        texts(&page, ".finding-where code")
+        sentences
             .iter()
-            .any(|w| w.starts_with("content/plan/_index.md:"))
+            .any(|s| s.starts_with("Según el plan, en abril de 2024 la caja solo alcanza")),
+        "{sentences:#?}"
+    );
+    assert!(
+        texts(&page, ".finding-where").is_empty(),
+        "no author notes in a published site"
+    );
+}
+
+#[test]
+fn drafts_show_authors_where_each_finding_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = crate::palanca(&[
+        "build",
+        "--site",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--drafts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = html(&out, "consistency/index.html");
+    let places = texts(&page, ".finding-where code");
+    assert_eq!(places.len(), texts(&page, "ol.findings > li").len());
+    assert!(
+        places.iter().any(|w| w.starts_with("content/plan/_index.md:")),
+        "{places:?}"
     );
 }

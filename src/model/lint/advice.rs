@@ -95,7 +95,11 @@ fn push(
         )
         .reader(
             rule.key,
-            vec![("metric", m.label.clone()), ("value", s.show(m, value)), ("month", s.month(month))],
+            vec![
+                ("metric", m.label.clone()),
+                ("value", s.show(m, value)),
+                ("month", s.month(month)),
+            ],
         )
         .help("advice, not an error: be ready to explain the figure, or revisit it"),
     );

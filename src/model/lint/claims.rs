@@ -92,7 +92,9 @@ fn check_growth(s: &Subject, at: &ClaimAt, m: &Metric, g: f64, diags: &mut Diagn
     let (Some(&va), Some(&vb)) = (m.target.get(&a), m.target.get(&b)) else {
         return unchecked(s, at, m, a, b, diags);
     };
-    let Some(implied) = cmgr(va, vb, a.months_until(b)) else { return };
+    let Some(implied) = cmgr(va, vb, a.months_until(b)) else {
+        return;
+    };
     if (implied - g).abs() <= rate_tolerance(at) {
         return;
     }

@@ -468,7 +468,11 @@ fn roll_forward(s: &Subject, check: &RollForward, diags: &mut Diagnostics) {
     let mut misses: Vec<(Month, f64, f64)> = Vec::new();
     for ((&a, &va), (&b, &vb)) in stock.target.iter().zip(stock.target.iter().skip(1)) {
         let months: Vec<Month> = (1..=a.months_until(b)).map(|k| a.offset(k)).collect();
-        if !check.required.iter().all(|m| months.iter().all(|t| m.target.contains_key(t))) {
+        if !check
+            .required
+            .iter()
+            .all(|m| months.iter().all(|t| m.target.contains_key(t)))
+        {
             continue;
         }
         let mut expected = va;
@@ -489,7 +493,9 @@ fn roll_forward(s: &Subject, check: &RollForward, diags: &mut Diagnostics) {
             misses.push((b, vb, expected));
         }
     }
-    let Some(&(month, actual, expected)) = misses.first() else { return };
+    let Some(&(month, actual, expected)) = misses.first() else {
+        return;
+    };
     let mut d = s
         .warning(
             Code::IdentityMismatch,

@@ -6,7 +6,7 @@ use super::Subject;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::metrics::{Section, Series};
 use crate::model::roles::Role;
-use crate::units::{Direction, Unit};
+use crate::units::{Direction, NumberStyle, Unit};
 
 /// Values outside what their unit allows (a percentage above 100%, a
 /// negative count or duration), or outside the metric's own `range` (or
@@ -141,14 +141,25 @@ fn runway<'a>(
 /// what happened: the first month it happens is a finding.
 pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
     for (section, series) in [
-        (Section::Target, (|m: &crate::model::Metric| &m.target) as fn(&crate::model::Metric) -> &Series),
+        (
+            Section::Target,
+            (|m: &crate::model::Metric| &m.target) as fn(&crate::model::Metric) -> &Series,
+        ),
         (Section::Actual, |m: &crate::model::Metric| &m.actual),
     ] {
-        let Some((months, about)) = runway(s, series) else { continue };
+        let Some((months, about)) = runway(s, series) else {
+            continue;
+        };
         let Some((&month, &value)) = months.iter().find(|(_, v)| **v < s.runway_alert) else {
             continue;
         };
         let months_of = |v: f64| s.style.format(v, Unit::Months);
+        // The message is English whatever the site's language.
+        let english = NumberStyle {
+            months_word: "months",
+            ..s.style.clone()
+        };
+        let months_en = |v: f64| english.format(v, Unit::Months);
         let which = if section == Section::Target { "plan" } else { "actuals" };
         let key = if section == Section::Target {
             "finding_runway_plan"
@@ -162,9 +173,9 @@ pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
                 about.value_place(s.groups, section, month),
                 format!(
                     "in the {which}, cash lasts {} at {}, less than the {} of `runway_alert`",
-                    months_of(value),
+                    months_en(value),
                     s.when(month),
-                    months_of(s.runway_alert)
+                    months_en(s.runway_alert)
                 ),
             )
             .reader(
