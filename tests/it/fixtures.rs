@@ -151,3 +151,34 @@ fn a_theme_overrides_the_default_file_by_file() {
     );
     assert!(out.join("assets/extra.css").is_file() && out.join("assets/style.css").is_file());
 }
+
+/// Every sentence the linter hands to readers has its words in each
+/// language the theme speaks: a missing key would put the author's English
+/// message, with its backticks and ids, on a Spanish consistency page.
+#[test]
+fn every_reader_sentence_exists_in_every_language() {
+    let lint = repo().join("src/model/lint");
+    let mut keys = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&lint).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for prefix in ["\"finding_", "\"advice_"] {
+            for (at, _) in text.match_indices(prefix) {
+                let key: String = text[at + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                keys.insert(key);
+            }
+        }
+    }
+    assert!(keys.len() > 20, "found only {keys:?}");
+    for lang in ["es", "en"] {
+        let strings = std::fs::read_to_string(repo().join(format!("themes/default/i18n/{lang}.yaml"))).unwrap();
+        for key in &keys {
+            assert!(
+                strings.lines().any(|l| l.starts_with(&format!("{key}:"))),
+                "`{key}` is missing from {lang}.yaml"
+            );
+        }
+    }
+}

@@ -28,21 +28,25 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
             if parts.contains(stated, super::stated::tolerance(literal, stated)) {
                 continue;
             }
+            let none = parts.max == 0.0;
+            let found = if none {
+                "no milestone falls in those months".to_string()
+            } else {
+                format!(
+                    "the milestones of those months add up to {} – {}",
+                    s.money(parts.min),
+                    s.money(parts.max)
+                )
+            };
             diags.push(
                 s.warning(
                     Code::TotalMismatch,
                     m,
                     span,
-                    format!(
-                        "`{}` states {} for M{from}–M{to}, but the milestones of those months add up to {} – {}",
-                        m.id,
-                        s.money(stated),
-                        s.money(parts.min),
-                        s.money(parts.max)
-                    ),
+                    format!("`{}` states {} for M{from}–M{to}, but {found}", m.id, s.money(stated)),
                 )
                 .reader(
-                    "finding_total",
+                    if none { "finding_total_none" } else { "finding_total" },
                     vec![
                         ("metric", m.label.clone()),
                         ("stated", s.money(stated)),
@@ -52,7 +56,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
                         ("high", s.money(parts.max)),
                     ],
                 )
-                .label(if parts.max == 0.0 {
+                .label(if none {
                     "no milestone covers these months".to_string()
                 } else {
                     format!("outside {} – {}", s.money(parts.min), s.money(parts.max))
