@@ -7,6 +7,8 @@
 //! a `ratio` to plan (1 is on plan). Values are rounded to the precision
 //! they carry, so tools read `1.4`, not `1.4000000000000001`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::Renderer;
@@ -32,6 +34,7 @@ struct Conventions {
     change: &'static str,
     attainment: &'static str,
     plan: &'static str,
+    scenarios: &'static str,
 }
 
 const CONVENTIONS: Conventions = Conventions {
@@ -40,6 +43,7 @@ const CONVENTIONS: Conventions = Conventions {
     change: "versus the previous month: relative (0.1 is +10%), points (0.05 is +5 percentage points) or absolute",
     attainment: "actual over plan, turned round for metrics where lower is better, so above 1 is better than plan",
     plan: "the month's plan: a written target, or read between two of them (interpolated: true)",
+    scenarios: "other cases of the plan by name, period to target; attainment is against the base plan",
 };
 
 #[derive(Serialize)]
@@ -54,6 +58,21 @@ struct MetricJson<'a> {
     formula: Option<&'a str>,
     derived: bool,
     periods: Vec<PeriodJson>,
+    /// Other cases of the plan, by name: period to target.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    scenarios: BTreeMap<&'a str, BTreeMap<String, f64>>,
+    /// The targets as first written, when the plan was revised since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_target: Option<BTreeMap<String, f64>>,
+    /// When the plan was revised, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    revisions: Vec<RevisionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RevisionJson<'a> {
+    as_of: String,
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -167,7 +186,26 @@ fn metric<'a>(model: &'a Model, m: &'a Metric) -> MetricJson<'a> {
                 }
             })
             .collect(),
+        scenarios: m
+            .scenarios
+            .iter()
+            .map(|(name, series)| (name.as_str(), by_period(series)))
+            .collect(),
+        original_target: m.original.as_ref().map(by_period),
+        revisions: m
+            .revisions
+            .iter()
+            .map(|(month, note)| RevisionJson {
+                as_of: month.to_string(),
+                note: note.as_deref(),
+            })
+            .collect(),
     }
+}
+
+/// A series keyed by `YYYY-MM`, values tidied.
+fn by_period(series: &crate::model::metrics::Series) -> BTreeMap<String, f64> {
+    series.iter().map(|(m, v)| (m.to_string(), tidy(*v))).collect()
 }
 
 #[cfg(test)]

@@ -459,3 +459,50 @@ fn drafts_show_authors_where_each_finding_is_written() {
         "{places:?}"
     );
 }
+
+#[test]
+fn scenarios_are_a_band_and_attainment_stays_against_the_base_plan() {
+    let doc = html(site(), "metrics/ingresos/index.html");
+    let legend = texts(&doc, "section#arr .legend li");
+    assert!(
+        legend.contains(&"Banda de escenarios: optimista, prudente".to_string()),
+        "{legend:?}"
+    );
+    // March: $455K against the base $500K, not against either case.
+    assert_eq!(detail_row("ingresos", "arr", "M3")[4], "91\u{a0}%");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site().join("data/metrics.json")).unwrap()).unwrap();
+    let arr = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "arr")
+        .unwrap();
+    assert_eq!(arr["scenarios"]["prudente"]["2024-12"].as_f64(), Some(7_000_000.0));
+    assert_eq!(arr["scenarios"]["optimista"]["2024-03"].as_f64(), Some(600_000.0));
+}
+
+#[test]
+fn events_are_numbered_on_charts_and_listed_in_their_month() {
+    let doc = html(site(), "metrics/ingresos/index.html");
+    let events = texts(&doc, "section#arr ol.events li");
+    assert_eq!(
+        events,
+        [
+            "ene 2024: Arranca el plan de crecimiento",
+            "mar 2024: Los precios escalonados se aplazan al segundo trimestre"
+        ]
+    );
+    let march = html(site(), "updates/2024-03/index.html");
+    assert_eq!(
+        texts(&march, ".update-events li"),
+        ["Los precios escalonados se aplazan al segundo trimestre"]
+    );
+    // An update lists only the events of its own month.
+    let february = html(site(), "updates/2024-02/index.html");
+    assert!(
+        !texts(&february, ".update-events li")
+            .iter()
+            .any(|e| e.contains("escalonados"))
+    );
+}

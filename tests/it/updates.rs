@@ -256,3 +256,47 @@ fn new_site_builds_at_once_and_refuses_a_full_folder() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("is not empty"));
 }
+
+/// A revised plan keeps the original in sight: beside the revised target
+/// in the metric's table, on the update's card, and on the chart, whose
+/// legend says when the plan was revised. Attainment is against the
+/// revised plan.
+#[test]
+fn a_revised_plan_shows_the_original_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let site = repo().join("tests/fixtures/valid/revised_plan");
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = html(&out, "metrics/revenue/index.html");
+    assert_eq!(
+        texts(&doc, "section#arr table.detail-table thead th")
+            .last()
+            .map(String::as_str),
+        Some("Original plan")
+    );
+    let june: Vec<String> = texts(&doc, "section#arr table.detail-table tbody tr:nth-child(2) > *");
+    assert_eq!(june, ["Jun 2024 M6", "$400K", "$420K", "—", "105%", "$600K"]);
+    assert!(
+        texts(&doc, "section#arr .legend li")
+            .iter()
+            .any(|l| l == "Original plan (revised in Jun 2024)"),
+        "{:?}",
+        texts(&doc, "section#arr .legend li")
+    );
+    let update = html(&out, "updates/2024-07/index.html");
+    let targets = texts(&update, ".kpi .kpi-target");
+    assert!(targets.contains(&"Original plan: $673K".to_string()), "{targets:?}");
+    assert_eq!(texts(&update, ".kpi .attain")[0], "105% of target");
+    assert!(
+        texts(&update, "article p")
+            .iter()
+            .any(|p| p == "ARR reached $470K against the revised $449K.")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/metrics.json")).unwrap()).unwrap();
+    let arr = &json["metrics"][0];
+    assert_eq!(arr["original_target"]["2024-12"].as_f64(), Some(1_200_000.0));
+    assert_eq!(arr["revisions"][0]["as_of"], "2024-06");
+    assert_eq!(arr["revisions"][0]["note"], "slower enterprise sales");
+}
