@@ -18,6 +18,7 @@
 //!   with no script; the whole chart has a title for screen readers, and
 //!   its numbers are also in a table.
 
+use crate::html::escape;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -385,13 +386,6 @@ fn finish(svg: &str, title: &str, dom_id: &str, class: &str) -> String {
         "<svg class=\"{class}\" viewBox=\"{view_box}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"{title_id}\">{}</title>{body}",
         escape(title)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A bar of the roadmap timeline.

@@ -20,6 +20,7 @@
 //! link or a curious host sees shells only; a weak passphrase can still be
 //! guessed offline, which is why weak ones are refused here.
 
+use crate::html::escape;
 use std::io;
 use std::path::Path;
 
@@ -241,6 +242,7 @@ impl Finish for Sealed {
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
             feeds: false,
+            email: false,
             ..RenderOptions::default()
         }
     }
@@ -296,13 +298,6 @@ fn random(buf: &mut [u8]) -> Result<(), Box<Diagnostic>> {
             format!("the system gave no random numbers: {e}"),
         ))
     })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// JSON inside a `<script>` element must not contain `</` (it would close

@@ -11,6 +11,7 @@
 
 mod http;
 
+use crate::html::escape;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, mpsc};
@@ -191,10 +192,6 @@ fn base_path(base_url: &str) -> String {
         .split_once("://")
         .map_or(base_url, |(_, r)| r.find('/').map_or("", |i| &r[i..]));
     rest.trim_matches('/').to_string()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn percent_decode(path: &str) -> String {
