@@ -36,6 +36,30 @@ pub enum Command {
     /// Start a new site (`palanca new DIR`) or the month's update
     /// (`palanca new update [YYYY-MM]`).
     New(NewArgs),
+    /// Mail the month's update to the recipients in a file, one message each.
+    Send(SendArgs),
+}
+
+/// Options of `send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The update's month, YYYY-MM.
+    pub month: String,
+    /// The recipients: a file with one address per line (`Ana <ana@example.com>`).
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
+    /// Print who would get what, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send again to addresses that already got this month's update.
+    #[arg(long)]
+    pub resend: bool,
+    /// Which version to send: `public` leaves out everything marked `audience: investors`.
+    #[arg(long, value_enum, default_value_t = Audience::Investors)]
+    pub audience: Audience,
 }
 
 /// Options of `serve`.
@@ -160,6 +184,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
         Command::New(args) => new(&args),
+        Command::Send(args) => send(&args),
         Command::Serve(args) => serve(&args),
         Command::Schema(args) => schema(&args),
         Command::Completions(args) => {
@@ -362,6 +387,24 @@ fn new(args: &NewArgs) -> ExitCode {
                 "{}",
                 Diagnostic::error(Code::Usage, args.target.clone(), e.to_string()).help("choose a new folder name")
             );
+            ExitCode::from(CONTENT_ERROR)
+        }
+    }
+}
+
+fn send(args: &SendArgs) -> ExitCode {
+    let options = crate::send::SendOptions {
+        month: args.month.clone(),
+        to: args.to.clone(),
+        dry_run: args.dry_run,
+        resend: args.resend,
+        audience: args.audience,
+    };
+    match crate::send::send(&args.site, &options, &mut std::io::stderr()) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(mut diags) => {
+            diags.sort();
+            print_all(&diags);
             ExitCode::from(CONTENT_ERROR)
         }
     }

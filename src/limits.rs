@@ -43,3 +43,11 @@ pub const ID_CHARS: usize = 64;
 
 /// Longest title, label or one-line text.
 pub const TITLE_CHARS: usize = 500;
+
+/// Recipients `palanca send` takes from one file: a letter to investors,
+/// not a newsletter.
+pub const RECIPIENTS: usize = 1_000;
+
+/// How long `palanca send` waits for the SMTP server at each step before
+/// it gives up, in seconds.
+pub const SMTP_TIMEOUT_SECS: u64 = 30;

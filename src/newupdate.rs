@@ -8,6 +8,20 @@ use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::period::{Month, parse_period};
 
+/// The sentences the skeleton's letter starts with, in Spanish and in
+/// English: an update still holding one is unfinished (see
+/// [`crate::model::lint::letters`]).
+pub const PLACEHOLDERS: [[&str; 2]; 2] = [
+    [
+        "Resumen del mes en una frase.",
+        "Detalle: ingresos, producto, equipo, caja y runway.",
+    ],
+    [
+        "The month in one sentence.",
+        "Detail: revenue, product, team, cash and runway.",
+    ],
+];
+
 /// Writes `content/updates/<period>.md` in the site at `root` and returns its
 /// path. Without a period it takes the month after the latest update, or the
 /// latest month with actuals, or the plan's first month. It never
@@ -94,20 +108,11 @@ fn skeleton(model: &Model, month: Month) -> String {
         };
         figures.push_str(&format!("  {line}\n"));
     }
-    let (title, summary, detail, thanks) = if es {
-        (
-            "Actualización de",
-            "Resumen del mes en una frase.",
-            "Detalle: ingresos, producto, equipo, caja y runway.",
-            "Gracias,",
-        )
+    let [summary, detail] = if es { PLACEHOLDERS[0] } else { PLACEHOLDERS[1] };
+    let (title, thanks) = if es {
+        ("Actualización de", "Gracias,")
     } else {
-        (
-            "Update for",
-            "The month in one sentence.",
-            "Detail: revenue, product, team, cash and runway.",
-            "Thank you,",
-        )
+        ("Update for", "Thank you,")
     };
     format!(
         "---\nperiod: {month}\ntitle: \"{title} {month}\"\nhighlights:\n  - \"\"\nlowlights:\n  - \"\"\nasks:\n  - \"\"\nkpis: [{}]\ndraft: true   # remove when the update is ready to publish\n---\n<!--\n{}\n{figures}-->\n\n{summary}\n\n{detail}\n\n{thanks}\n",

@@ -35,6 +35,37 @@ impl Month {
         Month(self.0.saturating_add(n))
     }
 
+    /// The number of its last day: 28 to 31.
+    pub fn last_day(self) -> u32 {
+        let year = self.year();
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        match self.month() {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// Noon (UTC) of its last day, in seconds since 1970: when an update
+    /// about this month is dated, in the feed and in its email.
+    pub fn closing_time(self) -> i64 {
+        // Days from 1970-01-01 to the last day (Howard Hinnant's
+        // days_from_civil, with March as the first month of the year).
+        let (y, m, d) = (
+            i64::from(self.year()),
+            i64::from(self.month()),
+            i64::from(self.last_day()),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        days * 86_400 + 12 * 3_600
+    }
+
     /// Months from `self` to `later`.
     pub fn months_until(self, later: Month) -> i32 {
         later.0 - self.0

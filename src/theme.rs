@@ -26,6 +26,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/update.html",
     "templates/404.html",
     "templates/consistency.html",
+    "templates/email.html",
     "templates/partials/roadmap.html",
     "templates/partials/levers.html",
     "templates/partials/risks.html",

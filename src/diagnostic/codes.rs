@@ -153,6 +153,16 @@ codes! {
     Encryption = "encryption", Build;
     /// A command-line request that cannot be carried out.
     Usage = "usage", Build;
+    /// An update published with its highlights, lowlights or asks empty,
+    /// or with the placeholder text `palanca new update` wrote.
+    UnfinishedUpdate = "unfinished-update", Input;
+    /// A line of a recipients file that is not an address, or repeats one.
+    BadRecipient = "bad-recipient", Input;
+    /// An update that cannot be sent: missing, a draft, unfinished, or
+    /// the email settings it needs are missing.
+    NotSendable = "not-sendable", Build;
+    /// The SMTP server could not be reached, or refused a message.
+    Smtp = "smtp", Build;
 }
 
 impl serde::Serialize for Code {

@@ -34,7 +34,7 @@ pub use pages::{
     Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
     href as pages_href, kind_name,
 };
-pub use site::SiteConfig;
+pub use site::{EmailSettings, Security, SiteConfig};
 pub use tasks::Progress;
 pub use theme::ThemeFiles;
 

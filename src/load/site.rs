@@ -24,8 +24,8 @@ pub struct SiteConfig {
     /// Number style, when it should differ from the language's.
     #[serde(default)]
     pub number_style: Option<Language>,
-    /// Absolute URL of the published site (`https://…/`), for the feed and
-    /// sitemap only.
+    /// Absolute URL of the published site (`https://…/`), for the feed, the
+    /// sitemap, the 404 page and the email's link to the web version.
     #[serde(default = "default_base_url")]
     pub base_url: String,
     /// ISO currency code.
@@ -57,8 +57,54 @@ pub struct SiteConfig {
     /// A planned runway shorter than this many months is a finding.
     #[serde(default = "default_runway_alert")]
     pub runway_alert: f64,
+    /// How `palanca send` mails the updates.
+    #[serde(default)]
+    pub email: Option<EmailSettings>,
     #[serde(skip)]
     start_month: Option<Month>,
+}
+
+/// The `email:` block: the SMTP server and the sender. The password is
+/// never written here: it is read from the environment variable
+/// `password_env` names.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    /// The sender, `Ana Ruiz <ana@example.com>` or an address alone.
+    pub from: String,
+    /// Where replies go, when not to the sender.
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    /// The SMTP server's host name.
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    /// Its port (default: 465 with `tls`, 587 with `starttls`, 25 with `none`).
+    #[serde(default)]
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls`, or `none`, allowed only to a server on
+    /// this machine (a test server, a local relay).
+    #[serde(default)]
+    pub security: Security,
+    /// The login name, when the server wants one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The environment variable holding the password (default
+    /// `PALANCA_SMTP_PASSWORD`).
+    #[serde(default)]
+    pub password_env: Option<String>,
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS after a plain greeting (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only to a loopback server.
+    None,
 }
 
 /// A language palanca has UI strings for.
@@ -171,7 +217,30 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
             );
         }
     }
+    check_email(&site, &source, &spans, diags);
     (diags.error_count() == before).then_some((site, source, spans))
+}
+
+/// The sender and reply-to addresses must be addresses.
+fn check_email(site: &SiteConfig, source: &Source, spans: &Spans, diags: &mut Diagnostics) {
+    let Some(email) = &site.email else { return };
+    for (key, text) in [("from", Some(&email.from)), ("reply_to", email.reply_to.as_ref())] {
+        let Some(text) = text else { continue };
+        if let Err(e) = text.parse::<lettre::message::Mailbox>() {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadSetting,
+                    source,
+                    spans.value_or_key(&format!("email.{key}")).unwrap_or(0..0),
+                    format!(
+                        "`email.{key}: {}` is not an email address ({e})",
+                        crate::diagnostic::quote(text)
+                    ),
+                )
+                .help("write an address, e.g. `ana@example.com` or `Ana Ruiz <ana@example.com>`"),
+            );
+        }
+    }
 }
 
 /// A theme is a folder name, never a path: `../elsewhere` would copy any

@@ -108,6 +108,7 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
         if let Some(kpis) = &update.front.kpis {
             check_ids(kpis, "kpis", (&update.source, &update.spans), &known, &mut diags);
         }
+        lint::letters::unfinished(update, &mut diags);
     }
     let events = collect_events(
         &project.metric_files,

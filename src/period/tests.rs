@@ -61,3 +61,13 @@ fn months_read_as_words_in_the_site_language() {
         "other languages read as English"
     );
 }
+
+#[test]
+fn closing_time_is_noon_of_the_last_day() {
+    assert_eq!(Month::new(2024, 2).unwrap().last_day(), 29);
+    assert_eq!(Month::new(2100, 2).unwrap().last_day(), 28);
+    assert_eq!(Month::new(2000, 2).unwrap().last_day(), 29);
+    // 2024-03-31T12:00:00Z and 1970-01-31T12:00:00Z.
+    assert_eq!(Month::new(2024, 3).unwrap().closing_time(), 1_711_886_400);
+    assert_eq!(Month::new(1970, 1).unwrap().closing_time(), 30 * 86_400 + 43_200);
+}

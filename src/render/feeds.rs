@@ -1,6 +1,7 @@
 //! The files that need absolute URLs: the Atom feed of updates and the
-//! sitemap. These and the 404 page (whose links start from base_url's
-//! path) are the only places `base_url` is used.
+//! sitemap. These, the 404 page (whose links start from base_url's path)
+//! and the email's link to its web version are the only places
+//! `base_url` is used.
 //!
 //! Both are written with an XML writer, so every title, text and address
 //! is escaped by construction: a `&` in a title or in `base_url` cannot
@@ -61,14 +62,7 @@ fn link(w: &mut Xml, rel: &str, href: &str) -> XmlResult {
 
 /// A month's last day at noon UTC, a stable timestamp for an update.
 fn month_stamp(month: crate::period::Month) -> String {
-    let next = month.offset(1);
-    let days = match month.month() {
-        2 if next.year() % 4 == 0 && (next.year() % 100 != 0 || next.year() % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    format!("{month}-{days:02}T12:00:00Z")
+    format!("{month}-{:02}T12:00:00Z", month.last_day())
 }
 
 fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {

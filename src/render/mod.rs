@@ -6,6 +6,7 @@
 pub mod cache;
 mod consistency;
 mod data;
+mod email;
 mod feeds;
 mod home;
 mod metrics;
@@ -73,6 +74,9 @@ pub struct RenderOptions {
     /// A build for the plan's author (`--drafts`, `serve`): the
     /// consistency page also shows each finding's file, line and help.
     pub author: bool,
+    /// Each update's email (`email.html`, its images, `update.eml`); not
+    /// in an encrypted build, where they would be sealed and useless.
+    pub email: bool,
 }
 
 impl Default for RenderOptions {
@@ -80,6 +84,7 @@ impl Default for RenderOptions {
         RenderOptions {
             feeds: true,
             author: false,
+            email: true,
         }
     }
 }
@@ -148,6 +153,40 @@ pub fn render(
         reused: hits,
         redone: misses,
     })
+}
+
+/// The email of the update for `month`, for `palanca send`: made as the
+/// build makes it, without writing anything. None when there is no such
+/// update; a template error comes back as the error it is.
+pub fn letter(
+    model: &Model,
+    theme: &Theme,
+    month: crate::period::Month,
+) -> Result<Option<crate::email::Letter>, Diagnostics> {
+    let Some(update) = model.updates.iter().find(|u| u.period == month) else {
+        return Ok(None);
+    };
+    let cache = RenderCache::disabled();
+    let sink = MemorySite::default();
+    let charts = widgets::Charts::draw(model, &theme.strings, &cache);
+    let r = Renderer {
+        model,
+        theme,
+        charts: &charts,
+        cache: &cache,
+        sink: &sink,
+        options: RenderOptions::default(),
+        pages: AtomicUsize::new(0),
+        top_pages: Vec::new(),
+        errors: Mutex::new(Vec::new()),
+    };
+    let letter = email::letter(&r, update);
+    let errors = r.errors.into_inner().unwrap_or_default();
+    if errors.is_empty() {
+        Ok(Some(letter))
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 /// A renderer of one kind of page: it emits each file it makes.

@@ -1,6 +1,7 @@
 //! Monthly investor updates: one page per update, as of its month, and an
 //! archive, newest first.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Renderer, widgets};
@@ -31,10 +32,13 @@ pub(crate) fn render(r: &Renderer) {
     if model.updates.is_empty() {
         return;
     }
-    for u in &model.updates {
+    model.updates.par_iter().for_each(|u| {
         let (path, bytes) = render_update(r, u);
         r.emit(&path, &bytes);
-    }
+        if r.options.email {
+            super::email::render(r, u);
+        }
+    });
     let path = "updates/index.html";
     let mut ctx = r.base_context(path, "updates", &r.text("updates"), "updates");
     let links: Vec<UpdateLink> = model

@@ -193,19 +193,19 @@ impl Charts {
 /// A KPI card.
 #[derive(Serialize)]
 pub(crate) struct KpiCtx {
-    label: String,
-    href: String,
-    value: String,
-    period: String,
-    change: Option<String>,
-    change_class: &'static str,
-    attainment: Option<String>,
-    attainment_class: &'static str,
-    target: Option<String>,
-    target_interpolated: bool,
+    pub(crate) label: String,
+    pub(crate) href: String,
+    pub(crate) value: String,
+    pub(crate) period: String,
+    pub(crate) change: Option<String>,
+    pub(crate) change_class: &'static str,
+    pub(crate) attainment: Option<String>,
+    pub(crate) attainment_class: &'static str,
+    pub(crate) target: Option<String>,
+    pub(crate) target_interpolated: bool,
     /// The plan as first written, when it was revised since.
-    original: Option<String>,
-    sparkline: String,
+    pub(crate) original: Option<String>,
+    pub(crate) sparkline: String,
 }
 
 /// The card of `m` as of `as_of` (its latest actual when none): nothing
@@ -261,9 +261,9 @@ pub(crate) fn metric_href(model: &Model, m: &Metric) -> String {
 #[derive(Serialize)]
 pub(crate) struct ChartCtx {
     id: String,
-    label: String,
+    pub(crate) label: String,
     href: String,
-    svg: String,
+    pub(crate) svg: String,
     legend: Legend,
     rows: Vec<ChartRow>,
 }

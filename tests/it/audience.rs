@@ -59,11 +59,39 @@ fn public_build(site: &Path, out: &Path) -> std::process::Output {
     ])
 }
 
+/// The text of every file as a reader would get it: a message's headers
+/// and decoded text parts (its base64 could spell anything). Images are
+/// left out: they are drawn from the same charts the pages hold as SVG.
 fn all_text(dir: &Path) -> Vec<(String, String)> {
     snapshot(dir)
         .into_iter()
-        .map(|(p, b)| (p, String::from_utf8_lossy(&b).to_lowercase()))
+        .filter(|(p, _)| !p.ends_with(".png"))
+        .map(|(p, b)| {
+            let text = if p.ends_with(".eml") {
+                message_text(&b)
+            } else {
+                String::from_utf8_lossy(&b).into_owned()
+            };
+            (p, text.to_lowercase())
+        })
         .collect()
+}
+
+fn message_text(bytes: &[u8]) -> String {
+    fn walk(part: &mailparse::ParsedMail, out: &mut String) {
+        for h in &part.headers {
+            out.push_str(&format!("{}: {}\n", h.get_key(), h.get_value()));
+        }
+        if part.ctype.mimetype.starts_with("text/") {
+            out.push_str(&part.get_body().unwrap());
+        }
+        for sub in &part.subparts {
+            walk(sub, out);
+        }
+    }
+    let mut out = String::new();
+    walk(&mailparse::parse_mail(bytes).unwrap(), &mut out);
+    out
 }
 
 #[test]

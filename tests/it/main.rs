@@ -4,6 +4,7 @@
 mod audience;
 mod browser;
 mod cdp;
+mod email;
 mod encrypted;
 mod example;
 mod fixtures;

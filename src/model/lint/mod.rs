@@ -21,6 +21,7 @@
 mod advice;
 mod claims;
 mod identities;
+pub mod letters;
 mod ranges;
 pub mod stated;
 mod totals;

@@ -1,0 +1,403 @@
+//! The email version of each update, made beside its page: the same KPI
+//! cards, lists, letter and charts, laid out for mail clients (see
+//! [`crate::email`]). Writes `updates/YYYY-MM/email.html` with its images
+//! next to it, and `updates/YYYY-MM/update.eml`, the finished message.
+
+use serde::Serialize;
+
+use super::{Renderer, updates, widgets};
+use crate::email::raster::{Png, Rasterizer};
+use crate::email::{GREETING_SLOT, Image, Letter, image_slot, inline, mime};
+use crate::load::Update;
+use crate::model::Metric;
+use crate::period::Month;
+
+/// Colours of the figures: readable on white, and still apart from each
+/// other when a mail client darkens the message.
+const GOOD: &str = "#1a7f37";
+const BAD: &str = "#c62828";
+const PLAIN: &str = "#1f2328";
+
+/// The width charts are shown at, in CSS pixels: the 360-unit charts at
+/// a scale where their text reads at about 12 px.
+const CHART_WIDTH: u32 = 400;
+
+/// A KPI card as the email shows it.
+#[derive(Serialize)]
+struct Card {
+    label: String,
+    value: String,
+    period: String,
+    change: Option<String>,
+    change_color: &'static str,
+    attainment: Option<String>,
+    attainment_color: &'static str,
+    target: Option<String>,
+    original: Option<String>,
+    spark: Option<Picture>,
+}
+
+/// An image in the email: its slot, its size in CSS pixels, and its
+/// figures in words for clients that block images.
+#[derive(Serialize)]
+struct Picture {
+    src: String,
+    width: u32,
+    height: u32,
+    alt: String,
+}
+
+/// A chart of the email.
+#[derive(Serialize)]
+struct EmailChart {
+    label: String,
+    picture: Picture,
+}
+
+/// Writes the email files of every update (not in an encrypted build,
+/// where they would be sealed and useless; `palanca send` makes its own).
+pub(crate) fn render(r: &Renderer, u: &Update) {
+    let letter = letter(r, u);
+    let dir = format!("updates/{}", u.period);
+    let html = letter.html_for(None, |image| image.name.clone());
+    r.emit(&format!("{dir}/email.html"), html.as_bytes());
+    for image in &letter.images {
+        r.emit(&format!("{dir}/{}", image.name), &image.png.bytes);
+    }
+    let message = sender(r).map_err(|e| e.to_string()).and_then(|from| {
+        let addressing = mime::Addressing {
+            from: &from,
+            to: None,
+            date: mime::time_of(u.period.closing_time()),
+            reply_to: None,
+            message_id: None,
+        };
+        mime::message(&letter, &addressing).map_err(|e| e.to_string())
+    });
+    match message {
+        Ok(message) => r.emit(&format!("{dir}/update.eml"), &message.formatted()),
+        Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
+            crate::diagnostic::Code::Output,
+            format!("{dir}/update.eml"),
+            format!("cannot make the update's email: {e}"),
+        )),
+    }
+}
+
+/// Who `update.eml` is from: the `email.from` of site.yaml, else the
+/// site's title at a placeholder address the author replaces on sending.
+fn sender(r: &Renderer) -> Result<lettre::message::Mailbox, lettre::address::AddressError> {
+    if let Some(configured) = r.model.site.email.as_ref().and_then(|e| e.from.parse().ok()) {
+        return Ok(configured);
+    }
+    let address = lettre::Address::new("updates", "example.invalid")?;
+    Ok(lettre::message::Mailbox::new(Some(r.model.site.title.clone()), address))
+}
+
+/// The update made into a letter: cards, lists, letter and charts as of
+/// its month, images drawn as PNG.
+pub(crate) fn letter(r: &Renderer, u: &Update) -> Letter {
+    let model = r.model;
+    let raster = Rasterizer::new();
+    let mut images = Vec::new();
+    let metrics: Vec<&Metric> = updates::kpi_ids(model, u)
+        .iter()
+        .filter_map(|id| model.metric(id))
+        .collect();
+    let cards: Vec<Card> = metrics
+        .iter()
+        .map(|m| card(r, m, u.period, &raster, &mut images))
+        .collect();
+    let charts: Vec<EmailChart> = metrics
+        .iter()
+        .filter_map(|m| chart(r, m, u.period, &raster, &mut images))
+        .collect();
+    let web = web_letter(r, u);
+    let body = with_svg_as_images(&web, &raster, &mut images, "letter");
+    let web_url = web_url(r, u);
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", model.site.language.code());
+    ctx.insert("site_title", &model.site.title);
+    ctx.insert("subject", &u.front.title);
+    ctx.insert("period", &model.calendar.long(u.period));
+    ctx.insert("preheader", &u.front.highlights.first());
+    ctx.insert("cards", &cards);
+    ctx.insert("highlights", &u.front.highlights);
+    ctx.insert("lowlights", &u.front.lowlights);
+    ctx.insert("asks", &u.front.asks);
+    ctx.insert("events", &events(r, u.period));
+    ctx.insert("greeting", GREETING_SLOT);
+    ctx.insert("letter", &inline::inline(&body));
+    ctx.insert("charts", &charts);
+    ctx.insert("web_url", &web_url);
+    let html = match r.theme.render("email.html", &ctx) {
+        Ok(html) => html,
+        Err(d) => {
+            r.fail(d);
+            String::new()
+        }
+    };
+    Letter {
+        period: u.period,
+        subject: u.front.title.clone(),
+        text: text(r, u, &metrics, &web, web_url.as_deref()),
+        html,
+        images,
+        greeting_all: r.text("email_greeting_all"),
+        greeting_named: r.text("email_greeting_named"),
+        web_url,
+    }
+}
+
+/// The letter's Markdown as the web page renders it.
+fn web_letter(r: &Renderer, u: &Update) -> String {
+    let path = format!("updates/{}/email.html", u.period);
+    r.markdown(
+        u.body(),
+        &u.shortcodes,
+        &format!("u{}", u.period),
+        &path,
+        Some(u.period),
+    )
+}
+
+/// The update's page on the published site, when `base_url` says where.
+fn web_url(r: &Renderer, u: &Update) -> Option<String> {
+    let base = &r.model.site.base_url;
+    (base.starts_with("https://") || base.starts_with("http://"))
+        .then(|| format!("{base}updates/{}/index.html", u.period))
+}
+
+fn events(r: &Renderer, month: Month) -> Vec<String> {
+    r.model
+        .events
+        .iter()
+        .filter(|e| e.month == month)
+        .map(|e| e.label.clone())
+        .collect()
+}
+
+/// A card: the web card's figures, colours inline, the sparkline as PNG.
+fn card(r: &Renderer, m: &Metric, month: Month, raster: &Rasterizer, images: &mut Vec<Image>) -> Card {
+    let k = widgets::kpi(r, m, Some(month), "");
+    let color = |class: &str| match class {
+        "good" => GOOD,
+        "bad" => BAD,
+        _ => PLAIN,
+    };
+    let spark = cached_png(r, raster, &k.sparkline, None).map(|png| {
+        let name = format!("spark-{}.png", m.id);
+        let picture = picture(&name, &png, 2, trend_words(r, m, month));
+        images.push(Image { name, png });
+        picture
+    });
+    Card {
+        change_color: color(k.change_class),
+        attainment_color: color(k.attainment_class),
+        label: k.label,
+        value: k.value,
+        period: k.period,
+        change: k.change,
+        attainment: k.attainment,
+        target: k.target,
+        original: k.original,
+        spark,
+    }
+}
+
+/// A chart of the metric as of the month, as PNG.
+fn chart(r: &Renderer, m: &Metric, month: Month, raster: &Rasterizer, images: &mut Vec<Image>) -> Option<EmailChart> {
+    let c = widgets::chart(r, m, "", Some(month));
+    let png = cached_png(r, raster, &c.svg, Some(CHART_WIDTH))?;
+    let name = format!("chart-{}.png", m.id);
+    let picture = picture(&name, &png, 2, chart_words(r, m, month));
+    images.push(Image { name, png });
+    Some(EmailChart {
+        label: c.label,
+        picture,
+    })
+}
+
+/// `svg` as PNG, from `serve`'s cache when the same chart was drawn before.
+fn cached_png(r: &Renderer, raster: &Rasterizer, svg: &str, css_width: Option<u32>) -> Option<Png> {
+    let width = css_width.map_or_else(String::new, |w| w.to_string());
+    let key = r.cache.key_text("png", &[svg, &width]);
+    let bytes = r.cache.bytes(key, || {
+        let png = match css_width {
+            Some(w) => raster.png_at(svg, w),
+            None => raster.png(svg),
+        };
+        png.map(|p| p.bytes).unwrap_or_default()
+    });
+    Png::from_bytes(bytes)
+}
+
+fn picture(name: &str, png: &Png, density: u32, alt: String) -> Picture {
+    Picture {
+        src: image_slot(name),
+        width: png.width / density,
+        height: png.height / density,
+        alt,
+    }
+}
+
+/// A sparkline in words: the first and last actual it shows.
+fn trend_words(r: &Renderer, m: &Metric, month: Month) -> String {
+    let model = r.model;
+    let shown: Vec<(&Month, &f64)> = m.actual.range(..=month).collect();
+    match (shown.first(), shown.last()) {
+        (Some((a, va)), Some((b, vb))) if a != b => format!(
+            "{}: {} {} → {} {}",
+            m.label,
+            model.calendar.short(**a),
+            model.style.format(**va, m.unit),
+            model.calendar.short(**b),
+            model.style.format(**vb, m.unit)
+        ),
+        (Some((a, va)), _) => format!(
+            "{}: {} {}",
+            m.label,
+            model.calendar.short(**a),
+            model.style.format(**va, m.unit)
+        ),
+        _ => m.label.clone(),
+    }
+}
+
+/// A chart in words, for clients that block images: the actuals of its
+/// last six months and the plan of the month.
+fn chart_words(r: &Renderer, m: &Metric, month: Month) -> String {
+    let model = r.model;
+    let actuals: Vec<String> = m
+        .actual
+        .range(..=month)
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|(mo, v)| format!("{} {}", model.calendar.short(*mo), model.style.format(*v, m.unit)))
+        .collect();
+    let mut words = format!("{}. {}: {}", m.label, r.text("actual"), actuals.join(", "));
+    if let Some(plan) = m.plan.get(&month) {
+        words.push_str(&format!(
+            ". {} {}: {}",
+            r.text("target"),
+            model.calendar.short(month),
+            model.style.format(*plan, m.unit)
+        ));
+    }
+    words
+}
+
+/// `html` with each `<svg>…</svg>` (a chart embedded in the letter by a
+/// shortcode) drawn as PNG and replaced by an image carrying its title.
+fn with_svg_as_images(html: &str, raster: &Rasterizer, images: &mut Vec<Image>, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut n = 0;
+    while let Some(start) = rest.find("<svg") {
+        let Some(end) = rest[start..].find("</svg>").map(|e| start + e + "</svg>".len()) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let svg = &rest[start..end];
+        if let Some(png) = raster.png(svg) {
+            n += 1;
+            let name = format!("{prefix}-{n}.png");
+            let title = svg_title(svg);
+            out.push_str(&format!(
+                "<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\">",
+                image_slot(&name),
+                png.width / 2,
+                png.height / 2,
+                crate::html::escape(&title)
+            ));
+            images.push(Image { name, png });
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of an SVG's first `<title>`, unescaped for reuse.
+fn svg_title(svg: &str) -> String {
+    svg.split_once("<title")
+        .and_then(|(_, after)| after.split_once('>'))
+        .and_then(|(_, after)| after.split_once("</title>"))
+        .map(|(title, _)| {
+            title
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_default()
+}
+
+/// The plain text alternative: the KPIs as aligned lines, the lists, the
+/// greeting and the letter as text, and the link to the web version.
+fn text(r: &Renderer, u: &Update, metrics: &[&Metric], web_letter: &str, web_url: Option<&str>) -> String {
+    let model = r.model;
+    let mut out = format!("{}\n{}\n\n", u.front.title, model.calendar.long(u.period));
+    let rows: Vec<Vec<String>> = metrics
+        .iter()
+        .map(|m| {
+            let k = widgets::kpi(r, m, Some(u.period), "");
+            let attainment = k
+                .attainment
+                .map(|a| format!("{a} {}", r.text("vs_target")))
+                .unwrap_or_default();
+            vec![k.label, k.value, k.change.unwrap_or_default(), attainment]
+        })
+        .collect();
+    out.push_str(&crate::email::columns(&rows));
+    for (key, items) in [
+        ("highlights", &u.front.highlights),
+        ("lowlights", &u.front.lowlights),
+        ("asks", &u.front.asks),
+    ] {
+        if !items.is_empty() {
+            out.push_str(&format!("\n{}\n", r.text(key)));
+            for item in items.iter() {
+                out.push_str(&format!("- {item}\n"));
+            }
+        }
+    }
+    let events = events(r, u.period);
+    if !events.is_empty() {
+        out.push_str(&format!("\n{}\n", r.text("events_of_month")));
+        for e in events {
+            out.push_str(&format!("- {e}\n"));
+        }
+    }
+    out.push_str(&format!("\n{GREETING_SLOT}\n\n"));
+    let letter = without_svg(web_letter);
+    out.push_str(
+        html2text::from_read(letter.as_bytes(), 72)
+            .unwrap_or_default()
+            .trim_end(),
+    );
+    out.push('\n');
+    if let Some(url) = web_url {
+        out.push_str(&format!("\n{}: {url}\n", r.text("email_web_version")));
+    }
+    out
+}
+
+/// `html` without its SVG charts, each left as its title in brackets.
+fn without_svg(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let Some(end) = rest[start..].find("</svg>").map(|e| start + e + "</svg>".len()) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("[{}]", crate::html::escape(&svg_title(&rest[start..end]))));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

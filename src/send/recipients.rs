@@ -1,0 +1,161 @@
+//! The recipients file: one address per line, `Ana Ruiz <ana@example.com>`
+//! or `ana@example.com`; the name, when given, is used in the greeting.
+//! Blank lines and lines starting with `#` are skipped. Every line that is
+//! not an address is reported with its line number, all in one run.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use lettre::message::Mailbox;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
+
+/// One recipient and where it was listed.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// Name and address.
+    pub mailbox: Mailbox,
+    /// The recipients file, as given.
+    pub file: String,
+    /// Its line, from 1.
+    pub line: usize,
+}
+
+/// Every recipient of `path`, or every line that is wrong.
+pub fn read_recipients(path: &Path) -> Result<Vec<Recipient>, Diagnostics> {
+    let file = path.display().to_string();
+    let text = read(path, &file)?;
+    let source = Source::new(file.clone(), text.as_str());
+    let mut diags = Diagnostics::default();
+    let mut recipients = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut offset = 0;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let lead = raw.len() - raw.trim_start().len();
+        let span = start + lead..start + lead + line.len();
+        match line.parse::<Mailbox>() {
+            Ok(mailbox) => {
+                let key = mailbox.email.to_string().to_lowercase();
+                if let Some(first) = seen.get(&key) {
+                    diags.push(
+                        Diagnostic::error_at(
+                            Code::BadRecipient,
+                            &source,
+                            span,
+                            format!("{} is listed twice (first on line {first})", mailbox.email),
+                        )
+                        .help("list each address once: each gets one message"),
+                    );
+                    continue;
+                }
+                seen.insert(key, i + 1);
+                recipients.push(Recipient {
+                    mailbox,
+                    file: file.clone(),
+                    line: i + 1,
+                });
+            }
+            Err(e) => diags.push(
+                Diagnostic::error_at(
+                    Code::BadRecipient,
+                    &source,
+                    span,
+                    format!("`{line}` is not an email address ({e})"),
+                )
+                .help("write one address per line: `ana@example.com` or `Ana Ruiz <ana@example.com>`"),
+            ),
+        }
+    }
+    if recipients.len() > crate::limits::RECIPIENTS {
+        diags.push(Diagnostic::error(
+            Code::BadRecipient,
+            file.clone(),
+            format!(
+                "{file} lists {} recipients, more than {}",
+                recipients.len(),
+                crate::limits::RECIPIENTS
+            ),
+        ));
+    }
+    if recipients.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error(Code::BadRecipient, file.clone(), format!("{file} lists no recipient"))
+                .help("write one address per line"),
+        );
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(recipients) }
+}
+
+fn read(path: &Path, file: &str) -> Result<String, Diagnostics> {
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > crate::limits::FILE_BYTES);
+    if too_big {
+        return Err(Diagnostics(vec![Diagnostic::error(
+            Code::TooLarge,
+            file,
+            format!("{file} is larger than 16 MiB"),
+        )]));
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(
+                Code::ReadFailed,
+                file,
+                format!("cannot read the recipients file {file}: {e}"),
+            )
+            .help("pass a text file with one address per line: `--to investors.txt`"),
+        ])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Recipient>, Diagnostics> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("to.txt");
+        std::fs::write(&path, text).unwrap();
+        read_recipients(&path)
+    }
+
+    #[test]
+    fn names_addresses_comments_and_blank_lines() {
+        let r = parse("# investors\nAna Ruiz <ana@example.com>\n\n  bob@example.com  \n").unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].mailbox.name.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(r[0].line, 2);
+        assert_eq!(r[1].mailbox.email.to_string(), "bob@example.com");
+        assert_eq!(r[1].line, 4);
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_line() {
+        let err = parse("ana@example.com\nnot an address\nAna <ANA@example.com>\n").unwrap_err();
+        let text: Vec<String> = err.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].contains("`not an address` is not an email address"),
+            "{}",
+            text[0]
+        );
+        assert!(text[0].contains(":2:1"), "{}", text[0]);
+        assert!(
+            text[1].contains("ANA@example.com is listed twice (first on line 1)"),
+            "{}",
+            text[1]
+        );
+        assert!(text[1].contains(":3:1"), "{}", text[1]);
+    }
+
+    #[test]
+    fn an_empty_file_is_an_error() {
+        let err = parse("# nobody yet\n").unwrap_err();
+        assert!(err.0[0].message.contains("lists no recipient"));
+    }
+}
