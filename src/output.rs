@@ -56,10 +56,22 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// What writes a large file piece by piece (see [`Sink::put_with`]).
+pub type Writer<'a> = dyn FnMut(&mut dyn io::Write) -> io::Result<()> + 'a;
+
 /// Where rendered files go, one at a time, as they are made.
 pub trait Sink: Sync {
     /// Stores the file at `path` (relative, `/`-separated).
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Stores the file `write` produces. A sink that writes to disk
+    /// streams it, so a large file (the site's JSON) is never held whole;
+    /// the others collect it and [`Sink::put`] it.
+    fn put_with(&self, path: &str, write: &mut Writer) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, &bytes)
+    }
 }
 
 /// A build's output being written: the staging folder, and the lock that
@@ -198,6 +210,18 @@ impl Sink for Output {
         let full = self.staging.join(path);
         self.make_parents(&full)?;
         fs::write(full, bytes)
+    }
+
+    fn put_with(&self, path: &str, write: &mut Writer) -> io::Result<()> {
+        // The same checks as `put`, which an empty file passes through.
+        self.put(path, b"")?;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(self.staging.join(path))?;
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
     }
 }
 

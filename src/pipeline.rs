@@ -124,6 +124,12 @@ pub trait Finish: Sync {
         RenderOptions::default()
     }
 
+    /// Whether files pass through unchanged, so they can be streamed to
+    /// the sink (an encrypted build needs each file whole to seal it).
+    fn streams(&self) -> bool {
+        false
+    }
+
     /// Writes `bytes` for `path` into `sink`, transformed as needed.
     fn put(&self, sink: &dyn Sink, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         sink.put(path, bytes)
@@ -133,7 +139,11 @@ pub trait Finish: Sync {
 /// A plain build: files are written as rendered.
 pub struct Plain;
 
-impl Finish for Plain {}
+impl Finish for Plain {
+    fn streams(&self) -> bool {
+        true
+    }
+}
 
 /// A sink that passes every file through a [`Finish`] on its way.
 struct Through<'a> {
@@ -144,6 +154,15 @@ struct Through<'a> {
 impl Sink for Through<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         self.finish.put(self.sink, path, bytes)
+    }
+
+    fn put_with(&self, path: &str, write: &mut crate::output::Writer) -> std::io::Result<()> {
+        if self.finish.streams() {
+            return self.sink.put_with(path, write);
+        }
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, &bytes)
     }
 }
 

@@ -31,8 +31,8 @@ pub use metrics::{
     RawSeries, TotalOf,
 };
 pub use pages::{
-    Audience, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update, UpdateFront,
-    href as pages_href, kind_name,
+    Audience, Body, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update,
+    UpdateFront, href as pages_href, kind_name,
 };
 pub use site::{EmailSettings, Security, SiteConfig};
 pub use tasks::Progress;
@@ -72,7 +72,7 @@ pub struct LoadOptions {
 #[derive(Clone)]
 enum Document {
     Metrics(MetricFile),
-    Page(Page),
+    Page(Box<Page>),
     Update(Update),
 }
 
@@ -83,7 +83,7 @@ fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags:
     } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
         pages::parse_update(source, start, diags).map(Document::Update)
     } else if rel.ends_with(".md") {
-        pages::parse_page(source, start, diags).map(Document::Page)
+        pages::parse_page(source, start, diags).map(|p| Document::Page(Box::new(p)))
     } else {
         None
     }
@@ -124,6 +124,18 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
     load_with(root, options, &LoadCache::default())
 }
 
+/// A page's body left in its file once read (see [`Body`]): what keeps
+/// a large site's memory flat.
+fn lighten(doc: Document, root: &Path) -> Document {
+    match doc {
+        Document::Page(mut p) => {
+            p.leave_body_on_disk(root);
+            Document::Page(p)
+        }
+        other => other,
+    }
+}
+
 /// [`load`], reusing the files `cache` parsed before when their text is the same.
 pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result<(Project, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
@@ -160,7 +172,10 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
                 }
             };
             if !cache.enabled {
-                return (parse_document(rel, source, start, &mut local), local);
+                return (
+                    parse_document(rel, source, start, &mut local).map(|d| lighten(d, root)),
+                    local,
+                );
             }
             // The plan's start month changes how M<n> keys read: part of the key.
             let hash = {
@@ -172,7 +187,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             if let Some(doc) = cache.get(rel, hash) {
                 return (Some(doc), local);
             }
-            let doc = parse_document(rel, source, start, &mut local);
+            let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
             if let (Some(d), true) = (&doc, local.0.is_empty()) {
                 cache.put(rel, hash, d);
             }
@@ -187,7 +202,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         match doc {
             Some(Document::Metrics(file)) => metric_files.push(file),
             Some(Document::Update(u)) if options.drafts || !u.front.draft => updates.push(u),
-            Some(Document::Page(p)) if options.drafts || !p.front.draft => pages_out.push(p),
+            Some(Document::Page(p)) if options.drafts || !p.front.draft => pages_out.push(*p),
             _ => {}
         }
     }

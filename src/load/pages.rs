@@ -208,12 +208,66 @@ pub struct Page {
     pub shortcodes: Vec<Shortcode>,
     /// Where each front matter value is written.
     pub spans: Spans,
+    /// Where its Markdown body is kept.
+    pub body_at: Body,
+}
+
+/// Where a page's Markdown body is: in memory, or left in its file and
+/// read again when the page is rendered, so that a site of 100,000 pages
+/// is never held in memory whole. Only a body without shortcodes is left
+/// on disk: everything else the model needs of it (tasks, headings) was
+/// read when it was loaded.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// In [`Page::source`], from [`Page::body_offset`].
+    Kept,
+    /// In this file, from [`Page::body_offset`]; the hash tells whether the
+    /// file changed since it was loaded.
+    OnDisk {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The hash of the body as loaded.
+        hash: u64,
+    },
 }
 
 impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source.text[self.body_offset..]
+    /// The Markdown body, read again from its file when it was left there.
+    /// A file that changed since the build read it is an error: the page
+    /// would not match the figures computed from the first reading.
+    pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Body::OnDisk { file, hash } = &self.body_at else {
+            return Ok(std::borrow::Cow::Borrowed(&self.source.text[self.body_offset..]));
+        };
+        let changed = || {
+            Diagnostic::error(
+                Code::ReadFailed,
+                self.source.path.clone(),
+                format!("`{}` changed while the site was being built", self.source.path),
+            )
+            .help("build again once the file is saved")
+        };
+        let text = std::fs::read_to_string(file).map_err(|_| changed())?;
+        let text = text.trim_start_matches('\u{feff}');
+        let body = text.get(self.body_offset..).ok_or_else(changed)?;
+        if !text.starts_with(&*self.source.text) || body_hash(body) != *hash {
+            return Err(changed());
+        }
+        Ok(std::borrow::Cow::Owned(body.to_string()))
+    }
+
+    /// Leaves the body in its file under `root` when nothing needs it
+    /// before rendering (it has no shortcodes), keeping the front matter.
+    pub fn leave_body_on_disk(&mut self, root: &std::path::Path) {
+        if !self.shortcodes.is_empty() || matches!(self.body_at, Body::OnDisk { .. }) {
+            return;
+        }
+        let hash = body_hash(&self.source.text[self.body_offset..]);
+        self.source.text = self.source.text[..self.body_offset].into();
+        self.body_at = Body::OnDisk {
+            file: root.join(&self.source.path),
+            hash,
+        };
     }
 
     /// Where the page is written, relative to the site root: a folder's
@@ -293,6 +347,13 @@ impl Update {
     }
 }
 
+fn body_hash(body: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    body.hash(&mut h);
+    h.finish()
+}
+
 /// The output path of the page with `slug`, relative to the site root.
 pub fn href(slug: &str) -> String {
     match slug.strip_suffix("_index") {
@@ -324,6 +385,7 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
         shortcodes,
         spans,
         source,
+        body_at: Body::Kept,
     };
     check_fields(&page, diags);
     check_claims(&page, start, diags);
@@ -568,4 +630,49 @@ fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::P
     }
     let (done, total) = scan.tasks;
     (super::Progress { done, total }, scan.shortcodes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_in(dir: &std::path::Path, text: &str) -> Page {
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("content/a.md"), text).unwrap();
+        let mut diags = Diagnostics::default();
+        let start = Month::new(2024, 1).unwrap();
+        parse_page(Source::new("content/a.md", text), start, &mut diags).expect("a page")
+    }
+
+    #[test]
+    fn a_body_left_on_disk_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: A\n---\n# Heading\n\n- [x] done\n";
+        let mut page = page_in(dir.path(), text);
+        page.leave_body_on_disk(dir.path());
+        assert_eq!(
+            &*page.source.text, "---\ntitle: A\n---\n",
+            "only the front matter is kept"
+        );
+        assert_eq!(page.body().unwrap(), "# Heading\n\n- [x] done\n");
+        assert_eq!(page.tasks.total, 1, "what the model needs was read before");
+    }
+
+    #[test]
+    fn a_file_changed_since_loading_is_an_error_not_a_mixed_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut page = page_in(dir.path(), "---\ntitle: A\n---\nBefore.\n");
+        page.leave_body_on_disk(dir.path());
+        std::fs::write(dir.path().join("content/a.md"), "---\ntitle: A\n---\nAfter!!\n").unwrap();
+        let err = page.body().unwrap_err();
+        assert!(err.message.contains("changed while the site was being built"), "{err}");
+    }
+
+    #[test]
+    fn a_body_with_shortcodes_stays_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut page = page_in(dir.path(), "---\ntitle: A\n---\n{{ chart(metric=\"arr\") }}\n");
+        page.leave_body_on_disk(dir.path());
+        assert!(matches!(page.body_at, Body::Kept));
+    }
 }

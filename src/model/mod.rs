@@ -260,6 +260,7 @@ fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
                 slug: format!("{folder}/_index"),
                 front,
                 body_offset,
+                body_at: crate::load::Body::Kept,
                 tasks: plan::Progress::default(),
                 shortcodes: Vec::new(),
                 spans: Spans::default(),

@@ -24,7 +24,17 @@ struct Document<'a> {
     currency: &'a str,
     /// How to read the figures below.
     conventions: Conventions,
-    metrics: Vec<MetricJson<'a>>,
+    metrics: Metrics<'a>,
+}
+
+/// The metrics, each made into JSON as it is written: the document is
+/// streamed, never held whole.
+struct Metrics<'a>(&'a Model);
+
+impl Serialize for Metrics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.metrics.iter().map(|m| metric(self.0, m)))
+    }
 }
 
 #[derive(Serialize)]
@@ -104,16 +114,11 @@ pub(crate) fn render(r: &Renderer) {
         start: model.start.to_string(),
         currency: &model.site.currency,
         conventions: CONVENTIONS,
-        metrics: model.metrics.iter().map(|m| metric(model, m)).collect(),
+        metrics: Metrics(model),
     };
-    match serde_json::to_vec_pretty(&doc) {
-        Ok(bytes) => r.emit("data/metrics.json", &bytes),
-        Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
-            crate::diagnostic::Code::Output,
-            "data/metrics.json",
-            format!("cannot write metrics.json: {e}"),
-        )),
-    }
+    r.emit_with("data/metrics.json", &mut |out| {
+        serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::other)
+    });
 }
 
 /// `v` to 12 significant digits: what a figure computed in floating point

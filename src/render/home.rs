@@ -49,9 +49,7 @@ pub(crate) fn render(r: &Renderer) {
     let mut ctx = r.base_context(path, "home", title, "home");
     ctx.insert(
         "intro",
-        &home
-            .map(|p| r.markdown(p.body(), &p.shortcodes, "home", path, None))
-            .unwrap_or_default(),
+        &home.map(|p| r.page_markdown(p, "home", path)).unwrap_or_default(),
     );
     ctx.insert(
         "description",

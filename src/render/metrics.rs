@@ -147,7 +147,7 @@ fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {
         description: m.description.clone(),
         formula: m.formula.clone(),
         derived: m.is_derived(),
-        svg: r.charts.line(&m.id).to_string(),
+        svg: r.charts.line(r.model, m, r.cache),
         legend: widgets::legend(model, m),
         has_stated: !m.stated.is_empty(),
         has_original: m.original.is_some(),

@@ -15,7 +15,7 @@ mod roadmap;
 mod updates;
 mod widgets;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -99,7 +99,7 @@ pub fn render(
     options: RenderOptions,
 ) -> Result<Stats, Diagnostics> {
     cache.start_build();
-    let charts = widgets::Charts::draw(model, &theme.strings, cache);
+    let charts = widgets::Charts::new(model, &theme.strings);
     let r = Renderer {
         model,
         theme,
@@ -168,7 +168,7 @@ pub fn letter(
     };
     let cache = RenderCache::disabled();
     let sink = MemorySite::default();
-    let charts = widgets::Charts::draw(model, &theme.strings, &cache);
+    let charts = widgets::Charts::new(model, &theme.strings);
     let r = Renderer {
         model,
         theme,
@@ -352,10 +352,33 @@ impl Renderer<'_> {
         }
     }
 
+    /// Like [`Renderer::emit`] for a large file, streamed to the sink.
+    pub fn emit_with(&self, path: &str, write: &mut crate::output::Writer) {
+        if let Err(e) = self.sink.put_with(path, write) {
+            self.fail(Diagnostic::error(
+                Code::Output,
+                path,
+                format!("cannot write `{path}`: {e}"),
+            ));
+        }
+    }
+
     /// Records an error.
     pub fn fail(&self, d: Diagnostic) {
         if let Ok(mut errors) = self.errors.lock() {
             errors.push(d);
+        }
+    }
+
+    /// A plan page's body as HTML, its body read again from its file if it
+    /// was left there; a file changed since loading fails the build.
+    pub fn page_markdown(&self, page: &crate::load::Page, prefix: &str, path: &str) -> String {
+        match page.body() {
+            Ok(body) => self.markdown(&body, &page.shortcodes, prefix, path, None),
+            Err(d) => {
+                self.fail(d);
+                String::new()
+            }
         }
     }
 
@@ -390,6 +413,3 @@ impl Renderer<'_> {
             .text(self.cache.key_text("markdown", &[body, prefix, raw]), render)
     }
 }
-
-/// Lookup of ids that shortcodes and templates share.
-pub(crate) type ChartMap = HashMap<String, String>;

@@ -105,10 +105,7 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKin
     let section = page.slug.split('/').next().unwrap_or("");
     let mut ctx = r.base_context(path, section, &page.front.title, "page");
     let prefix = crate::markdown::slugify(&page.slug);
-    ctx.insert_text(
-        "content",
-        &r.markdown(page.body(), &page.shortcodes, &prefix, path, None),
-    );
+    ctx.insert_text("content", &r.page_markdown(page, &prefix, path));
     ctx.insert("description", &page.front.description);
     ctx.insert("kind", &page.front.kind);
     ctx.insert("kind_label", &kind_label(r, page.front.kind));

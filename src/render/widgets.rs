@@ -4,20 +4,22 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{ChartMap, Renderer};
+use super::Renderer;
 use crate::charts::{self, LineChart};
 use crate::model::{Metric, Model, Reading, Series, Standing};
 use crate::period::Month;
 use crate::shortcode::{Shortcode, ShortcodeKind};
 use crate::units::{Change, Direction};
 
-/// Every metric's line chart, drawn once (in parallel) and reused by the
-/// home page, the group pages and shortcodes.
+/// Every metric's line chart, drawn when a page first needs it: nothing
+/// holds the charts of the whole site (with `serve`'s cache, each is drawn
+/// once and reused by the home page, the group pages and shortcodes).
 pub(crate) struct Charts {
-    lines: ChartMap,
+    words: ChartWords,
+    /// How many metrics have a chart.
+    count: usize,
 }
 
 /// The words charts write into their point titles, from the theme.
@@ -146,47 +148,47 @@ fn events_of<'a>(model: &'a Model, m: &Metric, as_of: Option<Month>) -> Vec<(usi
 }
 
 impl Charts {
-    /// Draws a line chart for every metric that has values.
-    pub fn draw(model: &Model, strings: &BTreeMap<String, String>, cache: &super::RenderCache) -> Charts {
-        let words = ChartWords::from(strings);
-        let lines = model
-            .metrics
-            .par_iter()
-            .filter(|m| !m.actual.is_empty() || !m.target.is_empty())
-            .map(|m| {
-                let data = ChartData::of(model, m, None);
-                // Only a keeping cache needs the key; one-off builds skip building it.
-                let key = cache.is_enabled().then(|| {
-                    let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
-                    let inputs = (
-                        (&m.id, &m.label, m.unit),
-                        (points(&data.actual), points(&data.plan), points(&data.targets)),
-                        (
-                            data.band.as_ref().map(|(l, h)| (points(l), points(h))),
-                            data.original.as_ref().map(points),
-                        ),
-                        data.events.iter().map(|(mo, n)| (mo.0, *n)).collect::<Vec<_>>(),
-                        (&words.actual, &words.target, &words.interpolated),
-                    );
-                    cache.key("chart", &(inputs, format!("{:?}{:?}", model.style, model.calendar)))
-                });
-                let svg = cache.text(key.flatten(), || {
-                    data.draw(model, m, &words, &format!("chart-{}", m.id))
-                });
-                (m.id.clone(), svg)
-            })
-            .collect();
-        Charts { lines }
+    /// Ready to draw the charts of `model`'s metrics.
+    pub fn new(model: &Model, strings: &BTreeMap<String, String>) -> Charts {
+        Charts {
+            words: ChartWords::from(strings),
+            count: model
+                .metrics
+                .iter()
+                .filter(|m| !m.actual.is_empty() || !m.target.is_empty())
+                .count(),
+        }
     }
 
-    /// The chart of metric `id`.
-    pub fn line(&self, id: &str) -> &str {
-        self.lines.get(id).map_or("", String::as_str)
+    /// The chart of `m` (empty when it has no values), from the cache when
+    /// it was drawn before with the same inputs.
+    pub fn line(&self, model: &Model, m: &Metric, cache: &super::RenderCache) -> String {
+        if m.actual.is_empty() && m.target.is_empty() {
+            return String::new();
+        }
+        let data = ChartData::of(model, m, None);
+        let words = &self.words;
+        // Only a keeping cache needs the key; one-off builds skip building it.
+        let key = cache.is_enabled().then(|| {
+            let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
+            let inputs = (
+                (&m.id, &m.label, m.unit),
+                (points(&data.actual), points(&data.plan), points(&data.targets)),
+                (
+                    data.band.as_ref().map(|(l, h)| (points(l), points(h))),
+                    data.original.as_ref().map(points),
+                ),
+                data.events.iter().map(|(mo, n)| (mo.0, *n)).collect::<Vec<_>>(),
+                (&words.actual, &words.target, &words.interpolated),
+            );
+            cache.key("chart", &(inputs, format!("{:?}{:?}", model.style, model.calendar)))
+        });
+        cache.text(key.flatten(), || data.draw(model, m, words, &format!("chart-{}", m.id)))
     }
 
-    /// How many were drawn.
+    /// How many metrics have a chart.
     pub fn count(&self) -> usize {
-        self.lines.len()
+        self.count
     }
 }
 
@@ -361,7 +363,7 @@ pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) 
     };
     let months: BTreeSet<Month> = data.actual.keys().chain(data.targets.keys()).copied().collect();
     let svg = match as_of {
-        None => r.charts.line(&m.id).to_string(),
+        None => r.charts.line(model, m, r.cache),
         Some(limit) => data.draw(
             model,
             m,

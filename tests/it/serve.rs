@@ -310,7 +310,8 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
     crate::copy_example(site);
     let cache = Caches::new();
     let first = preview(site, Options::default(), &cache).unwrap();
-    assert_eq!(first.stats.reused, 0);
+    // The first build draws everything (a chart two pages show is drawn once).
+    assert!(first.stats.redone > first.stats.reused, "{:?}", first.stats);
     let again = preview(site, Options::default(), &cache).unwrap();
     assert_eq!(again.stats.redone, 0, "nothing changed, nothing redone");
     assert_eq!(again.files, first.files);

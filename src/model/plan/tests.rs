@@ -15,6 +15,7 @@ fn page(slug: &str, front: &str) -> Page {
         shortcodes: Vec::new(),
         spans: crate::load::Spans::default(),
         source,
+        body_at: crate::load::Body::Kept,
     }
 }
 
