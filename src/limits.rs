@@ -43,3 +43,16 @@ pub const ID_CHARS: usize = 64;
 
 /// Longest title, label or one-line text.
 pub const TITLE_CHARS: usize = 500;
+
+/// Longest row of a source CSV file, in bytes: the reader holds one row at
+/// a time, so this bounds its memory whatever the file's size.
+pub const SOURCE_ROW_BYTES: u64 = 1024 * 1024;
+
+/// Longest SQL query of a source, in characters.
+pub const QUERY_CHARS: usize = 10_000;
+
+/// Most decimals a number read from a source may have.
+pub const SOURCE_DECIMALS: u32 = 18;
+
+/// Rows a query's result is read in at a time: the most held in memory.
+pub const QUERY_BATCH_ROWS: i32 = 10_000;
