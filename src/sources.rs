@@ -131,6 +131,14 @@ impl<'a> Merged<'a> {
         if let Some(span) = self.file.spans.value_or_key(&path) {
             self.places.push((field, span));
         }
+        // A filter's parts, to point at the one that is wrong.
+        if field == "filter" {
+            for (part, name) in [("filter.column", "column"), ("filter.equals", "equals")] {
+                if let Some(span) = self.file.spans.value(&format!("{path}.{name}")) {
+                    self.places.push((part, span));
+                }
+            }
+        }
         Some(value)
     }
 }

@@ -187,7 +187,7 @@ impl<'a> Reader<'a> {
         };
         let period = column("period", &csv.period);
         let value = column("value", &csv.value);
-        let filter = csv.filter.as_ref().map(|(c, v)| (column("filter", c), v.trim()));
+        let filter = csv.filter.as_ref().map(|(c, v)| (column("filter.column", c), v.trim()));
         let failed = missing
             .first()
             .map(|(field, name)| missing_column(spec, csv, headers, field, name));
@@ -265,7 +265,7 @@ impl<'a> Reader<'a> {
                 };
                 spec.error(
                     Code::SourceRows,
-                    "filter",
+                    "filter.equals",
                     format!(
                         "no row of `{}` has `{column}` equal to `{wanted}`; {seen}",
                         self.csv.path
@@ -296,7 +296,10 @@ fn missing_column(spec: &Spec, csv: &CsvSource, headers: &[String], field: &str,
         None if headers.len() == 1 && csv.delimiter == b',' && headers[0].contains([';', '\t']) => {
             "the file seems to separate columns with another character: add `delimiter: \";\"` (or \"\\t\")".into()
         }
-        None => format!("name one of the file's columns in `{field}:`"),
+        None => format!(
+            "name one of the file's columns in `{}:`",
+            field.trim_start_matches("filter.")
+        ),
     };
     spec.error(
         Code::SourceColumn,

@@ -9,6 +9,7 @@ mod example;
 mod fixtures;
 mod investor_plans;
 mod output;
+mod pull;
 mod robust;
 mod schema;
 mod serve;
