@@ -9,6 +9,7 @@ mod example;
 mod fixtures;
 mod investor_plans;
 mod output;
+mod postgres;
 mod pull;
 mod robust;
 mod schema;
