@@ -14,7 +14,9 @@
 //!
 //! [`write_all`] replaces several snapshots together: each is written to a
 //! temporary file beside it first, and only when every one was written are
-//! they renamed into place, so a pull that fails writes nothing.
+//! they renamed into place, so a pull that fails writes nothing. (The
+//! renames are one at a time: a machine that loses power between two of
+//! them keeps some new snapshots beside some old ones, each one whole.)
 
 use std::io::Write;
 use std::ops::Range;
@@ -141,6 +143,12 @@ pub fn write_all(root: &Path, files: &[(String, String)]) -> std::io::Result<()>
         std::fs::create_dir_all(root.join(FOLDER))?;
         for (rel, text) in files {
             let target = root.join(rel);
+            // Renaming a file over a file in the same folder does not fail
+            // for want of anything but the disk; over a folder it would, half
+            // way through: refuse that before anything is renamed.
+            if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                return Err(std::io::Error::other(format!("{} is a folder", target.display())));
+            }
             let name = target
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -164,3 +172,6 @@ pub fn write_all(root: &Path, files: &[(String, String)]) -> std::io::Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
