@@ -269,6 +269,12 @@ fn restated(spec: &Spec, new: &Source, month: Month, what: &str) -> Diagnostic {
 impl fmt::Display for PullReport {
     /// One line per metric and change, then a summary.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.metrics.is_empty() {
+            return writeln!(
+                f,
+                "no metric has a `source:`, so there is nothing to pull (see \"Actuals from CSV and PostgreSQL\" in the README)"
+            );
+        }
         for m in &self.metrics {
             let months = format!("{} month{}", m.months, if m.months == 1 { "" } else { "s" });
             if m.changes.is_empty() {

@@ -309,3 +309,20 @@ fn the_example_pulls_its_active_users_from_a_csv_export() {
     let shown: Vec<&str> = rows.iter().take(3).map(|(_, a)| a.as_str()).collect();
     assert_eq!(shown, ["212", "560", "940"]);
 }
+
+#[test]
+fn a_site_without_sources_has_nothing_to_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = mrr_site(dir.path(), "month,mrr\n");
+    let file = site.join("content/metrics/revenue.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("    source: { csv: data/mrr.csv, period: month, value: mrr }\n", ""),
+    )
+    .unwrap();
+    let o = pull(&site, &[]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no metric has a `source:`, so there is nothing to pull"));
+    assert!(!site.join("content/snapshots").exists());
+}
