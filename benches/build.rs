@@ -2,8 +2,12 @@
 //! metric file (3 metrics over 36 months) per ten pages. Prints pages per
 //! second, charts per second and peak memory for each size.
 //!
-//! `cargo bench` runs both sizes; `cargo bench -- 2000` runs one size. Each
-//! size runs in a fresh process so that its peak memory is its own.
+//! Then `palanca pull` of a CSV export of 1,000,000 invoices into two
+//! metrics (paid revenue, a flow, and refunds), with its peak memory.
+//!
+//! `cargo bench` runs everything; `cargo bench -- 2000` runs one size and
+//! `cargo bench -- pull` the pull. Each runs in a fresh process so that its
+//! peak memory is its own.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -265,10 +269,85 @@ fn run_adversarial() {
     println!("a page of 100,000 shortcodes built in {best:.2} s (best of {RUNS})");
 }
 
+/// Rows of the invoice export the pull benchmark reads.
+const INVOICES: usize = 1_000_000;
+
+/// Writes a Stripe-like export of `rows` invoices over three years: id,
+/// date and time, amount with a currency sign and thousands separators,
+/// status.
+fn invoices(path: &Path, rows: usize) {
+    use std::io::Write as _;
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(out, "id,Created (UTC),Amount,Currency,Status").unwrap();
+    let statuses = [
+        "paid", "paid", "paid", "paid", "paid", "paid", "paid", "refunded", "failed",
+    ];
+    for i in 0..rows {
+        let month = i * 36 / rows;
+        let (y, m) = (2022 + month / 12, month % 12 + 1);
+        let cents = 1_000 + r.below(500_000);
+        let amount = format!("{}.{:02}", cents / 100, cents % 100);
+        let amount = if cents >= 100_000 {
+            format!("\"${},{}\"", &amount[..amount.len() - 6], &amount[amount.len() - 6..])
+        } else {
+            format!("${amount}")
+        };
+        writeln!(
+            out,
+            "in_{i:08},{y}-{m:02}-{:02} {:02}:{:02}:00,{amount},usd,{}",
+            1 + r.below(28),
+            r.below(24),
+            r.below(60),
+            r.pick(&statuses)
+        )
+        .unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// Pulls a 1,000,000-row export `RUNS` times and reports the best time and
+/// the peak memory of this process.
+fn run_pull() {
+    let scratch = scratch();
+    let site = scratch.path().join("site");
+    std::fs::create_dir_all(site.join("content/metrics")).unwrap();
+    std::fs::create_dir_all(site.join("data")).unwrap();
+    std::fs::write(site.join("site.yaml"), "title: Pull\nlanguage: en\nstart: 2022-01\n").unwrap();
+    std::fs::write(
+        site.join("content/metrics/revenue.yaml"),
+        "title: Revenue\nsource: { csv: data/invoices.csv, period: Created (UTC), value: Amount, format: \"$1,234.56\" }\nmetrics:\n  - id: revenue\n    label: Revenue\n    unit: currency\n    kind: flow\n    source: { filter: { column: Status, equals: paid } }\n  - id: refunds\n    label: Refunds\n    unit: currency\n    kind: flow\n    source: { filter: { column: Status, equals: refunded } }\n",
+    )
+    .unwrap();
+    let csv = site.join("data/invoices.csv");
+    invoices(&csv, INVOICES);
+    let bytes = std::fs::metadata(&csv).unwrap().len();
+    let before = peak_rss_kb();
+    let mut best = f64::INFINITY;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let report =
+            palanca::pull::pull(&site, palanca::pull::PullOptions::default(), &|_| None).expect("the export pulls");
+        best = best.min(started.elapsed().as_secs_f64());
+        assert_eq!(report.metrics.len(), 2);
+        assert_eq!(report.metrics[0].months, 36);
+    }
+    println!(
+        "pull of {INVOICES} CSV rows ({:.0} MB, 2 metrics): {best:.3} s (best of {RUNS}) = {:.1} M rows/s, peak RSS {:.1} MB ({:.1} MB before the pull)",
+        bytes as f64 / 1e6,
+        INVOICES as f64 / best / 1e6,
+        peak_rss_kb() as f64 / 1024.0,
+        before as f64 / 1024.0,
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "adversarial") {
         return run_adversarial();
+    }
+    if args.iter().any(|a| a == "pull") {
+        return run_pull();
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if let [one] = sizes.as_slice() {
@@ -281,4 +360,6 @@ fn main() {
     }
     let status = Command::new(&me).arg("adversarial").status().unwrap();
     assert!(status.success(), "the adversarial benchmark failed");
+    let status = Command::new(&me).arg("pull").status().unwrap();
+    assert!(status.success(), "the pull benchmark failed");
 }

@@ -29,6 +29,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site at http://127.0.0.1:PORT/, rebuilding on every save.
     Serve(ServeArgs),
+    /// Read every metric's source (CSV files, PostgreSQL) into the snapshots
+    /// in content/snapshots/, which build and check read.
+    Pull(PullArgs),
     /// Write JSON Schemas of the file formats, for editors.
     Schema(SchemaArgs),
     /// Print shell completions.
@@ -83,6 +86,17 @@ pub struct ServeArgs {
     /// Also print the time each stage of a rebuild took.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+/// Options of `pull`.
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The site folder (holding site.yaml and content/).
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
+    /// Report what would change, without writing a snapshot.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Options of `schema`.
@@ -186,6 +200,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new(&args),
         Command::Send(args) => send(&args),
         Command::Serve(args) => serve(&args),
+        Command::Pull(args) => pull(&args),
         Command::Schema(args) => schema(&args),
         Command::Completions(args) => {
             use clap::CommandFactory;
@@ -331,6 +346,26 @@ fn serve(args: &ServeArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::from(CONTENT_ERROR)
+        }
+    }
+}
+
+fn pull(args: &PullArgs) -> ExitCode {
+    let options = crate::pull::PullOptions { dry_run: args.dry_run };
+    match crate::pull::pull(&args.site, options, &|name| std::env::var(name).ok()) {
+        Ok(report) => {
+            print_all(&report.warnings);
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(mut diags) => {
+            diags.sort();
+            print_all(&diags);
+            eprintln!(
+                "error: the pull failed with {} error(s); no snapshot was changed",
+                diags.error_count()
+            );
             ExitCode::from(CONTENT_ERROR)
         }
     }

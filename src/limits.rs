@@ -51,3 +51,16 @@ pub const RECIPIENTS: usize = 1_000;
 /// How long `palanca send` waits for the SMTP server at each step before
 /// it gives up, in seconds.
 pub const SMTP_TIMEOUT_SECS: u64 = 30;
+
+/// Longest row of a source CSV file, in bytes: the reader holds one row at
+/// a time, so this bounds its memory whatever the file's size.
+pub const SOURCE_ROW_BYTES: u64 = 1024 * 1024;
+
+/// Longest SQL query of a source, in characters.
+pub const QUERY_CHARS: usize = 10_000;
+
+/// Most decimals a number read from a source may have.
+pub const SOURCE_DECIMALS: u32 = 18;
+
+/// Rows a query's result is read in at a time: the most held in memory.
+pub const QUERY_BATCH_ROWS: i32 = 10_000;

@@ -113,6 +113,28 @@ codes! {
     BadClaim = "bad-claim", Input;
     /// An identity check that is not two formulas.
     BadIdentity = "bad-identity", Input;
+    /// A metric's `source:` that cannot be read as written.
+    BadSource = "bad-source", Input;
+    /// A source file that cannot be read.
+    SourceRead = "source-read", Input;
+    /// A column a source names that its file does not have.
+    SourceColumn = "source-column", Input;
+    /// A cell of a source that is not a period or a number.
+    SourceCell = "source-cell", Input;
+    /// A source that gives no rows (after its filter), or rows that cannot be added up.
+    SourceRows = "source-rows", Input;
+    /// A query that the database refused, or whose rows are not (period, value).
+    SourceQuery = "source-query", Input;
+    /// The database cannot be reached, or its address is not set.
+    SourceConnection = "source-connection", Build;
+    /// A metric with a source that has not been pulled yet.
+    SnapshotMissing = "snapshot-missing", Input;
+    /// A snapshot file that is not what `palanca pull` writes.
+    BadSnapshot = "bad-snapshot", Input;
+    /// A month whose actual is both written in YAML and pulled from a source.
+    ActualTwice = "actual-twice", Input;
+    /// A month already pulled whose value changed at the source.
+    RestatedHistory = "restated-history", Input;
     /// A formula divides by zero in some month.
     DivisionByZero = "division-by-zero", Lint;
     /// A stated figure disagrees with its computed value, or has none.

@@ -49,6 +49,52 @@ pub struct MetricFileDoc {
     /// of their month).
     #[serde(default)]
     pub events: Vec<RawEvent>,
+    /// Defaults for the `source:` of each metric of the file (the export
+    /// they share, its period column, its number format).
+    #[serde(default)]
+    pub source: Option<RawSource>,
+}
+
+/// Where a metric's actuals live, for `palanca pull` (see
+/// [`crate::sources`]): a CSV file in the site folder or a SQL query. Every
+/// field may also be given once for the whole file.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// A CSV file, relative to the site folder (`data/stripe.csv`).
+    #[serde(default)]
+    pub csv: Option<String>,
+    /// A query returning (period, value) rows, run on the PostgreSQL
+    /// database named by `database_url_env` in site.yaml.
+    #[serde(default)]
+    pub sql: Option<String>,
+    /// CSV: the column with the period, `YYYY-MM` or a date (default `period`).
+    #[serde(default)]
+    pub period: Option<String>,
+    /// CSV: the column with the value (default `value`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// CSV: keep only the rows whose `column` is `equals`.
+    #[serde(default)]
+    pub filter: Option<RawFilter>,
+    /// CSV: how numbers are written, as a sample: `1,234.56` (default),
+    /// `1.234,56`, `1 234,56`, `1234.56`, with a currency sign (`$1,234.56`,
+    /// `1.234,56 €`) or a percent sign (`12.5%`).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// CSV: the character between columns (default `,`).
+    #[serde(default)]
+    pub delimiter: Option<String>,
+}
+
+/// A condition on a CSV row: `{ column: status, equals: paid }`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFilter {
+    /// The column to look at.
+    pub column: String,
+    /// The text the cell must hold (spaces around it do not count).
+    pub equals: String,
 }
 
 /// Something that happened, or will, in a month: a launch, a price change,
@@ -207,6 +253,13 @@ pub struct RawMetric {
     /// Dated revisions of the targets, oldest first.
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
+    /// Where its actuals are pulled from by `palanca pull`; the build reads
+    /// them from its snapshot in `content/snapshots/`.
+    #[serde(default)]
+    pub source: Option<RawSource>,
+    /// The actuals of its last pull, attached by the loader.
+    #[serde(skip)]
+    pub pulled: Option<std::sync::Arc<crate::snapshot::Snapshot>>,
     /// Its index in the file's `metrics`: positions are recorded by it,
     /// and it stays right when the audience stage removes metrics.
     #[serde(skip)]

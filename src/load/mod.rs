@@ -9,6 +9,7 @@ mod frontmatter;
 mod metrics;
 mod pages;
 mod site;
+mod snapshots;
 mod spans;
 mod tasks;
 mod theme;
@@ -27,8 +28,8 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -
     yaml::parse(source, 0, source.text.len(), what).map(|(value, _)| value)
 }
 pub use metrics::{
-    Comparison, IdentityCheck, Interpolation, MetricFile, MetricFileDoc, MetricKind, RawEvent, RawMetric, RawRevision,
-    RawSeries, TotalOf,
+    Comparison, IdentityCheck, Interpolation, MetricFile, MetricFileDoc, MetricKind, RawEvent, RawFilter, RawMetric,
+    RawRevision, RawSeries, RawSource, TotalOf,
 };
 pub use pages::{
     Audience, Body, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update,
@@ -206,6 +207,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             _ => {}
         }
     }
+    snapshots::attach(root, &site, &mut metric_files, &mut diags);
     check_addresses(&pages_out, &mut diags);
     let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);
     if diags.has_errors() {
@@ -222,6 +224,30 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         theme,
     };
     Ok((project, diags))
+}
+
+/// What `palanca pull` needs of a site: `site.yaml` (and where its
+/// settings are written) and the metric files, without their snapshots and
+/// without the pages, whose problems are not the pull's.
+pub fn metric_files(root: &Path) -> Result<(SiteConfig, Source, Spans, Vec<MetricFile>), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let Some((site, site_source, site_spans)) = site::load_site(root, &mut diags) else {
+        return Err(diags);
+    };
+    let mut out = Vec::new();
+    for rel in files::walk_content(root, &mut diags) {
+        if !(rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml"))) {
+            continue;
+        }
+        match files::read_text(root, &rel) {
+            Ok(source) => out.extend(metrics::parse_metric_file(source, &mut diags)),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((site, site_source, site_spans, out))
 }
 
 /// The top-level folders of the output that palanca writes itself.

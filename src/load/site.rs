@@ -60,6 +60,11 @@ pub struct SiteConfig {
     /// How `palanca send` mails the updates.
     #[serde(default)]
     pub email: Option<EmailSettings>,
+    /// The name of the environment variable that holds the PostgreSQL
+    /// URL `palanca pull` reads SQL sources from: the URL itself, with its
+    /// password, never belongs in the site.
+    #[serde(default)]
+    pub database_url_env: Option<String>,
     #[serde(skip)]
     start_month: Option<Month>,
 }
@@ -204,6 +209,20 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
             .help("name a folder directly under themes/ with letters, digits, `-` and `_`, e.g. `theme: mine`"),
         );
     }
+    if let Some(name) = site.database_url_env.as_deref().filter(|n| !is_env_name(n)) {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                &source,
+                at("database_url_env"),
+                format!(
+                    "`database_url_env: {}` is not the name of an environment variable",
+                    crate::diagnostic::quote(name)
+                ),
+            )
+            .help("write the variable's name, e.g. `database_url_env: PALANCA_DATABASE_URL`, and keep the URL in that variable, out of the site"),
+        );
+    }
     for (key, text) in [("title", Some(&site.title)), ("notice", site.notice.as_ref())] {
         if text.is_some_and(|t| t.chars().count() > crate::limits::TITLE_CHARS) {
             diags.push(
@@ -247,6 +266,16 @@ fn check_email(site: &SiteConfig, source: &Source, spans: &Spans, diags: &mut Di
 /// folder's files into the site.
 fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// An environment variable's name: letters, digits and `_`, not starting
+/// with a digit. A URL written here by mistake is refused, so it is never
+/// committed with the site.
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `base_url` is either a path from the host's root (`/`, `/plan/`) or an

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use super::roles::{Role, default_kind};
+use super::roles::Role;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::formula::{self, Expr};
 use crate::load::{Comparison, Interpolation, MetricFile, MetricKind, RawMetric, RawSeries, Spans};
@@ -307,6 +307,7 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
     };
     let mut target = reader.read(Section::Target, "target", &raw.target, diags);
     let actual = reader.read(Section::Actual, "actual", &raw.actual, diags);
+    let actual = with_pulled(raw, file, actual, &reader.written, diags);
     let stated = reader.read(Section::Stated, "stated", &raw.stated, diags);
     let scenarios: Vec<(String, Series)> = raw
         .scenarios
@@ -342,10 +343,7 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
             .help("give the metric the role's unit, or another role (or none)"),
         );
     }
-    let kind = raw
-        .kind
-        .or(traits.map(|t| t.kind))
-        .unwrap_or_else(|| default_kind(raw.unit));
+    let kind = super::roles::kind_of(raw);
     let direction = match traits {
         Some(t) if !written_here("direction") => t.direction,
         _ => raw.direction,
@@ -399,6 +397,57 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         original,
         revisions,
     }
+}
+
+/// Adds the actuals of the metric's last pull (its snapshot) to those
+/// written in `actual:`. A month in both is an error: which of two figures
+/// an investor sees must never depend on a rule nobody remembers.
+fn with_pulled(
+    raw: &RawMetric,
+    file: &MetricFile,
+    mut actual: Series,
+    written: &BTreeMap<(Section, Month), Range<usize>>,
+    diags: &mut Diagnostics,
+) -> Series {
+    let Some(snapshot) = &raw.pulled else {
+        return actual;
+    };
+    let src = &snapshot.source;
+    for row in &snapshot.rows {
+        if let Some(span) = written.get(&(Section::Actual, row.month)) {
+            let line = crate::diagnostic::Location::at(&src.text, row.span.clone()).line;
+            diags.push(
+                Diagnostic::error_at(
+                    Code::ActualTwice,
+                    &file.source,
+                    span.clone(),
+                    format!(
+                        "the actual of `{}` for {} is written here and also pulled from its source ({}:{line})",
+                        raw.id, row.month, src.path
+                    ),
+                )
+                .metric(&raw.id)
+                .help("keep one: remove the month from `actual:`, or leave it out of the source and pull again"),
+            );
+            continue;
+        }
+        match parse_value(&crate::units::RawValue::Number(row.exact.to_f64()), raw.unit) {
+            Ok(v) => {
+                actual.insert(row.month, v);
+            }
+            Err(e) => diags.push(
+                Diagnostic::error_at(
+                    Code::BadValue,
+                    src,
+                    row.span.clone(),
+                    format!("wrong actual of `{}` for {}: {}", raw.id, row.month, e.message),
+                )
+                .metric(&raw.id)
+                .help(e.help),
+            ),
+        }
+    }
+    actual
 }
 
 /// Applies a metric's revisions to its targets, oldest first: from each

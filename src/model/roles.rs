@@ -145,6 +145,13 @@ impl Role {
     }
 }
 
+/// A metric's kind as written, else its role's, else its unit's default.
+pub fn kind_of(raw: &crate::load::RawMetric) -> MetricKind {
+    raw.kind
+        .or(raw.role.map(|r| r.traits().kind))
+        .unwrap_or_else(|| default_kind(raw.unit))
+}
+
 /// The kind of a metric without a role: money and counts are read at the
 /// period's end unless said otherwise; everything else is a rate.
 pub fn default_kind(unit: Unit) -> MetricKind {

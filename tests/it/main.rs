@@ -10,6 +10,8 @@ mod example;
 mod fixtures;
 mod investor_plans;
 mod output;
+mod postgres;
+mod pull;
 mod robust;
 mod schema;
 mod serve;

@@ -49,6 +49,8 @@ fn the_example_content_satisfies_the_schemas() {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        // Snapshots (content/snapshots/*.csv) are data, not documents.
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md" || x == "yaml"))
     {
         let p = entry.path();
         let rel = p.strip_prefix(&root).unwrap().to_string_lossy().into_owned();

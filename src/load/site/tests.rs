@@ -29,3 +29,12 @@ fn themes_are_names_not_paths() {
     assert!(!is_plain_name("a/b"));
     assert!(!is_plain_name(""));
 }
+
+#[test]
+fn a_database_setting_is_a_variable_name_never_a_url() {
+    assert!(is_env_name("PALANCA_DATABASE_URL"));
+    assert!(is_env_name("db_url2"));
+    assert!(!is_env_name("postgres://user:secret@host/db"));
+    assert!(!is_env_name("2DB"));
+    assert!(!is_env_name(""));
+}

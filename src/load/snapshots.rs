@@ -1,0 +1,41 @@
+//! The actuals pulled from sources, attached to their metrics as the site
+//! is loaded: each metric with a `source:` gets its snapshot from
+//! `content/snapshots/` (see [`crate::snapshot`]). Its source is checked
+//! here too, so `check` finds a bad source without pulling; the source
+//! itself is never read by a build.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{MetricFile, SiteConfig, files};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::snapshot;
+
+/// Checks every source and attaches each one's snapshot; a metric with a
+/// source and no snapshot yet is an error that says to pull.
+pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [MetricFile], diags: &mut Diagnostics) {
+    for (fi, mi, spec) in crate::sources::specs(metric_files, site, diags) {
+        let Some(rel) = snapshot::path_of(&spec.metric) else {
+            continue;
+        };
+        if !root.join(&rel).exists() {
+            diags.push(
+                spec.error(
+                    Code::SnapshotMissing,
+                    "source",
+                    format!(
+                        "`{}` takes its actuals from {}, but has no snapshot `{rel}` yet",
+                        spec.metric,
+                        spec.describe()
+                    ),
+                )
+                .help("run `palanca pull` to read its source into the snapshot, then build again"),
+            );
+            continue;
+        }
+        match files::read_text(root, &rel).and_then(snapshot::parse) {
+            Ok(s) => metric_files[fi].doc.metrics[mi].pulled = Some(Arc::new(s)),
+            Err(d) => diags.push(d),
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! `palanca pull`: reads every metric's source (CSV files, SQL queries)
+//! and writes what it found as snapshots in `content/snapshots/`, which is
+//! all that `build` and `check` read.
+//!
+//! Every source is read before anything is written; if any fails, no
+//! snapshot changes. Then each snapshot is compared with the one it
+//! replaces, and the pull reports what changed: months added, the last
+//! pull's latest month updated (it was likely partial), and history
+//! restated — an earlier month whose value changed or vanished — which is
+//! flagged, because restated numbers are what investors ask about.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location, Source};
+use crate::load::{self, SiteConfig, Spans};
+use crate::period::Month;
+use crate::snapshot::{self, Snapshot};
+use crate::sources::{self, Decimal, Origin, Pulled, Spec, csv_file, query};
+use crate::units::NumberStyle;
+
+/// How to pull.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PullOptions {
+    /// Report what would change, write nothing.
+    pub dry_run: bool,
+}
+
+/// What a pull did.
+#[derive(Debug, Default)]
+pub struct PullReport {
+    /// One entry per metric with a source, in file order.
+    pub metrics: Vec<MetricReport>,
+    /// Snapshots written (or that would be, with `--dry-run`).
+    pub written: usize,
+    /// Restated history, as warnings pointing at the snapshots.
+    pub warnings: Diagnostics,
+    /// Nothing was written.
+    pub dry_run: bool,
+}
+
+/// What changed in one metric's snapshot.
+#[derive(Debug)]
+pub struct MetricReport {
+    /// The metric.
+    pub metric: String,
+    /// Its source, in a few words.
+    pub from: String,
+    /// Months pulled.
+    pub months: usize,
+    /// Whether there was no snapshot before.
+    pub first: bool,
+    /// Each change, as a line: `2024-04 added (1,234)`.
+    pub changes: Vec<String>,
+}
+
+/// Pulls every source of the site at `root`. `env` reads environment
+/// variables (the database URL), so tests can give their own.
+pub fn pull(
+    root: &Path,
+    options: PullOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<PullReport, Diagnostics> {
+    let (site, site_source, site_spans, files) = load::metric_files(root)?;
+    let mut diags = Diagnostics::default();
+    let specs: Vec<Spec> = sources::specs(&files, &site, &mut diags)
+        .into_iter()
+        .map(|(_, _, spec)| spec)
+        .collect();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let pulled = read_sources(root, &site, (&site_source, &site_spans), &specs, env)?;
+    let style = NumberStyle::for_language(site.number_style.unwrap_or(site.language).code(), &site.currency);
+    let mut report = PullReport {
+        dry_run: options.dry_run,
+        ..PullReport::default()
+    };
+    let mut changed = Vec::new();
+    for (spec, values) in specs.iter().zip(&pulled) {
+        let Some(rel) = snapshot::path_of(&spec.metric) else {
+            continue;
+        };
+        let text = snapshot::render(values);
+        let before = std::fs::read_to_string(root.join(&rel)).ok();
+        if before.as_deref() != Some(text.as_str()) {
+            changed.push((rel.clone(), text.clone()));
+        }
+        let old = before.and_then(|t| snapshot::parse(Source::new(rel.clone(), t)).ok());
+        let new = Source::new(rel, text);
+        report
+            .metrics
+            .push(compare(spec, old.as_ref(), values, &new, &style, &mut report.warnings));
+    }
+    report.written = changed.len();
+    if !options.dry_run && !changed.is_empty() {
+        snapshot::write_all(root, &changed).map_err(|e| {
+            Diagnostics(vec![
+                Diagnostic::error(
+                    Code::Output,
+                    snapshot::FOLDER,
+                    format!("cannot write the snapshots: {e}"),
+                )
+                .help("no snapshot was changed; check that the folder is writable and pull again"),
+            ])
+        })?;
+    }
+    Ok(report)
+}
+
+/// One source's months, or its problem.
+type Read = Result<Pulled, Diagnostic>;
+
+/// Reads every source: each CSV file once for all the metrics that use it
+/// (files in parallel), then the queries on one connection. Returns each
+/// spec's months, or every problem found.
+fn read_sources(
+    root: &Path,
+    site: &SiteConfig,
+    site_yaml: (&Source, &Spans),
+    specs: &[Spec],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Pulled>, Diagnostics> {
+    let mut results: Vec<Option<Read>> = vec![None; specs.len()];
+    let mut by_file: BTreeMap<(&str, u8), Vec<usize>> = BTreeMap::new();
+    let mut queries = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        match &spec.origin {
+            Origin::Csv(c) => by_file.entry((c.path.as_str(), c.delimiter)).or_default().push(i),
+            Origin::Sql(q) => queries.push((i, q.as_str())),
+        }
+    }
+    let read: Vec<(&Vec<usize>, Vec<Read>)> = by_file
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&indexes| {
+            let list: Vec<_> = indexes
+                .iter()
+                .filter_map(|&i| match &specs[i].origin {
+                    Origin::Csv(c) => Some((&specs[i], c)),
+                    Origin::Sql(_) => None,
+                })
+                .collect();
+            (indexes, csv_file::read(root, &list))
+        })
+        .collect();
+    for (indexes, found) in read {
+        for (&i, r) in indexes.iter().zip(found) {
+            results[i] = Some(r);
+        }
+    }
+    let mut diags = Diagnostics::default();
+    if !queries.is_empty() {
+        let db = query::Database {
+            variable: site.database_url_env.as_deref().unwrap_or_default(),
+            site: site_yaml,
+            env,
+        };
+        let list: Vec<(&Spec, &str)> = queries.iter().map(|&(i, q)| (&specs[i], q)).collect();
+        match query::read(&db, &list) {
+            Ok(found) => {
+                for (&(i, _), r) in queries.iter().zip(found) {
+                    results[i] = Some(r);
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    let mut out = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(p) => out.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() || out.len() != specs.len() {
+        return Err(diags);
+    }
+    Ok(out)
+}
+
+/// What changed from `old` to `values` for one metric; restated months go
+/// to `warnings`, pointing at their line in the new snapshot `new`.
+fn compare(
+    spec: &Spec,
+    old: Option<&Snapshot>,
+    values: &Pulled,
+    new: &Source,
+    style: &NumberStyle,
+    warnings: &mut Diagnostics,
+) -> MetricReport {
+    let mut report = MetricReport {
+        metric: spec.metric.clone(),
+        from: spec.describe(),
+        months: values.len(),
+        first: old.is_none(),
+        changes: Vec::new(),
+    };
+    let show = |d: Decimal| style.format(d.to_f64(), spec.unit);
+    let Some(old) = old else {
+        if let (Some(a), Some(b)) = (values.keys().next(), values.keys().next_back()) {
+            report.changes.push(format!("first pull, {a} to {b}"));
+        }
+        return report;
+    };
+    let before = old.values();
+    let latest_before = before.keys().next_back().copied();
+    for (&month, &value) in values {
+        match before.get(&month) {
+            None => report.changes.push(format!("{month} added ({})", show(value))),
+            Some(&was) if was.to_string() == value.to_string() => {}
+            Some(&was) => {
+                let (from, to) = pair(show(was), show(value), was, value);
+                if Some(month) == latest_before {
+                    report.changes.push(format!(
+                        "{month} updated from {from} to {to} (the latest month of the last pull)"
+                    ));
+                } else {
+                    report.changes.push(format!("{month} restated from {from} to {to}"));
+                    warnings.push(restated(spec, new, month, &format!("changed from {from} to {to}")));
+                }
+            }
+        }
+    }
+    for (&month, &was) in before.iter().filter(|(m, _)| !values.contains_key(m)) {
+        report
+            .changes
+            .push(format!("{month} no longer in the source (was {})", show(was)));
+        warnings.push(restated(
+            spec,
+            new,
+            month,
+            &format!("({}) is no longer in its source", show(was)),
+        ));
+    }
+    report
+}
+
+/// Two values as shown to readers, with their exact figures when the
+/// rounding shows no difference (`$20.4K (20400)`).
+fn pair(from: String, to: String, was: Decimal, now: Decimal) -> (String, String) {
+    if from == to {
+        (format!("{from} ({was})"), format!("{to} ({now})"))
+    } else {
+        (from, to)
+    }
+}
+
+fn restated(spec: &Spec, new: &Source, month: Month, what: &str) -> Diagnostic {
+    let message = format!("{month} of `{}` {what} since the last pull", spec.metric);
+    let mut d = Diagnostic::warning(Code::RestatedHistory, new.path.clone(), message)
+        .metric(&spec.metric)
+        .help("restated history is what investors ask about: say why in the month's update (a late refund, a corrected export), or correct the source and pull again");
+    let line = new.text.match_indices('\n').map(|(i, _)| i + 1);
+    let at = std::iter::once(0)
+        .chain(line)
+        .find(|&i| new.text[i..].starts_with(&month.to_string()));
+    if let Some(start) = at {
+        let end = new.text[start..].find('\n').map_or(new.text.len(), |n| start + n);
+        d.location = Some(Location::at(&new.text, start..end));
+    }
+    d
+}
+
+impl fmt::Display for PullReport {
+    /// One line per metric and change, then a summary.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.metrics.is_empty() {
+            return writeln!(
+                f,
+                "no metric has a `source:`, so there is nothing to pull (see \"Actuals from CSV and PostgreSQL\" in the README)"
+            );
+        }
+        for m in &self.metrics {
+            let months = format!("{} month{}", m.months, if m.months == 1 { "" } else { "s" });
+            if m.changes.is_empty() {
+                writeln!(f, "{} ← {}: {months}, unchanged", m.metric, m.from)?;
+            }
+            for change in &m.changes {
+                writeln!(f, "{} ← {}: {change}", m.metric, m.from)?;
+            }
+        }
+        let restated = self.warnings.0.len();
+        let verb = if self.dry_run { "would write" } else { "wrote" };
+        writeln!(
+            f,
+            "pulled {} metric{}: {verb} {} snapshot{} into {}/, {} unchanged{}",
+            self.metrics.len(),
+            if self.metrics.len() == 1 { "" } else { "s" },
+            self.written,
+            if self.written == 1 { "" } else { "s" },
+            snapshot::FOLDER,
+            self.metrics.len() - self.written.min(self.metrics.len()),
+            match restated {
+                0 => String::new(),
+                1 => ", 1 month of history restated".into(),
+                n => format!(", {n} months of history restated"),
+            }
+        )
+    }
+}

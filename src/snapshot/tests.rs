@@ -1,0 +1,88 @@
+//! Unit tests of the parent module.
+
+use super::*;
+
+fn values(pairs: &[(&str, &str)]) -> Pulled {
+    pairs
+        .iter()
+        .map(|(m, v)| (Month::parse_iso(m).unwrap(), Decimal::parse_plain(v).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_snapshot_reads_back_what_it_wrote() {
+    let v = values(&[("2024-01", "9500"), ("2024-02", "0.025"), ("2024-03", "-12.5")]);
+    let text = render(&v);
+    assert_eq!(text, "period,value\n2024-01,9500\n2024-02,0.025\n2024-03,-12.5\n");
+    let back = parse(Source::new("content/snapshots/x.csv", text.clone())).unwrap();
+    assert_eq!(back.values(), v);
+    assert_eq!(&text[back.rows[1].span.clone()], "2024-02,0.025");
+}
+
+#[test]
+fn a_snapshot_edited_out_of_shape_is_refused_at_its_line() {
+    let bad = |text: &str| parse(Source::new("s.csv", text.to_string())).unwrap_err();
+    assert!(bad("").message.contains("is empty"));
+    assert!(
+        bad("month,mrr\n")
+            .message
+            .contains("does not start with `period,value`")
+    );
+    let d = bad("period,value\n2024-01,10\n2024-01,11\n");
+    assert!(d.message.contains("out of order, or one twice"));
+    assert_eq!(d.location.unwrap().line, 3);
+    assert!(
+        bad("period,value\n2024-01,10 000\n")
+            .message
+            .contains("not `YYYY-MM,number`")
+    );
+    assert!(bad("period,value\nM1,10\n").message.contains("not `YYYY-MM,number`"));
+}
+
+#[test]
+fn snapshot_paths_are_only_for_plain_ids() {
+    assert_eq!(path_of("mrr").as_deref(), Some("content/snapshots/mrr.csv"));
+    assert_eq!(path_of("../x"), None);
+    assert_eq!(path_of("a/b"), None);
+    assert_eq!(path_of(""), None);
+}
+
+#[test]
+fn snapshots_are_written_together_and_leave_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = vec![
+        ("content/snapshots/a.csv".to_string(), "period,value\n".to_string()),
+        (
+            "content/snapshots/b.csv".to_string(),
+            "period,value\n2024-01,1\n".to_string(),
+        ),
+    ];
+    write_all(dir.path(), &files).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join(FOLDER))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.csv", "b.csv"]);
+    // A target that cannot be written (a folder in its place): nothing changes.
+    std::fs::create_dir_all(dir.path().join("content/snapshots/c.csv/x")).unwrap();
+    let again = vec![
+        (
+            "content/snapshots/a.csv".to_string(),
+            "period,value\n2024-05,5\n".to_string(),
+        ),
+        ("content/snapshots/c.csv/x".to_string(), "period,value\n".to_string()),
+    ];
+    assert!(write_all(dir.path(), &again).is_err());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("content/snapshots/a.csv")).unwrap(),
+        "period,value\n"
+    );
+    assert!(
+        !std::fs::read_dir(dir.path().join(FOLDER)).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("palanca-new"))
+    );
+}

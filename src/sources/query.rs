@@ -1,0 +1,243 @@
+//! SQL sources: queries on a PostgreSQL database (or one that speaks its
+//! protocol), read in batches.
+//!
+//! The URL comes only from the environment variable that `site.yaml`
+//! names, so no password is ever written in the site. Every query runs in
+//! one read-only transaction, through a portal that hands over
+//! [`limits::QUERY_BATCH_ROWS`] rows at a time, so the result is streamed
+//! whatever its length. A query is wrapped as
+//! `select p::text, v::text from (<query>) as q(p, v)`: its first two
+//! columns are the period and the value, whatever their names and types
+//! (a date, a timestamp, `YYYY-MM` text; an integer, a numeric, a float),
+//! and both are read as the server writes them, exactly.
+
+use std::time::Duration;
+
+use postgres::{Client, Config, NoTls};
+
+use super::group::{GroupError, Grouper, read_period};
+use super::{Decimal, Pulled, Spec};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
+use crate::limits;
+use crate::load::Spans;
+
+/// How long to wait for the server when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The wrapper's text before the author's query.
+const PREFIX: &str = "select q.p::text, q.v::text from (\n";
+
+/// Where the database's address is configured: site.yaml's
+/// `database_url_env`, and the environment.
+pub struct Database<'a> {
+    /// The environment variable's name.
+    pub variable: &'a str,
+    /// site.yaml and where its settings are written, to point at.
+    pub site: (&'a Source, &'a Spans),
+    /// Reads an environment variable (the real environment, or a test's).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Database<'_> {
+    fn error(&self, message: String) -> Diagnostic {
+        let (source, spans) = self.site;
+        let span = spans.value_or_key("database_url_env").unwrap_or(0..0);
+        Diagnostic::error_at(Code::SourceConnection, source, span, message)
+    }
+
+    /// Connects, or says why not (never showing the URL, which may hold a
+    /// password).
+    fn connect(&self) -> Result<Client, Diagnostic> {
+        let name = self.variable;
+        let url = (self.env)(name).filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+            self.error(format!("the environment variable `{name}` is not set"))
+                .help(format!("set it to the database's URL before pulling, e.g. `export {name}=postgres://user@host:5432/db`; the URL stays out of the site"))
+        })?;
+        let mut config: Config = url.parse().map_err(|e| {
+            self.error(format!("`{name}` does not hold a PostgreSQL URL: {e}"))
+                .help("write it as postgres://user:password@host:5432/database")
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.connect(NoTls).map_err(|e| {
+            self.error(format!("cannot connect to the database of `{name}`: {e}"))
+                .help("check that the server is running and the URL's host, port, user and database; palanca connects without TLS, so reach a remote warehouse through an SSH tunnel or its proxy (see the README); no snapshot was changed")
+        })
+    }
+}
+
+/// Runs every query of `specs` in one read-only transaction and returns
+/// each metric's months, or its problem. A connection problem fails them all.
+pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut client = db.connect().map_err(|d| Diagnostics(vec![d]))?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| Diagnostics(vec![db.error(format!("cannot start a read-only transaction: {e}"))]))?;
+    let mut out = Vec::new();
+    for &(spec, query) in specs {
+        let result = run(&mut tx, spec, query);
+        // A failed statement aborts the transaction: start the next query afresh.
+        if result.is_err() {
+            drop(tx);
+            tx = client
+                .build_transaction()
+                .read_only(true)
+                .start()
+                .map_err(|e| Diagnostics(vec![db.error(format!("the connection was lost: {e}"))]))?;
+        }
+        out.push(result);
+    }
+    Ok(out)
+}
+
+fn run(tx: &mut postgres::Transaction, spec: &Spec, query: &str) -> Result<Pulled, Diagnostic> {
+    let body = query.trim().trim_end_matches(';');
+    let wrapped = format!("{PREFIX}{body}\n) as q(p, v)");
+    let failed = |e: postgres::Error| query_error(spec, query, &e);
+    let portal = tx.bind(wrapped.as_str(), &[]).map_err(failed)?;
+    let mut group = Grouper::new(spec.kind);
+    let mut row_number: u64 = 0;
+    loop {
+        let rows = tx.query_portal(&portal, limits::QUERY_BATCH_ROWS).map_err(failed)?;
+        let batch = rows.len();
+        for row in rows {
+            row_number += 1;
+            take(&mut group, spec, &row, row_number)?;
+        }
+        if batch < limits::QUERY_BATCH_ROWS as usize {
+            break;
+        }
+    }
+    if group.rows() == 0 {
+        return Err(spec
+            .error(
+                Code::SourceRows,
+                "sql",
+                format!("the query of `{}` returned no rows", spec.metric),
+            )
+            .help("check its conditions; a pull that would empty a snapshot is refused"));
+    }
+    group.finish().map_err(|e| match e {
+        GroupError::SeveralRates { month, line } => spec
+            .error(
+                Code::SourceRows,
+                "sql",
+                format!(
+                    "`{}` is a rate, and its query returned several rows for the latest date of {month} (row {line})",
+                    spec.metric
+                ),
+            )
+            .help("a rate cannot be added up: return one row per date, or give the metric `kind: stock` or `flow`"),
+        other => rows_error(spec, &other),
+    })
+}
+
+fn take(group: &mut Grouper, spec: &Spec, row: &postgres::Row, n: u64) -> Result<(), Diagnostic> {
+    let cell = |i: usize| row.try_get::<_, Option<String>>(i).ok().flatten();
+    let bad = |what: &str, text: Option<String>, help: &str| {
+        let shown = text.map_or("NULL".to_string(), |t| format!("`{}`", crate::diagnostic::quote(&t)));
+        spec.error(
+            Code::SourceQuery,
+            "sql",
+            format!("row {n} of the query of `{}` has {shown} as its {what}", spec.metric),
+        )
+        .help(help.to_string())
+    };
+    let period = cell(0);
+    let Some((month, date)) = period.as_deref().and_then(read_period) else {
+        return Err(bad(
+            "period (first column)",
+            period,
+            "return the month as a date, a timestamp or `YYYY-MM` text, e.g. `date_trunc('month', paid_at)::date`",
+        ));
+    };
+    let value = cell(1);
+    let Some(number) = value.as_deref().and_then(Decimal::parse_plain) else {
+        return Err(bad(
+            "value (second column)",
+            value,
+            "return a number; use `coalesce(x, 0)` where a month may have none",
+        ));
+    };
+    group.add(month, date, number, n).map_err(|e| rows_error(spec, &e))
+}
+
+fn rows_error(spec: &Spec, e: &GroupError) -> Diagnostic {
+    match e {
+        GroupError::Overflow(m) => spec
+            .error(
+                Code::SourceRows,
+                "sql",
+                format!("the values of {m} add up beyond what palanca reads"),
+            )
+            .help("check the value column; palanca reads figures up to 10^15"),
+        _ => spec
+            .error(Code::TooLarge, "sql", "the query's rows span more than 1,200 months")
+            .help("a series holds at most a century of months; add a condition on the period"),
+    }
+}
+
+/// The server's message, pointing at the query in the metric file, and at
+/// the very character the server names when the query is written on one
+/// line as it is run.
+fn query_error(spec: &Spec, query: &str, e: &postgres::Error) -> Diagnostic {
+    let Some(db) = e.as_db_error() else {
+        return spec
+            .error(
+                Code::SourceQuery,
+                "sql",
+                format!("the query of `{}` failed: {e}", spec.metric),
+            )
+            .help("the connection may have dropped; pull again");
+    };
+    let mut message = db.message().to_string();
+    if message.contains("columns available but 2 columns specified") {
+        message = "it returns one column, not (period, value)".into();
+    }
+    let mut help = String::new();
+    for extra in [db.detail(), db.hint()].into_iter().flatten() {
+        help.push_str(extra);
+        help.push(' ');
+    }
+    help.push_str("the query must return rows of (period, value); run it in psql to try it");
+    let mut d = spec
+        .error(
+            Code::SourceQuery,
+            "sql",
+            format!("the database refused the query of `{}`: {message}", spec.metric),
+        )
+        .help(help);
+    if let Some(postgres::error::ErrorPosition::Original(at)) = db.position()
+        && let Some(span) = char_in_yaml(spec, query, *at as usize)
+    {
+        d = d.located(&spec.file, span);
+    }
+    d
+}
+
+/// The span in the metric file of the query's character at (1-based)
+/// `position` of the wrapped query, when the YAML writes the query on one
+/// line exactly as it is run (plain or quoted, without escapes).
+fn char_in_yaml(spec: &Spec, query: &str, position: usize) -> Option<std::ops::Range<usize>> {
+    let index = position.checked_sub(PREFIX.chars().count() + 1)?;
+    let span = spec.place("sql");
+    let written = spec.file.text.get(span.clone())?;
+    let quote = usize::from(written.starts_with(['"', '\'']));
+    let inner = &written[quote..written.len() - quote.min(written.len())];
+    if inner != query.trim() || query.contains('\n') {
+        return None;
+    }
+    let offset = inner.char_indices().nth(index)?.0;
+    let width = inner[offset..]
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ')')
+        .unwrap_or(inner.len() - offset)
+        .max(1);
+    let start = span.start + quote + offset;
+    Some(start..start + width)
+}
