@@ -1,13 +1,16 @@
-//! Build benchmark: synthetic sites of 1,000 and 10,000 plan pages, with one
-//! metric file (3 metrics over 36 months) per ten pages. Prints pages per
-//! second, charts per second and peak memory for each size.
+//! Build benchmark: synthetic sites of 1,000, 10,000, 30,000 and 100,000
+//! plan pages, with one metric file (3 metrics over 36 months) per ten
+//! pages. Prints pages per second, charts per second and peak memory for
+//! each size.
 //!
 //! Then `palanca pull` of a CSV export of 1,000,000 invoices into two
-//! metrics (paid revenue, a flow, and refunds), with its peak memory.
+//! metrics (paid revenue, a flow, and refunds), with its peak memory; and
+//! the same 10,000 pages built by palanca and by Hugo, side by side.
 //!
-//! `cargo bench` runs everything; `cargo bench -- 2000` runs one size and
-//! `cargo bench -- pull` the pull. Each runs in a fresh process so that its
-//! peak memory is its own.
+//! `cargo bench` runs everything; `cargo bench -- 2000` runs one size,
+//! `cargo bench -- pull` the pull and `cargo bench -- hugo 10000` the
+//! comparison. Each runs in a fresh process so that its peak memory is its
+//! own.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -175,10 +178,10 @@ const PASSPHRASE: &str = "maple orbit quietly seventeen lanterns";
 
 /// Builds `site` into `out` `RUNS` times and returns the best time with
 /// what the last run made.
-fn best_build(site: &Path, out: &Path, protection: &palanca::pipeline::Protection) -> (f64, usize, usize) {
+fn best_build(site: &Path, out: &Path, protection: &palanca::pipeline::Protection, runs: usize) -> (f64, usize, usize) {
     let mut best = f64::INFINITY;
     let (mut html, mut charts) = (0, 0);
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let started = Instant::now();
         let report = palanca::pipeline::build(site, out, palanca::pipeline::Options::default(), protection)
             .expect("the synthetic site builds");
@@ -199,22 +202,27 @@ fn scratch() -> tempfile::TempDir {
 
 /// Builds a site of `pages` pages, plain and then encrypted, `RUNS` times
 /// each in this process, and reports the best runs (the machine is
-/// shared; the best is the least disturbed).
+/// shared; the best is the least disturbed). Sites of 30,000 pages and
+/// more are built once, plain only.
 fn run_one(pages: usize) {
     let scratch = scratch();
     let site = scratch.path().join("site");
     generate(&site, pages);
     let out = scratch.path().join("out");
-    let (best, html, charts) = best_build(&site, &out, &palanca::pipeline::Protection::Plain);
+    let runs = if pages >= 30_000 { 1 } else { RUNS };
+    let (best, html, charts) = best_build(&site, &out, &palanca::pipeline::Protection::Plain, runs);
     println!(
-        "{pages:>6} plan pages: {html} HTML pages, {charts} charts in {:.3} s (best of {RUNS}) = {:.0} pages/s, {:.0} charts/s, peak RSS {:.0} MB",
+        "{pages:>6} plan pages: {html} HTML pages, {charts} charts in {:.3} s (best of {runs}) = {:.0} pages/s, {:.0} charts/s, peak RSS {:.0} MB",
         best,
         html as f64 / best,
         charts as f64 / best,
         peak_rss_kb() as f64 / 1024.0
     );
+    if pages >= 30_000 {
+        return;
+    }
     let sealed = palanca::pipeline::Protection::Encrypted(palanca::encrypt::Passphrase::new(PASSPHRASE));
-    let (encrypted, _, _) = best_build(&site, &out, &sealed);
+    let (encrypted, _, _) = best_build(&site, &out, &sealed, RUNS);
     println!(
         "{pages:>6} plan pages, encrypted: {encrypted:.3} s, {:+.0}% over the plain build",
         (encrypted / best - 1.0) * 100.0
@@ -265,7 +273,7 @@ fn run_adversarial() {
         ),
     );
     let out = scratch.path().join("out");
-    let (best, _, _) = best_build(&site, &out, &palanca::pipeline::Protection::Plain);
+    let (best, _, _) = best_build(&site, &out, &palanca::pipeline::Protection::Plain, RUNS);
     println!("a page of 100,000 shortcodes built in {best:.2} s (best of {RUNS})");
 }
 
@@ -350,11 +358,14 @@ fn main() {
         return run_pull();
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if args.iter().any(|a| a == "hugo") {
+        return run_hugo(sizes.first().copied().unwrap_or(10_000));
+    }
     if let [one] = sizes.as_slice() {
         return run_one(*one);
     }
     let me = std::env::current_exe().unwrap();
-    for size in [1_000, 10_000] {
+    for size in [1_000, 10_000, 30_000, 100_000] {
         let status = Command::new(&me).arg(size.to_string()).status().unwrap();
         assert!(status.success(), "benchmark of {size} pages failed");
     }
@@ -362,4 +373,85 @@ fn main() {
     assert!(status.success(), "the adversarial benchmark failed");
     let status = Command::new(&me).arg("pull").status().unwrap();
     assert!(status.success(), "the pull benchmark failed");
+    let status = Command::new(&me).args(["hugo", "10000"]).status().unwrap();
+    assert!(status.success(), "the comparison with Hugo failed");
+}
+
+/// The same pages built by palanca and by Hugo, one after the other, output
+/// on a RAM disk: `../shared/bench/gen_site.py` writes them for both. Said
+/// and skipped when Hugo or the generator is missing (Hugo comes from the
+/// Debian package: `apt-get install hugo`).
+fn run_hugo(pages: usize) {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_site.py");
+    let hugo = Command::new("hugo").arg("version").output();
+    let Ok(version) = hugo else {
+        println!("comparison with Hugo skipped: `hugo` is not installed (apt-get install hugo)");
+        return;
+    };
+    if !generator.is_file() {
+        println!("comparison with Hugo skipped: {} not found", generator.display());
+        return;
+    }
+    let scratch = scratch();
+    let status = Command::new("python3")
+        .arg(&generator)
+        .args([&pages.to_string(), scratch.path().to_str().unwrap(), "--palanca"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "gen_site.py failed");
+    let time = |program: &str, args: &[&str], dir: &Path| -> (f64, u64) {
+        let mut best = (f64::INFINITY, 0);
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let out = Command::new("/usr/bin/time")
+                .args(["-f", "%M"])
+                .arg(program)
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{program} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let elapsed = started.elapsed().as_secs_f64();
+            let rss: u64 = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok())
+                .unwrap_or(0);
+            if elapsed < best.0 {
+                best = (elapsed, rss);
+            }
+        }
+        best
+    };
+    let me = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/palanca");
+    let out = scratch.path().join("out-palanca");
+    let hugo_out = scratch.path().join("out-hugo");
+    let (p, p_rss) = time(
+        me.to_str().unwrap(),
+        &["build", "-q", "--out", out.to_str().unwrap()],
+        &scratch.path().join("palanca"),
+    );
+    let (h, h_rss) = time(
+        "hugo",
+        &["--quiet", "-d", hugo_out.to_str().unwrap()],
+        &scratch.path().join("hugo"),
+    );
+    println!(
+        "{pages} pages side by side (best of {RUNS}, output on a RAM disk): palanca {p:.2} s, {:.0} pages/s, {:.0} MB; {} {h:.2} s, {:.0} pages/s, {:.0} MB; palanca {:.1}x Hugo's pages/s",
+        pages as f64 / p,
+        p_rss as f64 / 1024.0,
+        String::from_utf8_lossy(&version.stdout)
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" "),
+        pages as f64 / h,
+        h_rss as f64 / 1024.0,
+        h / p
+    );
 }

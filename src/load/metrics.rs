@@ -267,6 +267,15 @@ pub struct RawMetric {
 }
 
 impl RawMetric {
+    /// Drops the values as written, once the model has converted them.
+    pub fn forget_values(&mut self) {
+        self.target = RawSeries::new();
+        self.actual = RawSeries::new();
+        self.stated = RawSeries::new();
+        self.scenarios = BTreeMap::new();
+        self.revisions = Vec::new();
+    }
+
     /// The path of one of its fields in the file's [`Spans`]: `metrics[3].target`.
     pub fn path(&self, field: &str) -> String {
         if field.is_empty() {

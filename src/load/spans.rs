@@ -33,7 +33,9 @@ struct Node {
 /// that need them have run.
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
-    nodes: Vec<(u64, Node)>,
+    /// Shared, so the model's copy of a metric file's positions costs
+    /// nothing beside the loader's.
+    nodes: std::sync::Arc<[(u64, Node)]>,
 }
 
 impl Spans {
@@ -58,7 +60,7 @@ impl Spans {
         let mut nodes = reader.nodes;
         nodes.sort_by_key(|(h, _)| *h);
         nodes.dedup_by_key(|(h, _)| *h);
-        Spans { nodes }
+        Spans { nodes: nodes.into() }
     }
 
     fn node(&self, path: &str) -> Option<Node> {

@@ -186,13 +186,16 @@ pub struct Group {
 
 /// Turns metric files into groups and metrics with their own series
 /// converted, reporting bad ids, keys and values.
-pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
+/// Each metric's values as written are dropped once converted, so a site
+/// of 30,000 metrics never holds both forms at once.
+pub fn collect(files: &mut [MetricFile], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
     let mut groups = Vec::new();
     let mut metrics: Vec<Metric> = Vec::new();
     // Where each id was first defined: its file and offset (the line is
     // counted only if a second definition needs it).
     let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-    for (file_index, file) in files.iter().enumerate() {
+    for file_index in 0..files.len() {
+        let file = &files[file_index];
         let gi = groups.len();
         let mut group = Group {
             id: file.id.clone(),
@@ -204,7 +207,9 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
             spans: file.spans.clone(),
             checks: file.doc.checks.clone(),
         };
-        for raw in &file.doc.metrics {
+        for mi in 0..files[file_index].doc.metrics.len() {
+            let file = &files[file_index];
+            let raw = &file.doc.metrics[mi];
             let src = &file.source;
             let id_span = file.spans.value(&raw.path("id")).unwrap_or(0..0);
             if !valid_id(&raw.id) {
@@ -242,6 +247,7 @@ pub fn collect(files: &[MetricFile], start: Month, diags: &mut Diagnostics) -> (
             let metric = convert(raw, file, gi, start, diags);
             group.metrics.push(metrics.len());
             metrics.push(metric);
+            files[file_index].doc.metrics[mi].forget_values();
         }
         groups.push(group);
     }

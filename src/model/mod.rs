@@ -69,12 +69,12 @@ pub struct Event {
 
 /// Resolves a loaded project. Returns the model and its warnings, or every
 /// error found.
-pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
+pub fn resolve(mut project: Project) -> Result<Model, Diagnostics> {
     let mut diags = Diagnostics::default();
     let start = project.site.start_month();
     let style_language = project.site.number_style.unwrap_or(project.site.language);
     let style = NumberStyle::for_language(style_language.code(), &project.site.currency);
-    let (mut groups, mut metrics) = metrics::collect(&project.metric_files, start, &mut diags);
+    let (mut groups, mut metrics) = metrics::collect(&mut project.metric_files, start, &mut diags);
     let calendar = crate::period::Calendar::new(project.site.language.code());
     metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut diags);
     metrics::fill_plans(&mut metrics);

@@ -335,4 +335,41 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
         .filter(|k| first.files[*k] != changed.files[*k])
         .collect();
     assert_eq!(differing, ["plan/roadmap/mes-03/index.html"]);
+
+    // A metric edit, a site.yaml edit and a theme edit: each cached
+    // rebuild equals a fresh build byte for byte.
+    let kpi = "<article class=\"kpi\"><h3>{{ k.label }}</h3><p class=\"kpi-value\">{{ k.value }}</p></article>";
+    let edits: [(&str, &str, &str); 4] = [
+        ("content/metrics/producto.yaml", "2024-03: 0.78", "2024-03: 0.79"),
+        ("themes/mine/templates/partials/kpi.html", "", kpi),
+        (
+            "site.yaml",
+            "title: Plan de crecimiento 2024",
+            "title: Plan de crecimiento 2024 (v2)\ntheme: mine",
+        ),
+        (
+            "themes/mine/templates/partials/kpi.html",
+            "<h3>",
+            "<h3 class=\"edited\">",
+        ),
+    ];
+    for (file, from, to) in edits {
+        let path = site.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let edited = if from.is_empty() {
+            to.to_string()
+        } else {
+            text.replacen(from, to, 1)
+        };
+        assert!(from.is_empty() || edited != text, "{file} holds `{from}`");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, edited).unwrap();
+        let cached = preview(site, Options::default(), &cache).unwrap();
+        let fresh = preview(site, Options::default(), &Caches::default()).unwrap();
+        assert!(
+            cached.files == fresh.files,
+            "after editing {file}, the cached build differs from a fresh one"
+        );
+        assert!(cached.stats.reused > 0, "after editing {file}, nothing was reused");
+    }
 }
