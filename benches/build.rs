@@ -8,8 +8,8 @@
 //! the same 10,000 pages built by palanca and by Hugo, side by side.
 //!
 //! `cargo bench` runs everything; `cargo bench -- 2000` runs one size,
-//! `cargo bench -- pull` the pull and `cargo bench -- hugo 10000` the
-//! comparison. Each runs in a fresh process so that its peak memory is its
+//! `cargo bench -- pull` the pull, `cargo bench -- hugo 10000` the
+//! comparison and `cargo bench -- serve 10000` serve's rebuilds. Each runs in a fresh process so that its peak memory is its
 //! own.
 
 use std::fmt::Write as _;
@@ -358,6 +358,9 @@ fn main() {
         return run_pull();
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if args.iter().any(|a| a == "serve") {
+        return run_serve(sizes.first().copied().unwrap_or(10_000));
+    }
     if args.iter().any(|a| a == "hugo") {
         return run_hugo(sizes.first().copied().unwrap_or(10_000));
     }
@@ -373,8 +376,43 @@ fn main() {
     assert!(status.success(), "the adversarial benchmark failed");
     let status = Command::new(&me).arg("pull").status().unwrap();
     assert!(status.success(), "the pull benchmark failed");
+    let status = Command::new(&me).args(["serve", "10000"]).status().unwrap();
+    assert!(status.success(), "the serve benchmark failed");
     let status = Command::new(&me).args(["hugo", "10000"]).status().unwrap();
     assert!(status.success(), "the comparison with Hugo failed");
+}
+
+/// What `serve` redoes after one edit: the site is built in memory with
+/// caches kept, then rebuilt after a page edit and after a metric edit.
+fn run_serve(pages: usize) {
+    use palanca::pipeline::{Caches, Options, preview};
+    let scratch = scratch();
+    let site = scratch.path().join("site");
+    generate(&site, pages);
+    let caches = Caches::new();
+    let started = Instant::now();
+    preview(&site, Options::default(), &caches).expect("the site builds");
+    let cold = started.elapsed().as_secs_f64();
+    let mut timed = |what: &str, file: &str, edit: &dyn Fn(String) -> String| {
+        let path = site.join(file);
+        std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
+        let started = Instant::now();
+        let p = preview(&site, Options::default(), &caches).expect("the site builds");
+        println!(
+            "serve, {pages} pages, after {what}: rebuilt in {:.0} ms ({} pieces redone, {} reused)",
+            started.elapsed().as_secs_f64() * 1000.0,
+            p.stats.redone,
+            p.stats.reused
+        );
+    };
+    println!("serve, {pages} pages: first build in memory {cold:.2} s");
+    timed("a page edit", "content/plan/p00007/03.md", &|t| {
+        t + "\nOne more line.\n"
+    });
+    timed("a metric edit", "content/metrics/p00007.yaml", &|t| {
+        t.replacen("M1: ", "M1: 1", 1)
+    });
+    println!("serve, {pages} pages: peak RSS {:.0} MB", peak_rss_kb() as f64 / 1024.0);
 }
 
 /// The same pages built by palanca and by Hugo, one after the other, output
