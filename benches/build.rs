@@ -393,7 +393,7 @@ fn run_serve(pages: usize) {
     let started = Instant::now();
     preview(&site, Options::default(), &caches).expect("the site builds");
     let cold = started.elapsed().as_secs_f64();
-    let mut timed = |what: &str, file: &str, edit: &dyn Fn(String) -> String| {
+    let timed = |what: &str, file: &str, edit: &dyn Fn(String) -> String| {
         let path = site.join(file);
         std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
         let started = Instant::now();
