@@ -72,6 +72,12 @@ pub trait Sink: Sync {
         write(&mut bytes)?;
         self.put(path, &bytes)
     }
+
+    /// Stores bytes that may be shared with a cache: a sink that keeps
+    /// files in memory keeps these without copying them.
+    fn put_shared(&self, path: &str, bytes: bytes::Bytes) -> io::Result<()> {
+        self.put(path, &bytes)
+    }
 }
 
 /// A build's output being written: the staging folder, and the lock that

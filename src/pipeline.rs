@@ -240,8 +240,8 @@ fn output_error(out: &Path, e: &crate::output::WriteError) -> Diagnostics {
 pub struct Preview {
     /// Every figure.
     pub model: Model,
-    /// The files, by path.
-    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// The files, by path, shared with the render cache.
+    pub files: std::collections::BTreeMap<String, bytes::Bytes>,
     /// What was rendered.
     pub stats: Stats,
     /// Every warning.

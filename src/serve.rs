@@ -91,7 +91,7 @@ fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
                 built.stats.redone
             );
             Preview {
-                files: built.files.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect(),
+                files: built.files.into_iter().collect(),
                 errors: None,
                 base: base_path(&built.model.site.base_url),
             }

@@ -12,6 +12,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+use bytes::Bytes;
 use serde::Serialize;
 
 /// A cache of rendered pieces, kept across rebuilds.
@@ -19,7 +20,9 @@ use serde::Serialize;
 pub struct RenderCache {
     enabled: bool,
     build: AtomicU64,
-    entries: Mutex<HashMap<u64, (u64, Vec<u8>)>>,
+    /// Shared bytes: the page `serve` serves and the cache's copy are one
+    /// allocation.
+    entries: Mutex<HashMap<u64, (u64, Bytes)>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -62,7 +65,12 @@ impl RenderCache {
     }
 
     /// The bytes for `key`, computed by `make` only when not cached.
-    pub fn bytes(&self, key: Option<u64>, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    pub fn bytes(&self, key: Option<u64>, make: impl FnOnce() -> Vec<u8>) -> Bytes {
+        self.shared(key, || Bytes::from(make()))
+    }
+
+    /// Like [`RenderCache::bytes`], sharing what is kept: a hit costs no copy.
+    pub fn shared(&self, key: Option<u64>, make: impl FnOnce() -> Bytes) -> Bytes {
         let Some(key) = key.filter(|_| self.enabled) else {
             return make();
         };
@@ -94,7 +102,7 @@ impl RenderCache {
     /// Like [`RenderCache::bytes`] for text.
     pub fn text(&self, key: Option<u64>, make: impl FnOnce() -> String) -> String {
         let bytes = self.bytes(key, || make().into_bytes());
-        String::from_utf8(bytes).unwrap_or_default()
+        String::from_utf8(bytes.to_vec()).unwrap_or_default()
     }
 
     /// A key for `value` (any serialisable input) in namespace `kind`, or

@@ -53,5 +53,5 @@ pub(crate) fn render(r: &Renderer) {
         .collect();
     ctx.insert("findings", &rows);
     ctx.insert("author", &r.options.author);
-    r.emit(path, &r.page("consistency.html", &ctx));
+    r.emit(path, r.page("consistency.html", &ctx));
 }

@@ -60,9 +60,9 @@ pub(crate) fn render(r: &Renderer, u: &Update) {
     let letter = letter(r, u);
     let dir = format!("updates/{}", u.period);
     let html = letter.html_for(None, |image| image.name.clone());
-    r.emit(&format!("{dir}/email.html"), html.as_bytes());
+    r.emit(&format!("{dir}/email.html"), html);
     for image in &letter.images {
-        r.emit(&format!("{dir}/{}", image.name), &image.png.bytes);
+        r.emit(&format!("{dir}/{}", image.name), image.png.bytes.clone());
     }
     let message = sender(r).map_err(|e| e.to_string()).and_then(|from| {
         let addressing = mime::Addressing {
@@ -75,7 +75,7 @@ pub(crate) fn render(r: &Renderer, u: &Update) {
         mime::message(&letter, &addressing).map_err(|e| e.to_string())
     });
     match message {
-        Ok(message) => r.emit(&format!("{dir}/update.eml"), &message.formatted()),
+        Ok(message) => r.emit(&format!("{dir}/update.eml"), message.formatted()),
         Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
             crate::diagnostic::Code::Output,
             format!("{dir}/update.eml"),
@@ -229,7 +229,7 @@ fn cached_png(r: &Renderer, raster: &Rasterizer, svg: &str, css_width: Option<u3
         };
         png.map(|p| p.bytes).unwrap_or_default()
     });
-    Png::from_bytes(bytes)
+    Png::from_bytes(bytes.to_vec())
 }
 
 fn picture(name: &str, png: &Png, density: u32, alt: String) -> Picture {

@@ -27,12 +27,12 @@ pub(crate) fn render(r: &Renderer) {
         }
     }
     let ctx = r.base_context("404.html", "", &r.text("not_found_title"), "not-found");
-    r.emit("404.html", &r.page("404.html", &ctx));
+    r.emit("404.html", r.page("404.html", &ctx));
 }
 
 fn finish(r: &Renderer, path: &str, xml: std::io::Result<Vec<u8>>) {
     match xml {
-        Ok(bytes) => r.emit(path, &bytes),
+        Ok(bytes) => r.emit(path, bytes),
         Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
             crate::diagnostic::Code::Output,
             path,

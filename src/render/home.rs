@@ -83,7 +83,7 @@ pub(crate) fn render(r: &Renderer) {
             href: format!("updates/{}/index.html", u.period),
         }),
     );
-    r.emit(path, &r.page("home.html", &ctx));
+    r.emit(path, r.page("home.html", &ctx));
 }
 
 #[derive(Serialize)]

@@ -56,9 +56,9 @@ pub(crate) fn render(r: &Renderer) {
     }
     model.groups.par_iter().for_each(|g| {
         let path = format!("metrics/{}/index.html", g.id);
-        r.emit(&path, &render_group(r, g, &path));
+        r.emit(&path, render_group(r, g, &path));
         match csv(model, g) {
-            Ok(bytes) => r.emit(&format!("metrics/{}.csv", g.id), &bytes),
+            Ok(bytes) => r.emit(&format!("metrics/{}.csv", g.id), bytes),
             Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
                 crate::diagnostic::Code::Output,
                 format!("metrics/{}.csv", g.id),
@@ -79,10 +79,10 @@ pub(crate) fn render(r: &Renderer) {
         })
         .collect();
     ctx.insert("groups", &groups);
-    r.emit(path, &r.page("metrics_index.html", &ctx));
+    r.emit(path, r.page("metrics_index.html", &ctx));
 }
 
-fn render_group(r: &Renderer, g: &Group, path: &str) -> Vec<u8> {
+fn render_group(r: &Renderer, g: &Group, path: &str) -> bytes::Bytes {
     let model = r.model;
     let root = Renderer::root_of(path);
     let metrics: Vec<&Metric> = g.metrics.iter().map(|&i| &model.metrics[i]).collect();

@@ -46,21 +46,26 @@ pub struct Stats {
 /// A site kept in memory: what `serve` serves, and what tests read.
 #[derive(Debug, Default)]
 pub struct MemorySite {
-    /// Output path (relative, `/`-separated) to contents.
-    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+    /// Output path (relative, `/`-separated) to contents, shared with the
+    /// render cache where they came from it.
+    pub files: Mutex<BTreeMap<String, bytes::Bytes>>,
 }
 
 impl MemorySite {
     /// The files, taken out.
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+    pub fn into_files(self) -> BTreeMap<String, bytes::Bytes> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Sink for MemorySite {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.put_shared(path, bytes::Bytes::copy_from_slice(bytes))
+    }
+
+    fn put_shared(&self, path: &str, bytes: bytes::Bytes) -> std::io::Result<()> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(path.to_string(), bytes.to_vec());
+        files.insert(path.to_string(), bytes);
         Ok(())
     }
 }
@@ -131,7 +136,7 @@ pub fn render(
     ];
     jobs.par_iter().for_each(|job| job(&r));
     for (path, bytes) in &theme.statics {
-        r.emit(path, bytes);
+        r.emit(path, bytes.clone());
     }
     let pages = r.pages.load(Ordering::Relaxed);
     let errors = r.errors.into_inner().unwrap_or_default();
@@ -320,7 +325,7 @@ impl Renderer<'_> {
 
     /// Renders a template, recording an error instead of failing at once,
     /// so one broken template yields one diagnostic, not a cascade.
-    pub fn page(&self, template: &str, ctx: &Ctx) -> Vec<u8> {
+    pub fn page(&self, template: &str, ctx: &Ctx) -> bytes::Bytes {
         let key = ctx.key(template, self.theme.fingerprint);
         let mut failed = false;
         let bytes = self.cache.bytes(key, || match self.theme.render(template, ctx.tera()) {
@@ -339,11 +344,12 @@ impl Renderer<'_> {
     }
 
     /// Hands a finished file to the sink; a write error fails the build.
-    pub fn emit(&self, path: &str, bytes: &[u8]) {
+    /// Bytes from the render cache are handed over shared, not copied.
+    pub fn emit(&self, path: &str, bytes: impl Into<bytes::Bytes>) {
         if path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        if let Err(e) = self.sink.put(path, bytes) {
+        if let Err(e) = self.sink.put_shared(path, bytes.into()) {
             self.fail(Diagnostic::error(
                 Code::Output,
                 path,
@@ -373,6 +379,29 @@ impl Renderer<'_> {
     /// A plan page's body as HTML, its body read again from its file if it
     /// was left there; a file changed since loading fails the build.
     pub fn page_markdown(&self, page: &crate::load::Page, prefix: &str, path: &str) -> String {
+        // A body left on disk is keyed by the hash taken when it was loaded:
+        // `serve` reuses its HTML without reading the file again.
+        if let (crate::load::Body::OnDisk { hash, .. }, true) = (&page.body_at, self.cache.is_enabled()) {
+            let (done, open) = (self.text("task_done"), self.text("task_open"));
+            let raw = if self.model.site.raw_html { "html" } else { "text" };
+            let key = self.cache.key_text(
+                "markdown-file",
+                &[&page.source.path, &hash.to_string(), prefix, raw, &done, &open],
+            );
+            let mut failed = None;
+            let html = self.cache.text(key, || match page.body() {
+                Ok(body) => self.markdown_html(&body, &page.shortcodes, prefix, path, None),
+                Err(d) => {
+                    failed = Some(d);
+                    String::new()
+                }
+            });
+            if let Some(d) = failed {
+                self.cache.forget(key);
+                self.fail(d);
+            }
+            return html;
+        }
         match page.body() {
             Ok(body) => self.markdown(&body, &page.shortcodes, prefix, path, None),
             Err(d) => {
@@ -392,6 +421,27 @@ impl Renderer<'_> {
         path: &str,
         as_of: Option<crate::period::Month>,
     ) -> String {
+        // Shortcodes read metrics, so only plain Markdown is cached.
+        if !shortcodes.is_empty() {
+            return self.markdown_html(body, shortcodes, prefix, path, as_of);
+        }
+        let (done, open) = (self.text("task_done"), self.text("task_open"));
+        let raw = if self.model.site.raw_html { "html" } else { "text" };
+        self.cache.text(
+            self.cache.key_text("markdown", &[body, prefix, raw, &done, &open]),
+            || self.markdown_html(body, shortcodes, prefix, path, as_of),
+        )
+    }
+
+    /// Markdown to HTML, uncached.
+    fn markdown_html(
+        &self,
+        body: &str,
+        shortcodes: &[Shortcode],
+        prefix: &str,
+        path: &str,
+        as_of: Option<crate::period::Month>,
+    ) -> String {
         let root = Self::root_of(path);
         let (done, open) = (self.text("task_done"), self.text("task_open"));
         let options = crate::markdown::Options {
@@ -399,17 +449,8 @@ impl Renderer<'_> {
             raw_html: self.model.site.raw_html,
             task_labels: [&done, &open],
         };
-        let render = || {
-            crate::markdown::render(body, shortcodes, &options, &|sc| {
-                widgets::shortcode(self, sc, &root, as_of)
-            })
-        };
-        // Shortcodes read metrics, so only plain Markdown is cached.
-        if !shortcodes.is_empty() {
-            return render();
-        }
-        let raw = if options.raw_html { "html" } else { "text" };
-        self.cache
-            .text(self.cache.key_text("markdown", &[body, prefix, raw]), render)
+        crate::markdown::render(body, shortcodes, &options, &|sc| {
+            widgets::shortcode(self, sc, &root, as_of)
+        })
     }
 }

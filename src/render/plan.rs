@@ -94,11 +94,11 @@ pub(crate) fn render(r: &Renderer) {
                 &[]
             };
             let bytes = render_page(r, i, kids, &kinds, &path);
-            r.emit(&path, &bytes);
+            r.emit(&path, bytes);
         });
 }
 
-fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) -> Vec<u8> {
+fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) -> bytes::Bytes {
     let model = r.model;
     let page = &model.pages[index];
     let root = Renderer::root_of(path);

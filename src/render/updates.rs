@@ -34,7 +34,7 @@ pub(crate) fn render(r: &Renderer) {
     }
     model.updates.par_iter().for_each(|u| {
         let (path, bytes) = render_update(r, u);
-        r.emit(&path, &bytes);
+        r.emit(&path, bytes);
         if r.options.email {
             super::email::render(r, u);
         }
@@ -63,12 +63,12 @@ pub(crate) fn render(r: &Renderer) {
         })
         .collect();
     ctx.insert("updates", &links);
-    r.emit(path, &r.page("updates_index.html", &ctx));
+    r.emit(path, r.page("updates_index.html", &ctx));
 }
 
 /// An update reads nothing after its month, so it renders the same bytes
 /// after later months' data are added.
-fn render_update(r: &Renderer, u: &Update) -> (String, Vec<u8>) {
+fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
     let model = r.model;
     let path = format!("updates/{}/index.html", u.period);
     let root = Renderer::root_of(&path);
