@@ -73,8 +73,19 @@ fn tag(inside: &str) -> String {
         .unwrap_or(inside.len());
     let name = inside[..name_end].to_ascii_lowercase();
     let attrs = attributes(&inside[name_end..]);
+    // A task box (palanca writes an empty span with a class, a raw
+    // checkbox may come from the author's HTML): a character every client
+    // shows, since the class it relied on is gone.
+    let class = attrs
+        .iter()
+        .find(|(k, _)| k == "class")
+        .and_then(|(_, v)| v.as_deref())
+        .unwrap_or("");
+    if name == "span" && class.split_whitespace().any(|c| c == "task") {
+        let done = class.split_whitespace().any(|c| c == "done");
+        return if done { "<span>☑ " } else { "<span>☐ " }.to_string();
+    }
     if name == "input" {
-        // A task box: a character every client shows.
         let checked = attrs.iter().any(|(k, _)| k == "checked");
         return if checked { "☑ " } else { "☐ " }.to_string();
     }
@@ -132,6 +143,15 @@ mod tests {
             inline(html),
             "<p style=\"margin:0 0 14px;font-size:15px;line-height:1.5\">Hola \
              <a href=\"https://e.com/?a=1&amp;b=2\" style=\"color:#1a56c4;text-decoration:underline\">aquí</a></p>"
+        );
+    }
+
+    #[test]
+    fn palancas_task_boxes_become_characters() {
+        let html = r#"<li><span class="task done" role="img" aria-label="done"></span>Pricing</li><li><span class="task" role="img" aria-label="to do"></span>Pilots</li>"#;
+        assert_eq!(
+            inline(html),
+            "<li style=\"margin:0 0 4px\"><span>☑ </span>Pricing</li><li style=\"margin:0 0 4px\"><span>☐ </span>Pilots</li>"
         );
     }
 

@@ -107,3 +107,25 @@ fn equal_headings_stay_linear() {
     let html = plain(&"## Same\n\n".repeat(5_000));
     assert!(html.contains("id=\"same-4999\""));
 }
+
+/// Every Markdown fixture in `tests/fixtures/markdown/` rendered as a page
+/// is, its HTML kept as an insta snapshot (`src/markdown/snapshots/`): a
+/// change to the renderer shows up as a reviewed diff, the way Zola tests
+/// its Markdown.
+#[test]
+fn markdown_fixtures_match_their_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for path in names {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let html = with_shortcodes(&text, &|sc| {
+            format!("<span data-shortcode=\"{}\"></span>", sc.kind.spec().name)
+        });
+        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("markdown", html);
+        });
+    }
+}

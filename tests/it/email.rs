@@ -217,6 +217,9 @@ fn build_writes_the_email_beside_each_update() {
         related.subparts.len() - 1,
         "one inline part per image"
     );
+    // The text alternative, whole, as a reviewed snapshot.
+    let plain = part(&mail, "text/plain").unwrap().get_body().unwrap();
+    insta::assert_snapshot!("march_email_text", plain);
     // The same bytes when built again: nothing in it depends on the clock.
     let again = dir.path().join("again");
     assert!(build(&repo(), &again).status.success());

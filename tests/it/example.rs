@@ -276,6 +276,14 @@ fn every_relative_link_resolves() {
     assert!(checked > 200, "only {checked} links checked");
 }
 
+/// `palanca check` on the example, whole, as a reviewed snapshot: the
+/// eleven findings with their files, lines, underlines and help.
+#[test]
+fn the_example_check_output_is_stable() {
+    let o = crate::palanca(&["check", "--site", repo().to_str().unwrap()]);
+    insta::assert_snapshot!("example_check", stderr(&o));
+}
+
 #[test]
 fn consistency_warnings_are_reported_but_do_not_fail() {
     let o = crate::palanca(&["check", "--site", repo().to_str().unwrap()]);
