@@ -114,46 +114,4 @@ pub fn columns(rows: &[Vec<String>]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn letter() -> Letter {
-        Letter {
-            period: Month(2024 * 12 + 2),
-            subject: "Marzo".into(),
-            html: format!("<p>{GREETING_SLOT}</p><img src=\"{}\">", image_slot("arr-chart.png")),
-            text: format!("{GREETING_SLOT}\n\nTexto"),
-            images: vec![Image {
-                name: "arr-chart.png".into(),
-                png: raster::Png {
-                    bytes: vec![],
-                    width: 2,
-                    height: 2,
-                },
-            }],
-            greeting_all: "Hola a todos:".into(),
-            greeting_named: "Hola, {name}:".into(),
-            web_url: None,
-        }
-    }
-
-    #[test]
-    fn greetings_and_images_fill_their_slots() {
-        let l = letter();
-        assert_eq!(
-            l.html_for(Some("Ana <ana>"), |i| format!("cid:{}", i.name)),
-            "<p>Hola, Ana &lt;ana&gt;:</p><img src=\"cid:arr-chart.png\">"
-        );
-        assert_eq!(l.text_for(None), "Hola a todos:\n\nTexto");
-        assert_eq!(l.text_for(Some("  ")), "Hola a todos:\n\nTexto");
-    }
-
-    #[test]
-    fn columns_align_figures_right() {
-        let rows = vec![
-            vec!["ARR".to_string(), "$455K".into(), "+90 %".into()],
-            vec!["Retención".to_string(), "78 %".into(), "+2 pp".into()],
-        ];
-        assert_eq!(columns(&rows), "ARR        $455K  +90 %\nRetención   78 %  +2 pp\n");
-    }
-}
+mod tests;

@@ -155,7 +155,7 @@ impl Parser {
         t
     }
 
-    fn expect(&mut self, sym: char, help: &str) -> Result<(), ParseError> {
+    fn require(&mut self, sym: char, help: &str) -> Result<(), ParseError> {
         match self.next() {
             (Tok::Sym(c), _) if c == sym => Ok(()),
             (tok, span) => Err(ParseError {
@@ -215,7 +215,7 @@ impl Parser {
             (Tok::Sym('-'), _) => Ok(Expr::Negate(Box::new(self.expr(5)?))),
             (Tok::Sym('('), _) => {
                 let inner = self.expr(0)?;
-                self.expect(')', "close the parenthesis")?;
+                self.require(')', "close the parenthesis")?;
                 Ok(inner)
             }
             (Tok::Ident(name), span) if self.peek().0 == Tok::Sym('(') => self.call(name, span),
@@ -245,7 +245,7 @@ impl Parser {
             }
         }
         let close = self.peek().1.clone();
-        self.expect(')', "close the function call's parenthesis")?;
+        self.require(')', "close the function call's parenthesis")?;
         let whole = span.start..close.end;
         let function = resolve_function(&name, span, &args, &arg_spans, whole)?;
         // The count argument of prev/cmgr is folded into the function.
