@@ -247,6 +247,12 @@ impl Page {
             )
             .help("build again once the file is saved")
         };
+        // The file was within the size limit when loaded; one that grew
+        // past it has changed, and is never read whole.
+        let within = std::fs::metadata(file).is_ok_and(|m| m.len() <= limits::FILE_BYTES);
+        if !within {
+            return Err(changed());
+        }
         let text = std::fs::read_to_string(file).map_err(|_| changed())?;
         let text = text.trim_start_matches('\u{feff}');
         let body = text.get(self.body_offset..).ok_or_else(changed)?;

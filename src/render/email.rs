@@ -140,7 +140,7 @@ pub(crate) fn letter(r: &Renderer, u: &Update) -> Letter {
     Letter {
         period: u.period,
         subject: u.front.title.clone(),
-        text: text(r, u, &metrics, &web, web_url.as_deref()),
+        text: text(r, u, &cards, &web, web_url.as_deref()),
         html,
         images,
         greeting_all: r.text("email_greeting_all"),
@@ -293,28 +293,33 @@ fn chart_words(r: &Renderer, m: &Metric, month: Month) -> String {
 /// `html` with each `<svg>…</svg>` (a chart embedded in the letter by a
 /// shortcode) drawn as PNG and replaced by an image carrying its title.
 fn with_svg_as_images(html: &str, raster: &Rasterizer, images: &mut Vec<Image>, prefix: &str) -> String {
+    replace_svgs(html, |svg| {
+        let Some(png) = raster.png(svg) else {
+            return String::new();
+        };
+        let name = format!("{prefix}-{}.png", images.len() + 1);
+        let img = format!(
+            "<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\">",
+            image_slot(&name),
+            png.width / 2,
+            png.height / 2,
+            crate::html::escape(&svg_title(svg))
+        );
+        images.push(Image { name, png });
+        img
+    })
+}
+
+/// `html` with each `<svg>…</svg>` replaced by what `with` makes of it.
+fn replace_svgs(html: &str, mut with: impl FnMut(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    let mut n = 0;
     while let Some(start) = rest.find("<svg") {
         let Some(end) = rest[start..].find("</svg>").map(|e| start + e + "</svg>".len()) else {
             break;
         };
         out.push_str(&rest[..start]);
-        let svg = &rest[start..end];
-        if let Some(png) = raster.png(svg) {
-            n += 1;
-            let name = format!("{prefix}-{n}.png");
-            let title = svg_title(svg);
-            out.push_str(&format!(
-                "<img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\">",
-                image_slot(&name),
-                png.width / 2,
-                png.height / 2,
-                crate::html::escape(&title)
-            ));
-            images.push(Image { name, png });
-        }
+        out.push_str(&with(&rest[start..end]));
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -338,18 +343,23 @@ fn svg_title(svg: &str) -> String {
 
 /// The plain text alternative: the KPIs as aligned lines, the lists, the
 /// greeting and the letter as text, and the link to the web version.
-fn text(r: &Renderer, u: &Update, metrics: &[&Metric], web_letter: &str, web_url: Option<&str>) -> String {
+fn text(r: &Renderer, u: &Update, cards: &[Card], web_letter: &str, web_url: Option<&str>) -> String {
     let model = r.model;
     let mut out = format!("{}\n{}\n\n", u.front.title, model.calendar.long(u.period));
-    let rows: Vec<Vec<String>> = metrics
+    let rows: Vec<Vec<String>> = cards
         .iter()
-        .map(|m| {
-            let k = widgets::kpi(r, m, Some(u.period), "");
+        .map(|k| {
             let attainment = k
                 .attainment
+                .as_ref()
                 .map(|a| format!("{a} {}", r.text("vs_target")))
                 .unwrap_or_default();
-            vec![k.label, k.value, k.change.unwrap_or_default(), attainment]
+            vec![
+                k.label.clone(),
+                k.value.clone(),
+                k.change.clone().unwrap_or_default(),
+                attainment,
+            ]
         })
         .collect();
     out.push_str(&crate::email::columns(&rows));
@@ -388,16 +398,5 @@ fn text(r: &Renderer, u: &Update, metrics: &[&Metric], web_letter: &str, web_url
 
 /// `html` without its SVG charts, each left as its title in brackets.
 fn without_svg(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<svg") {
-        let Some(end) = rest[start..].find("</svg>").map(|e| start + e + "</svg>".len()) else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str(&format!("[{}]", crate::html::escape(&svg_title(&rest[start..end]))));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    replace_svgs(html, |svg| format!("[{}]", crate::html::escape(&svg_title(svg))))
 }

@@ -379,36 +379,36 @@ impl Renderer<'_> {
     /// A plan page's body as HTML, its body read again from its file if it
     /// was left there; a file changed since loading fails the build.
     pub fn page_markdown(&self, page: &crate::load::Page, prefix: &str, path: &str) -> String {
-        // A body left on disk is keyed by the hash taken when it was loaded:
-        // `serve` reuses its HTML without reading the file again.
-        if let (crate::load::Body::OnDisk { hash, .. }, true) = (&page.body_at, self.cache.is_enabled()) {
-            let (done, open) = (self.text("task_done"), self.text("task_open"));
-            let raw = if self.model.site.raw_html { "html" } else { "text" };
-            let key = self.cache.key_text(
-                "markdown-file",
-                &[&page.source.path, &hash.to_string(), prefix, raw, &done, &open],
-            );
-            let mut failed = None;
-            let html = self.cache.text(key, || match page.body() {
-                Ok(body) => self.markdown_html(&body, &page.shortcodes, prefix, path, None),
-                Err(d) => {
-                    failed = Some(d);
-                    String::new()
+        let rendered = match &page.body_at {
+            // Keyed by the hash taken when it was loaded: `serve` reuses
+            // its HTML without reading the file again.
+            crate::load::Body::OnDisk { hash, .. } => {
+                let key = self.markdown_key("markdown-file", &[&page.source.path, &hash.to_string(), prefix]);
+                let mut failed = None;
+                let html = self.cache.text(key, || {
+                    page.body()
+                        .map(|body| self.markdown_html(&body, &page.shortcodes, prefix, path, None))
+                        .unwrap_or_else(|d| {
+                            failed = Some(d);
+                            String::new()
+                        })
+                });
+                match failed {
+                    Some(d) => {
+                        self.cache.forget(key);
+                        Err(d)
+                    }
+                    None => Ok(html),
                 }
-            });
-            if let Some(d) = failed {
-                self.cache.forget(key);
-                self.fail(d);
             }
-            return html;
-        }
-        match page.body() {
-            Ok(body) => self.markdown(&body, &page.shortcodes, prefix, path, None),
-            Err(d) => {
-                self.fail(d);
-                String::new()
-            }
-        }
+            crate::load::Body::Kept => page
+                .body()
+                .map(|body| self.markdown(&body, &page.shortcodes, prefix, path, None)),
+        };
+        rendered.unwrap_or_else(|d| {
+            self.fail(d);
+            String::new()
+        })
     }
 
     /// Renders Markdown with its shortcodes for a page at `path`; an
@@ -425,12 +425,22 @@ impl Renderer<'_> {
         if !shortcodes.is_empty() {
             return self.markdown_html(body, shortcodes, prefix, path, as_of);
         }
+        self.cache.text(self.markdown_key("markdown", &[body, prefix]), || {
+            self.markdown_html(body, shortcodes, prefix, path, as_of)
+        })
+    }
+
+    /// The cache key of rendered Markdown: `parts` and every setting the
+    /// HTML depends on. None, without any work, when the cache is off.
+    fn markdown_key(&self, kind: &str, parts: &[&str]) -> Option<u64> {
+        if !self.cache.is_enabled() {
+            return None;
+        }
         let (done, open) = (self.text("task_done"), self.text("task_open"));
         let raw = if self.model.site.raw_html { "html" } else { "text" };
-        self.cache.text(
-            self.cache.key_text("markdown", &[body, prefix, raw, &done, &open]),
-            || self.markdown_html(body, shortcodes, prefix, path, as_of),
-        )
+        let mut all = parts.to_vec();
+        all.extend([raw, done.as_str(), open.as_str()]);
+        self.cache.key_text(kind, &all)
     }
 
     /// Markdown to HTML, uncached.

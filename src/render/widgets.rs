@@ -487,15 +487,7 @@ fn value(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
     let Some(m) = sc.arg("metric").and_then(|(id, _)| model.metric(id)) else {
         return String::new();
     };
-    let at = sc
-        .arg("at")
-        .and_then(|(text, _)| crate::period::parse_period(text, model.start).ok());
-    // In an update, a month after it is never read.
-    let at = match (at, as_of) {
-        (Some(a), Some(limit)) => Some(a.min(limit)),
-        (a, limit) => a.or(limit),
-    };
-    let month = at.or_else(|| m.actual.keys().next_back().copied());
+    let month = month_arg(model, sc, "at", as_of).or_else(|| m.actual.keys().next_back().copied());
     let reading = month.and_then(|mo| {
         m.actual
             .get(&mo)
@@ -509,11 +501,20 @@ fn value(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
         "attainment" => reading.and_then(|rd| rd.attainment).map(|a| model.style.attainment(a)),
         _ => reading.map(|rd| model.style.format(rd.value, m.unit)),
     };
-    tera_escape(&text.unwrap_or_else(|| "—".into()))
+    crate::html::escape(&text.unwrap_or_else(|| "—".into()))
 }
 
-fn tera_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// The month a shortcode's argument `key` names, never later than an
+/// update's own month (`as_of`): an update reads nothing after it. Without
+/// the argument, the update's month (none outside updates).
+fn month_arg(model: &Model, sc: &Shortcode, key: &str, as_of: Option<Month>) -> Option<Month> {
+    let named = sc
+        .arg(key)
+        .and_then(|(text, _)| crate::period::parse_period(text, model.start).ok());
+    match (named, as_of) {
+        (Some(m), Some(limit)) => Some(m.min(limit)),
+        (m, limit) => m.or(limit),
+    }
 }
 
 /// Renders a shortcode found in a page's Markdown; ids were checked by the
@@ -524,13 +525,7 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
     let mut ctx = tera::Context::new();
     ctx.insert("root", root);
     let metric = |key: &str| sc.arg(key).and_then(|(id, _)| model.metric(id));
-    let until = sc
-        .arg("until")
-        .and_then(|(m, _)| crate::period::parse_period(m, model.start).ok());
-    let until = match (until, as_of) {
-        (Some(u), Some(a)) => Some(u.min(a)),
-        (u, a) => u.or(a),
-    };
+    let until = month_arg(model, sc, "until", as_of);
     let (template, html_wrap) = match sc.kind {
         ShortcodeKind::Value => return value(r, sc, as_of),
         ShortcodeKind::Chart => {

@@ -27,6 +27,12 @@ impl SentLog {
     /// Reads the site's log (empty when there is none yet).
     pub fn open(root: &Path) -> Result<SentLog, Diagnostic> {
         let path = root.join(FILE);
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > crate::limits::FILE_BYTES) {
+            return Err(
+                Diagnostic::error(Code::TooLarge, FILE, format!("{FILE} is larger than 16 MiB"))
+                    .help("keep the log of past months elsewhere and start a new one; palanca reads it whole"),
+            );
+        }
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

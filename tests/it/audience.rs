@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::{build, palanca, repo, snapshot, stderr};
+use crate::{build, palanca, public_build, repo, snapshot, stderr};
 
 /// What only the investors' build may contain: markers, the ids and labels
 /// of public metrics computed from hidden ones, and hidden figures as
@@ -45,18 +45,6 @@ const HIDDEN: &[&str] = &[
 
 fn leaks() -> std::path::PathBuf {
     repo().join("tests/fixtures/leaks")
-}
-
-fn public_build(site: &Path, out: &Path) -> std::process::Output {
-    palanca(&[
-        "build",
-        "--audience",
-        "public",
-        "--site",
-        site.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
 }
 
 /// The text of every file as a reader would get it: a message's headers

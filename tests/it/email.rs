@@ -447,3 +447,20 @@ fn an_unfinished_letter_is_flagged_and_never_sent() {
         stderr(&o)
     );
 }
+
+#[test]
+fn send_runs_in_the_site_folder_as_the_readme_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    recipients(dir.path(), &["Ana Ruiz <ana@example.com>", "bob@example.com"]);
+    // `palanca send 2024-03 --to inversores.txt --dry-run`, in the site folder.
+    let o = crate::palanca_in(dir.path(), &["send", "2024-03", "--to", "inversores.txt", "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("to Ana Ruiz <ana@example.com> (Hola, Ana Ruiz:)"), "{err}");
+    assert!(
+        err.contains("dry run: 2 to send, 0 already sent; nothing was sent"),
+        "{err}"
+    );
+    assert!(!dir.path().join("sent.log").exists(), "a dry run records nothing");
+}

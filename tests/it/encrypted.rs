@@ -11,19 +11,27 @@ use crate::{build, html, repo, snapshot, stderr, texts};
 const PASSPHRASE: &str = "maple orbit quietly seventeen lanterns";
 
 fn encrypted_build(site: &Path, out: &Path) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("palanca")
-        .unwrap()
-        .env("PALANCA_PASSWORD", PASSPHRASE)
-        .args([
-            "build",
-            "--encrypt",
-            "--site",
-            site.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap()
+    encrypted_build_with(Some(PASSPHRASE), site, out)
+}
+
+/// `palanca build --encrypt` with the passphrase in PALANCA_PASSWORD (none:
+/// the variable unset).
+fn encrypted_build_with(passphrase: Option<&str>, site: &Path, out: &Path) -> std::process::Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("palanca").unwrap();
+    match passphrase {
+        Some(p) => cmd.env("PALANCA_PASSWORD", p),
+        None => cmd.env_remove("PALANCA_PASSWORD"),
+    };
+    cmd.args([
+        "build",
+        "--encrypt",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap()
 }
 
 /// Text of the plain build a reader could recognise: every heading, KPI
@@ -95,19 +103,7 @@ fn a_weak_or_missing_passphrase_is_refused_and_nothing_is_written() {
         ("password1234", "too weak"),
         ("Plan de crecimiento 2024", "site's own title"),
     ] {
-        let o = assert_cmd::Command::cargo_bin("palanca")
-            .unwrap()
-            .env("PALANCA_PASSWORD", weak)
-            .args([
-                "build",
-                "--encrypt",
-                "--site",
-                repo().to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
+        let o = encrypted_build_with(Some(weak), &repo(), &out);
         assert_eq!(o.status.code(), Some(1), "{weak}");
         assert!(
             stderr(&o).contains("error[encryption]") && stderr(&o).contains(why),
@@ -120,19 +116,7 @@ fn a_weak_or_missing_passphrase_is_refused_and_nothing_is_written() {
         );
         assert!(!out.exists());
     }
-    let o = assert_cmd::Command::cargo_bin("palanca")
-        .unwrap()
-        .env_remove("PALANCA_PASSWORD")
-        .args([
-            "build",
-            "--encrypt",
-            "--site",
-            repo().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = encrypted_build_with(None, &repo(), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("PALANCA_PASSWORD"), "{}", stderr(&o));
     let file = dir.path().join("pass.txt");

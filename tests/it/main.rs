@@ -37,6 +37,17 @@ pub fn palanca(args: &[&str]) -> Output {
         .expect("palanca runs")
 }
 
+/// Runs `palanca` with `args` inside the folder `dir`, as the README shows
+/// the commands: in the site folder, without `--site`.
+pub fn palanca_in(dir: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("palanca")
+        .expect("binary")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("palanca runs")
+}
+
 /// Builds the site at `site` into `out` and returns the process output.
 pub fn build(site: &Path, out: &Path) -> Output {
     palanca(&[
@@ -82,15 +93,29 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Builds the public version of the site at `site` into `out`.
+pub fn public_build(site: &Path, out: &Path) -> Output {
+    palanca(&[
+        "build",
+        "--audience",
+        "public",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// Copies the example site (site.yaml and content/) to a fresh folder.
 pub fn copy_example(to: &Path) {
     std::fs::copy(repo().join("site.yaml"), to.join("site.yaml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo().join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(repo()).unwrap();
-        let target = to.join(rel);
+    copy_tree(&repo().join("content"), &to.join("content"));
+}
+
+/// Copies the folder `from` into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {

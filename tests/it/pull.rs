@@ -10,19 +10,7 @@ use std::process::Output;
 
 use scraper::Selector;
 
-use crate::{build, html, repo, snapshot, stderr};
-
-/// Copies the folder `from` into `to`.
-pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use crate::{build, copy_tree, html, repo, snapshot, stderr};
 
 /// Runs `palanca pull` on `site` with the environment variables `env`.
 pub fn pull(site: &Path, env: &[(String, String)]) -> Output {
@@ -292,7 +280,8 @@ fn the_example_pulls_its_active_users_from_a_csv_export() {
     crate::copy_example(&site);
     copy_tree(&repo().join("data"), &site.join("data"));
     let committed = std::fs::read(site.join("content/snapshots/active_users.csv")).unwrap();
-    let o = pull(&site, &[]);
+    // Run as the README shows it: in the site folder, no flags.
+    let o = crate::palanca_in(&site, &["pull"]);
     assert!(o.status.success(), "{}", printed(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("active_users ← data/analitica-usuarios.csv: 3 months, unchanged"),

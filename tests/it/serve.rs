@@ -101,17 +101,6 @@ fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> Str
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Saves a change, a break and a fix, and checks what the preview shows
 /// after each.
 fn edit_break_and_fix(site: &Path, port: u16) {
@@ -173,7 +162,7 @@ fn edit_break_and_fix(site: &Path, port: u16) {
 fn serve_run_in_the_site_folder_rebuilds_on_save() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
-    copy_dir(&repo().join("tests/fixtures/valid/minimal"), site);
+    crate::copy_tree(&repo().join("tests/fixtures/valid/minimal"), site);
     // Exactly as the README shows it: no flags at all.
     let (_server, port) = start(site, &[]);
     edit_break_and_fix(site, port);
@@ -183,7 +172,7 @@ fn serve_run_in_the_site_folder_rebuilds_on_save() {
 fn serve_with_site_rebuilds_on_save_and_overlays_errors() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&repo().join("tests/fixtures/valid/minimal"), &site);
+    crate::copy_tree(&repo().join("tests/fixtures/valid/minimal"), &site);
     let port = free_port();
     let elsewhere = tempfile::tempdir().unwrap();
     let (_server, port) = start(

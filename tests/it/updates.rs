@@ -177,15 +177,7 @@ fn a_public_build_has_no_trace_of_investor_content() {
     let dir = tempfile::tempdir().unwrap();
     let (all, public) = (dir.path().join("all"), dir.path().join("public"));
     assert!(build(&site, &all).status.success());
-    let o = palanca(&[
-        "build",
-        "--audience",
-        "public",
-        "--site",
-        site.to_str().unwrap(),
-        "--out",
-        public.to_str().unwrap(),
-    ]);
+    let o = crate::public_build(&site, &public);
     assert!(o.status.success(), "{}", stderr(&o));
     let everything: String = snapshot(&all)
         .values()

@@ -41,3 +41,17 @@ fn a_body_with_shortcodes_stays_in_memory() {
     page.leave_body_on_disk(dir.path());
     assert!(matches!(page.body_at, Body::Kept));
 }
+
+#[test]
+fn a_file_grown_past_the_limit_since_loading_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut page = page_in(dir.path(), "---\ntitle: A\n---\nBefore.\n");
+    page.leave_body_on_disk(dir.path());
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("content/a.md"))
+        .unwrap();
+    file.set_len(crate::limits::FILE_BYTES + 1).unwrap();
+    let err = page.body().unwrap_err();
+    assert!(err.message.contains("changed while the site was being built"), "{err}");
+}

@@ -22,3 +22,12 @@ fn a_recorded_month_is_known_by_address_in_any_case() {
     assert!(log.sent_on(march, &same).is_some());
     assert!(log.sent_on(Month::new(2024, 4).unwrap(), &same).is_none());
 }
+
+#[test]
+fn a_log_past_the_file_limit_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::fs::File::create(dir.path().join(FILE)).unwrap();
+    file.set_len(crate::limits::FILE_BYTES + 1).unwrap();
+    let err = SentLog::open(dir.path()).err().expect("refused");
+    assert!(err.message.contains("larger than 16 MiB"), "{err}");
+}
