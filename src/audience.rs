@@ -48,6 +48,8 @@ pub fn restrict(mut project: Project, audience: Audience) -> (Project, Diagnosti
     };
     drop_checks(&mut project, &hidden, &mut warnings);
     for page in &mut project.pages {
+        // Unshared in a one-off build; `serve` copies what it restricts.
+        let page = std::sync::Arc::make_mut(page);
         let subject = Subject::Page(page.slug.clone());
         drop_claims(page, &hidden, &mut warnings);
         blank_shortcodes(
@@ -112,7 +114,7 @@ impl Hidden<'_> {
 }
 
 /// The folders whose `_index.md` is for investors (`""` for the root).
-fn hidden_folders(pages: &[Page]) -> HashSet<String> {
+fn hidden_folders(pages: &[std::sync::Arc<Page>]) -> HashSet<String> {
     pages
         .iter()
         .filter(|p| p.is_index() && p.front.audience == Audience::Investors)
@@ -199,6 +201,7 @@ fn hide_metrics(
         );
     }
     for file in &mut project.metric_files {
+        let file = std::sync::Arc::make_mut(file);
         file.doc.metrics.retain(|m| !hidden.contains(&m.id));
         // A file left with nothing public is hidden as a whole: what names
         // it (a table of the group) goes with it.
@@ -213,6 +216,7 @@ fn hide_metrics(
 /// Identity checks of public metric files that name a hidden metric.
 fn drop_checks(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnostics) {
     for file in &mut project.metric_files {
+        let file = std::sync::Arc::make_mut(file);
         let source = &file.source;
         let spans = &file.spans;
         file.doc.checks.retain(|check| {

@@ -55,6 +55,8 @@ impl Default for Options {
 pub struct Caches {
     /// Parsed files.
     pub load: LoadCache,
+    /// The metrics, computed.
+    pub model: model::ModelCache,
     /// Charts, Markdown and pages.
     pub render: RenderCache,
 }
@@ -64,7 +66,18 @@ impl Caches {
     pub fn new() -> Caches {
         Caches {
             load: LoadCache::new(),
+            model: model::ModelCache::new(),
             render: RenderCache::new(),
+        }
+    }
+
+    /// Caches that render every reused piece again and count those that
+    /// differ (`Stats::stale`): for tests of the cache keys.
+    pub fn verifying() -> Caches {
+        Caches {
+            load: LoadCache::new(),
+            model: model::ModelCache::new(),
+            render: RenderCache::verifying(),
         }
     }
 }
@@ -88,7 +101,7 @@ pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolve
     warnings.extend(hidden);
     clock.lap("audience");
     let theme = Theme::build(&project.theme, project.site.language.code()).map_err(Diagnostics)?;
-    let model = model::resolve(project).map_err(|mut errors| {
+    let model = model::resolve_with(project, &caches.model).map_err(|mut errors| {
         errors.extend(warnings.clone());
         errors
     })?;

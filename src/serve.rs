@@ -142,13 +142,30 @@ fn watch(root: &Path, options: pipeline::Options, shared: Arc<Shared>) -> Result
     let root = root.to_path_buf();
     std::thread::spawn(move || {
         for batch in rx {
-            let Ok(events) = batch else { continue };
+            let Ok(events) = batch else {
+                // Events may be lost: the next rebuild looks at every file.
+                shared.caches.load.note_everything();
+                continue;
+            };
             // Reading the files to rebuild raises access events: ignore them,
             // or every rebuild would trigger the next.
-            let changes = events
+            let changes: Vec<_> = events
                 .iter()
-                .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)));
-            if changes.flat_map(|e| e.paths.iter()).any(|p| relevant(&root, p)) {
+                .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
+                .collect();
+            let rescan = changes.iter().any(|e| e.event.need_rescan());
+            if rescan {
+                shared.caches.load.note_everything();
+            }
+            let paths: Vec<PathBuf> = changes
+                .iter()
+                .flat_map(|e| e.paths.iter())
+                .filter(|p| relevant(&root, p))
+                .cloned()
+                .collect();
+            if rescan || !paths.is_empty() {
+                // Tells the load which files to read again (see load::cache).
+                shared.caches.load.note_changes(&root, &paths);
                 rebuild(&root, options, &shared);
             }
         }

@@ -96,9 +96,14 @@ impl Spec {
 
 /// The sources of every metric of `files` that has one, checked; errors
 /// go to `diags`. Returns (file index, metric index, spec).
-pub fn specs(files: &[MetricFile], site: &SiteConfig, diags: &mut Diagnostics) -> Vec<(usize, usize, Spec)> {
+pub fn specs<F: std::borrow::Borrow<MetricFile>>(
+    files: &[F],
+    site: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Vec<(usize, usize, Spec)> {
     let mut out = Vec::new();
     for (fi, file) in files.iter().enumerate() {
+        let file: &MetricFile = file.borrow();
         for (mi, raw) in file.doc.metrics.iter().enumerate() {
             if raw.source.is_none() {
                 continue;

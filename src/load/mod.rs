@@ -4,6 +4,7 @@
 //! Together with [`crate::output`] this is the only stage that touches the
 //! disk. Problems are collected, not thrown: one run reports every bad file.
 
+mod cache;
 mod files;
 mod frontmatter;
 mod metrics;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use cache::LoadCache;
 pub use files::read_text;
 pub use spans::Spans;
 pub use yaml::parse as parse_yaml_range;
@@ -53,9 +55,9 @@ pub struct Project {
     /// Where each setting of `site.yaml` is written.
     pub site_spans: Spans,
     /// `content/metrics/*.yaml`, in file-name order.
-    pub metric_files: Vec<MetricFile>,
+    pub metric_files: Vec<std::sync::Arc<MetricFile>>,
     /// Markdown pages outside `content/updates/`, in path order.
-    pub pages: Vec<Page>,
+    pub pages: Vec<std::sync::Arc<Page>>,
     /// `content/updates/*.md`, in path order.
     pub updates: Vec<Update>,
     /// The site's theme overrides, if it names a theme.
@@ -72,50 +74,21 @@ pub struct LoadOptions {
 /// One parsed file of `content/`.
 #[derive(Clone)]
 enum Document {
-    Metrics(MetricFile),
-    Page(Box<Page>),
-    Update(Update),
+    Metrics(std::sync::Arc<MetricFile>),
+    Page(std::sync::Arc<Page>),
+    Update(Box<Update>),
 }
 
 /// Parses a file by where it lives: metric files, updates, other pages.
 fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags: &mut Diagnostics) -> Option<Document> {
     if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml")) {
-        metrics::parse_metric_file(source, diags).map(Document::Metrics)
+        metrics::parse_metric_file(source, diags).map(|f| Document::Metrics(std::sync::Arc::new(f)))
     } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
-        pages::parse_update(source, start, diags).map(Document::Update)
+        pages::parse_update(source, start, diags).map(|u| Document::Update(Box::new(u)))
     } else if rel.ends_with(".md") {
-        pages::parse_page(source, start, diags).map(|p| Document::Page(Box::new(p)))
+        pages::parse_page(source, start, diags).map(|p| Document::Page(std::sync::Arc::new(p)))
     } else {
         None
-    }
-}
-
-/// Parsed files kept between builds by `serve`: a file whose text did not
-/// change is not parsed again. Disabled (and free) for one-off builds.
-#[derive(Default)]
-pub struct LoadCache {
-    enabled: bool,
-    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Document)>>,
-}
-
-impl LoadCache {
-    /// A cache that keeps parsed files.
-    pub fn new() -> LoadCache {
-        LoadCache {
-            enabled: true,
-            ..LoadCache::default()
-        }
-    }
-
-    fn get(&self, rel: &str, hash: u64) -> Option<Document> {
-        let docs = self.docs.lock().ok()?;
-        docs.get(rel).filter(|(h, _)| *h == hash).map(|(_, d)| d.clone())
-    }
-
-    fn put(&self, rel: &str, hash: u64, doc: &Document) {
-        if let Ok(mut docs) = self.docs.lock() {
-            docs.insert(rel.to_string(), (hash, doc.clone()));
-        }
     }
 }
 
@@ -130,7 +103,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
 fn lighten(doc: Document, root: &Path) -> Document {
     match doc {
         Document::Page(mut p) => {
-            p.leave_body_on_disk(root);
+            std::sync::Arc::make_mut(&mut p).leave_body_on_disk(root);
             Document::Page(p)
         }
         other => other,
@@ -159,42 +132,29 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         None => return Err(diags),
     };
     let start = site.start_month();
+    // The watcher may have said which files changed; otherwise every
+    // file's metadata tells (see [`cache`]).
+    let (files, changed) = match cache.plan(start) {
+        cache::Plan::Walk => (files::walk_content(root, &mut diags), None),
+        cache::Plan::Reuse { files, changed } => (files, Some(changed)),
+    };
     // Reading and parsing are independent per file: do them in parallel,
     // then keep the walk's order so output and diagnostics are stable.
-    let parsed: Vec<(Option<Document>, Diagnostics)> = files::walk_content(root, &mut diags)
+    let parsed: Vec<(Option<Document>, Diagnostics)> = files
         .par_iter()
         .map(|rel| {
-            let mut local = Diagnostics::default();
-            let source = match files::read_text(root, rel) {
-                Ok(source) => source,
-                Err(d) => {
-                    local.push(d);
-                    return (None, local);
-                }
+            let kept = match &changed {
+                Some(changed) => cache.kept(rel).filter(|_| !changed.contains(rel)),
+                None if cache.enabled => cache.unchanged(rel, cache::Stamp::of(&root.join(rel), start)),
+                None => None,
             };
-            if !cache.enabled {
-                return (
-                    parse_document(rel, source, start, &mut local).map(|d| lighten(d, root)),
-                    local,
-                );
+            match kept {
+                Some(doc) => (Some(doc), Diagnostics::default()),
+                None => read_document(root, rel, start, cache),
             }
-            // The plan's start month changes how M<n> keys read: part of the key.
-            let hash = {
-                use std::hash::{DefaultHasher, Hash, Hasher};
-                let mut h = DefaultHasher::new();
-                (&*source.text, start).hash(&mut h);
-                h.finish()
-            };
-            if let Some(doc) = cache.get(rel, hash) {
-                return (Some(doc), local);
-            }
-            let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
-            if let (Some(d), true) = (&doc, local.0.is_empty()) {
-                cache.put(rel, hash, d);
-            }
-            (doc, local)
         })
         .collect();
+    cache.loaded(files, start);
     let mut metric_files = Vec::new();
     // Sized once: a site of 100,000 pages would otherwise double it, and
     // hold the old copy while moving, several times over.
@@ -204,8 +164,8 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         diags.extend(local);
         match doc {
             Some(Document::Metrics(file)) => metric_files.push(file),
-            Some(Document::Update(u)) if options.drafts || !u.front.draft => updates.push(u),
-            Some(Document::Page(p)) if options.drafts || !p.front.draft => pages_out.push(*p),
+            Some(Document::Update(u)) if options.drafts || !u.front.draft => updates.push(*u),
+            Some(Document::Page(p)) if options.drafts || !p.front.draft => pages_out.push(p),
             _ => {}
         }
     }
@@ -226,6 +186,45 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         theme,
     };
     Ok((project, diags))
+}
+
+/// Reads and parses `rel`, or takes its document from `cache` when its
+/// text is the one parsed before. A file with problems is dropped from the
+/// cache, so that a later load never reuses an older version of it.
+fn read_document(
+    root: &Path,
+    rel: &str,
+    start: crate::period::Month,
+    cache: &LoadCache,
+) -> (Option<Document>, Diagnostics) {
+    let mut local = Diagnostics::default();
+    // Taken before reading: a write after it is seen by the next load.
+    let stamp = cache
+        .enabled
+        .then(|| cache::Stamp::of(&root.join(rel), start))
+        .flatten();
+    let source = match files::read_text(root, rel) {
+        Ok(source) => source,
+        Err(d) => {
+            cache.forget(rel);
+            local.push(d);
+            return (None, local);
+        }
+    };
+    if !cache.enabled {
+        let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
+        return (doc, local);
+    }
+    let hash = cache::text_hash(&source.text, start);
+    if let Some(doc) = cache.same_text(rel, hash, stamp) {
+        return (Some(doc), local);
+    }
+    let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
+    match (&doc, local.0.is_empty()) {
+        (Some(d), true) => cache.put(rel, hash, stamp, d),
+        _ => cache.forget(rel),
+    }
+    (doc, local)
 }
 
 /// What `palanca pull` needs of a site: `site.yaml` (and where its
@@ -258,7 +257,7 @@ const RESERVED: &[&str] = &["metrics", "updates", "consistency", "data", "assets
 /// Two pages written to one address (`plan/goals.md` beside
 /// `plan/goals/_index.md`), or a page where palanca writes its own files,
 /// would silently lose one of them: both are errors.
-fn check_addresses(pages: &[Page], diags: &mut Diagnostics) {
+fn check_addresses(pages: &[std::sync::Arc<Page>], diags: &mut Diagnostics) {
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for p in pages {
         let href = p.href();

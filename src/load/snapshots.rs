@@ -13,7 +13,7 @@ use crate::snapshot;
 
 /// Checks every source and attaches each one's snapshot; a metric with a
 /// source and no snapshot yet is an error that says to pull.
-pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [MetricFile], diags: &mut Diagnostics) {
+pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [Arc<MetricFile>], diags: &mut Diagnostics) {
     for (fi, mi, spec) in crate::sources::specs(metric_files, site, diags) {
         let Some(rel) = snapshot::path_of(&spec.metric) else {
             continue;
@@ -34,7 +34,7 @@ pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [MetricFile], d
             continue;
         }
         match files::read_text(root, &rel).and_then(snapshot::parse) {
-            Ok(s) => metric_files[fi].doc.metrics[mi].pulled = Some(Arc::new(s)),
+            Ok(s) => Arc::make_mut(&mut metric_files[fi]).doc.metrics[mi].pulled = Some(Arc::new(s)),
             Err(d) => diags.push(d),
         }
     }

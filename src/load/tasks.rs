@@ -3,7 +3,7 @@
 //! plan sum them.
 
 /// Done and total tasks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Progress {
     /// Ticked tasks.
     pub done: usize,

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::roles::Role;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
@@ -188,7 +189,7 @@ pub struct Group {
 /// converted, reporting bad ids, keys and values.
 /// Each metric's values as written are dropped once converted, so a site
 /// of 30,000 metrics never holds both forms at once.
-pub fn collect(files: &mut [MetricFile], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
+pub fn collect(files: &mut [Arc<MetricFile>], start: Month, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Metric>) {
     let mut groups = Vec::new();
     let mut metrics: Vec<Metric> = Vec::new();
     // Where each id was first defined: its file and offset (the line is
@@ -247,7 +248,10 @@ pub fn collect(files: &mut [MetricFile], start: Month, diags: &mut Diagnostics) 
             let metric = convert(raw, file, gi, start, diags);
             group.metrics.push(metrics.len());
             metrics.push(metric);
-            files[file_index].doc.metrics[mi].forget_values();
+            // Shared with `serve`'s load cache, the values stay.
+            if let Some(file) = Arc::get_mut(&mut files[file_index]) {
+                file.doc.metrics[mi].forget_values();
+            }
         }
         groups.push(group);
     }

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod roles;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 pub use metrics::{Group, Metric, Scenario, Section, Series};
 
@@ -29,14 +30,14 @@ pub struct Model {
     pub style: NumberStyle,
     /// How months are named, in the site's language.
     pub calendar: crate::period::Calendar,
-    /// Metric groups in display order.
-    pub groups: Vec<Group>,
+    /// Metric groups in display order (shared with `serve`'s cache).
+    pub groups: Arc<Vec<Group>>,
     /// All metrics.
-    pub metrics: Vec<Metric>,
+    pub metrics: Arc<Vec<Metric>>,
     /// Metric index by id.
-    pub index: HashMap<String, usize>,
+    pub index: Arc<HashMap<String, usize>>,
     /// Plan pages and the home page.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// The plan's aggregates: investment, phases, quarters, levers, risks.
     pub plan: plan::Plan,
     /// Page index by slug (`plan/roadmap/_index`).
@@ -51,7 +52,7 @@ pub struct Model {
     /// Warnings found while resolving (the consistency findings).
     pub findings: Diagnostics,
     /// Dated events, by month.
-    pub events: Vec<Event>,
+    pub events: Arc<Vec<Event>>,
 }
 
 /// Something that happened in a month, drawn on the charts of the
@@ -69,19 +70,148 @@ pub struct Event {
 
 /// Resolves a loaded project. Returns the model and its warnings, or every
 /// error found.
-pub fn resolve(mut project: Project) -> Result<Model, Diagnostics> {
-    let mut diags = Diagnostics::default();
+pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
+    resolve_with(project, &ModelCache::default())
+}
+
+/// What the model computes from the metric files and `site.yaml` alone:
+/// the metrics with every value, their groups, the dated events, and what
+/// reading and linting them found. Most of resolving; `serve` keeps it
+/// while no metric file changes ([`ModelCache`]).
+#[derive(Debug, Clone)]
+struct MetricPart {
+    groups: Arc<Vec<Group>>,
+    metrics: Arc<Vec<Metric>>,
+    index: Arc<HashMap<String, usize>>,
+    events: Arc<Vec<Event>>,
+    /// Found while reading the metrics (errors stop the build).
+    read: Diagnostics,
+    /// The linter's findings on the metrics alone.
+    lint: Diagnostics,
+}
+
+/// The metric part of the last resolve, kept by `serve` between rebuilds.
+/// Disabled (and free) for one-off builds.
+#[derive(Default)]
+pub struct ModelCache {
+    enabled: bool,
+    last: Mutex<Option<(u64, MetricPart)>>,
+}
+
+impl ModelCache {
+    /// A cache that keeps the metric part.
+    pub fn new() -> ModelCache {
+        ModelCache {
+            enabled: true,
+            ..ModelCache::default()
+        }
+    }
+
+    /// The metric part of `project`, computed only when its inputs changed.
+    fn metric_part(&self, project: &mut Project) -> MetricPart {
+        if !self.enabled {
+            return metric_part(project);
+        }
+        let key = metric_key(project);
+        if let Some((_, part)) = self.last.lock().ok().and_then(|l| l.clone()).filter(|(k, _)| *k == key) {
+            return part;
+        }
+        let part = metric_part(project);
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((key, part.clone()));
+        }
+        part
+    }
+}
+
+/// A hash of everything [`metric_part`] reads: the settings, and each
+/// metric file's text with what the audience stage left of it.
+fn metric_key(project: &Project) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    format!("{:?}", project.site).hash(&mut h);
+    for file in &project.metric_files {
+        (&file.source.path, &*file.source.text).hash(&mut h);
+        for m in &file.doc.metrics {
+            m.id.hash(&mut h);
+            format!("{:?}", m.pulled).hash(&mut h);
+        }
+        for check in &file.doc.checks {
+            check.position.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Reads the metric files into metrics, computes formulas and plans,
+/// orders the groups, and lints what the metrics say of themselves.
+fn metric_part(project: &mut Project) -> MetricPart {
+    let mut read = Diagnostics::default();
     let start = project.site.start_month();
-    let style_language = project.site.number_style.unwrap_or(project.site.language);
-    let style = NumberStyle::for_language(style_language.code(), &project.site.currency);
-    let (mut groups, mut metrics) = metrics::collect(&mut project.metric_files, start, &mut diags);
+    let (mut groups, mut metrics) = metrics::collect(&mut project.metric_files, start, &mut read);
     let calendar = crate::period::Calendar::new(project.site.language.code());
-    metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut diags);
+    metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut read);
     metrics::fill_plans(&mut metrics);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+    let events = collect_events(
+        &project.metric_files,
+        &project.site,
+        &project.site_source,
+        &project.site_spans,
+        &index,
+        start,
+        &mut read,
+    );
+    // Groups by weight, then file name (already the load order).
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| (groups[g].weight.unwrap_or(0), g));
+    let remap: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+    groups = order.iter().map(|&g| groups[g].clone()).collect();
+    for m in &mut metrics {
+        m.group = remap[&m.group];
+    }
+    let lint = if read.has_errors() {
+        Diagnostics::default()
+    } else {
+        lint::lint_metrics(&lint::Subject {
+            metrics: &metrics,
+            index: &index,
+            groups: &groups,
+            pages: &[],
+            plan: &plan::Plan::default(),
+            start,
+            style: &style_of(&project.site),
+            calendar,
+            runway_alert: project.site.runway_alert,
+        })
+    };
+    MetricPart {
+        groups: Arc::new(groups),
+        metrics: Arc::new(metrics),
+        index: Arc::new(index),
+        events: Arc::new(events),
+        read,
+        lint,
+    }
+}
+
+/// How the site writes numbers.
+fn style_of(site: &SiteConfig) -> NumberStyle {
+    let language = site.number_style.unwrap_or(site.language);
+    NumberStyle::for_language(language.code(), &site.currency)
+}
+
+/// [`resolve`], reusing the metric part `cache` kept when its inputs are
+/// the same.
+pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, Diagnostics> {
+    let start = project.site.start_month();
+    let style = style_of(&project.site);
+    let calendar = crate::period::Calendar::new(project.site.language.code());
+    let part = cache.metric_part(&mut project);
+    let mut diags = part.read.clone();
     let known = Known {
-        index: &index,
-        groups: &groups,
+        index: &part.index,
+        groups: &part.groups,
         start,
     };
     check_ids(
@@ -110,35 +240,19 @@ pub fn resolve(mut project: Project) -> Result<Model, Diagnostics> {
         }
         lint::letters::unfinished(update, &mut diags);
     }
-    let events = collect_events(
-        &project.metric_files,
-        &project.site,
-        &project.site_source,
-        &project.site_spans,
-        &index,
-        start,
-        &mut diags,
-    );
     if diags.has_errors() {
         return Err(diags);
-    }
-    // Groups by weight, then file name (already the load order).
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| (groups[g].weight.unwrap_or(0), g));
-    let remap: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
-    groups = order.iter().map(|&g| groups[g].clone()).collect();
-    for m in &mut metrics {
-        m.group = remap[&m.group];
     }
     let mut updates = project.updates;
     updates.sort_by_key(|u| u.period);
     let mut pages = project.pages;
     pages.extend(missing_folder_indexes(&pages));
     let plan = plan::Plan::from_pages(&pages, start);
-    diags.extend(lint::lint(&lint::Subject {
-        metrics: &metrics,
-        index: &index,
-        groups: &groups,
+    diags.extend(part.lint.clone());
+    diags.extend(lint::lint_plan(&lint::Subject {
+        metrics: &part.metrics,
+        index: &part.index,
+        groups: &part.groups,
         pages: &pages,
         plan: &plan,
         start,
@@ -157,14 +271,14 @@ pub fn resolve(mut project: Project) -> Result<Model, Diagnostics> {
         site: project.site,
         start,
         style,
-        groups,
-        metrics,
-        index,
+        groups: part.groups,
+        metrics: part.metrics,
+        index: part.index,
         pages,
         updates,
         theme: project.theme,
         findings: diags,
-        events,
+        events: part.events,
     })
 }
 
@@ -172,7 +286,7 @@ pub fn resolve(mut project: Project) -> Result<Model, Diagnostics> {
 /// read and their metrics checked: an event in a metric file concerns that
 /// file's metrics unless it names others, one in `site.yaml` the headline.
 fn collect_events(
-    files: &[crate::load::MetricFile],
+    files: &[Arc<crate::load::MetricFile>],
     site: &SiteConfig,
     site_source: &Source,
     site_spans: &Spans,
@@ -233,7 +347,7 @@ fn collect_events(
 
 /// A folder of pages without an `_index.md` still gets a page listing its
 /// children, titled after the folder, so that no page is unreachable.
-fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
+fn missing_folder_indexes(pages: &[Arc<Page>]) -> Vec<Arc<Page>> {
     let existing: std::collections::HashSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
     let mut folders = std::collections::BTreeSet::new();
     for p in pages {
@@ -267,6 +381,7 @@ fn missing_folder_indexes(pages: &[Page]) -> Vec<Page> {
                 source,
             })
         })
+        .map(Arc::new)
         .collect()
 }
 
@@ -489,7 +604,7 @@ impl Model {
 
     /// The page with `slug`.
     pub fn page(&self, slug: &str) -> Option<&Page> {
-        self.page_index.get(slug).map(|&i| &self.pages[i])
+        self.page_index.get(slug).map(|&i| &*self.pages[i])
     }
 
     /// Task progress of everything under `folder` (the whole site when empty).

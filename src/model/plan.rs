@@ -126,7 +126,7 @@ pub struct Plan {
 
 impl Plan {
     /// Aggregates the typed sections of `pages`.
-    pub fn from_pages(pages: &[Page], start: Month) -> Plan {
+    pub fn from_pages(pages: &[std::sync::Arc<Page>], start: Month) -> Plan {
         let mut plan = Plan::default();
         for (i, p) in pages.iter().enumerate() {
             let f = &p.front;
@@ -238,7 +238,7 @@ fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
 /// The task progress of every folder (and of the whole site, `""`): each
 /// page's tasks are added to each folder it lives under, once, so a site of
 /// any size costs one pass.
-pub fn folder_progress(pages: &[Page]) -> std::collections::HashMap<String, Progress> {
+pub fn folder_progress(pages: &[std::sync::Arc<Page>]) -> std::collections::HashMap<String, Progress> {
     let mut out: std::collections::HashMap<String, Progress> = std::collections::HashMap::new();
     for p in pages {
         let mut folder = p.folder();

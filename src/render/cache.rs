@@ -19,6 +19,10 @@ use serde::Serialize;
 #[derive(Default)]
 pub struct RenderCache {
     enabled: bool,
+    /// Render every hit again and count those that differ: what the
+    /// tests run, to catch a key that misses one of its inputs.
+    verify: bool,
+    stale: AtomicUsize,
     build: AtomicU64,
     /// Shared bytes: the page `serve` serves and the cache's copy are one
     /// allocation.
@@ -34,6 +38,22 @@ impl RenderCache {
             enabled: true,
             ..RenderCache::default()
         }
+    }
+
+    /// A cache that renders every hit again and counts the hits whose
+    /// bytes differ ([`RenderCache::stale`]): for tests, never for use.
+    pub fn verifying() -> RenderCache {
+        RenderCache {
+            enabled: true,
+            verify: true,
+            ..RenderCache::default()
+        }
+    }
+
+    /// How many hits of the last build differed from a fresh render (only
+    /// counted by a verifying cache; any is a key missing an input).
+    pub fn stale(&self) -> usize {
+        self.stale.load(Ordering::Relaxed)
     }
 
     /// A cache that never stores anything, for one-off builds.
@@ -52,6 +72,7 @@ impl RenderCache {
         self.build.fetch_add(1, Ordering::Relaxed);
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
+        self.stale.store(0, Ordering::Relaxed);
     }
 
     /// Drops entries the last build did not use, so memory stays bounded by
@@ -82,6 +103,9 @@ impl RenderCache {
             })
         }) {
             self.hits.fetch_add(1, Ordering::Relaxed);
+            if self.verify && make() != found {
+                self.stale.fetch_add(1, Ordering::Relaxed);
+            }
             return found;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);

@@ -56,14 +56,29 @@ pub(crate) fn render(r: &Renderer) {
     }
     model.groups.par_iter().for_each(|g| {
         let path = format!("metrics/{}/index.html", g.id);
-        r.emit(&path, render_group(r, g, &path));
-        match csv(model, g) {
-            Ok(bytes) => r.emit(&format!("metrics/{}.csv", g.id), bytes),
-            Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
-                crate::diagnostic::Code::Output,
-                format!("metrics/{}.csv", g.id),
-                format!("cannot write the CSV of `{}`: {e}", g.id),
-            )),
+        let key = r.keys.as_ref().map(|k| k.group(r, g, "group-page"));
+        r.emit(
+            &path,
+            r.page_by(key, "metric_group.html", || group_context(r, g, &path)),
+        );
+        let key = r.keys.as_ref().map(|k| k.group(r, g, "group-csv"));
+        let mut failed = None;
+        let bytes = r.cache.bytes(key, || {
+            csv(model, g).unwrap_or_else(|e| {
+                failed = Some(e);
+                Vec::new()
+            })
+        });
+        match failed {
+            None => r.emit(&format!("metrics/{}.csv", g.id), bytes),
+            Some(e) => {
+                r.cache.forget(key);
+                r.fail(crate::diagnostic::Diagnostic::error(
+                    crate::diagnostic::Code::Output,
+                    format!("metrics/{}.csv", g.id),
+                    format!("cannot write the CSV of `{}`: {e}", g.id),
+                ))
+            }
         }
     });
     let path = "metrics/index.html";
@@ -82,7 +97,8 @@ pub(crate) fn render(r: &Renderer) {
     r.emit(path, r.page("metrics_index.html", &ctx));
 }
 
-fn render_group(r: &Renderer, g: &Group, path: &str) -> bytes::Bytes {
+/// Everything `metric_group.html` shows of a group.
+fn group_context(r: &Renderer, g: &Group, path: &str) -> super::cache::Ctx {
     let model = r.model;
     let root = Renderer::root_of(path);
     let metrics: Vec<&Metric> = g.metrics.iter().map(|&i| &model.metrics[i]).collect();
@@ -92,7 +108,7 @@ fn render_group(r: &Renderer, g: &Group, path: &str) -> bytes::Bytes {
     ctx.insert("table", &widgets::table(model, &metrics, &root, None));
     let details: Vec<MetricCtx> = metrics.iter().map(|m| metric_ctx(r, m)).collect();
     ctx.insert("metrics", &details);
-    r.page("metric_group.html", &ctx)
+    ctx
 }
 
 fn metric_ctx(r: &Renderer, m: &Metric) -> MetricCtx {

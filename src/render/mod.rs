@@ -9,6 +9,7 @@ mod data;
 mod email;
 mod feeds;
 mod home;
+mod keys;
 mod metrics;
 mod plan;
 mod roadmap;
@@ -41,6 +42,9 @@ pub struct Stats {
     pub reused: usize,
     /// Pieces rendered anew (serve only).
     pub redone: usize,
+    /// Reused pieces that differ from a fresh render (only counted by a
+    /// verifying cache, in tests; any is a bug in a cache key).
+    pub stale: usize,
 }
 
 /// A site kept in memory: what `serve` serves, and what tests read.
@@ -124,6 +128,11 @@ pub fn render(
             })
             .collect(),
         errors: Mutex::new(Vec::new()),
+        keys: None,
+    };
+    let r = Renderer {
+        keys: keys::Keys::new(&r),
+        ..r
     };
     let jobs: Vec<Box<Job>> = vec![
         Box::new(home::render),
@@ -157,6 +166,7 @@ pub fn render(
         charts: charts.count(),
         reused: hits,
         redone: misses,
+        stale: cache.stale(),
     })
 }
 
@@ -184,6 +194,7 @@ pub fn letter(
         pages: AtomicUsize::new(0),
         top_pages: Vec::new(),
         errors: Mutex::new(Vec::new()),
+        keys: None,
     };
     let letter = email::letter(&r, update);
     let errors = r.errors.into_inner().unwrap_or_default();
@@ -213,6 +224,8 @@ pub(crate) struct Renderer<'a> {
     /// Top-level pages for the navigation: title, href, first path segment.
     top_pages: Vec<(String, String, String)>,
     errors: Mutex<Vec<Diagnostic>>,
+    /// Keys from inputs, when the cache is on (see [`keys`]).
+    keys: Option<keys::Keys>,
 }
 
 /// A link in the navigation.
@@ -338,6 +351,31 @@ impl Renderer<'_> {
         });
         if failed {
             // Never keep a failed render.
+            self.cache.forget(key);
+        }
+        bytes
+    }
+
+    /// Renders a template with the context `build` makes, built only when
+    /// the page is not cached under `key`, a key from the page's inputs
+    /// (see [`keys`]); without one, the key comes from the context.
+    pub fn page_by(&self, key: Option<u64>, template: &str, build: impl FnOnce() -> Ctx) -> bytes::Bytes {
+        if key.is_none() {
+            return self.page(template, &build());
+        }
+        let mut failed = false;
+        let bytes = self.cache.shared(key, || {
+            let ctx = build();
+            match self.theme.render(template, ctx.tera()) {
+                Ok(html) => html.into(),
+                Err(d) => {
+                    failed = true;
+                    self.fail(d);
+                    bytes::Bytes::new()
+                }
+            }
+        });
+        if failed {
             self.cache.forget(key);
         }
         bytes

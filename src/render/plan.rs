@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Renderer, home::progress_ctx};
+use super::{Renderer, cache::Ctx, home::progress_ctx};
 use crate::load::{Page, PageKind};
 use crate::model::Model;
 use std::collections::HashMap;
@@ -19,6 +19,7 @@ pub(crate) fn top_level(model: &Model) -> Vec<&Page> {
     let mut pages: Vec<&Page> = model
         .pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| {
             let parts: Vec<&str> = p.slug.split('/').collect();
             matches!(parts.as_slice(), [_, "_index"]) || (parts.len() == 1 && p.slug != "_index")
@@ -99,8 +100,18 @@ pub(crate) fn render(r: &Renderer) {
 }
 
 fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) -> bytes::Bytes {
+    let page = &r.model.pages[index];
+    let has = |kind: PageKind| page.is_index() && kinds.get(&(page.folder(), kind)) == Some(&true);
+    let overview = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
+        .into_iter()
+        .any(has);
+    let key = r.keys.as_ref().and_then(|k| k.plan_page(r, page, children, overview));
+    r.page_by(key, "page.html", || page_context(r, page, children, &has, path))
+}
+
+/// Everything `page.html` shows of a plan page.
+fn page_context(r: &Renderer, page: &Page, children: &[&Page], has: &dyn Fn(PageKind) -> bool, path: &str) -> Ctx {
     let model = r.model;
-    let page = &model.pages[index];
     let root = Renderer::root_of(path);
     let section = page.slug.split('/').next().unwrap_or("");
     let mut ctx = r.base_context(path, section, &page.front.title, "page");
@@ -128,7 +139,6 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKin
         })
         .collect();
     ctx.insert("children", &children);
-    let has = |kind: PageKind| page.is_index() && kinds.get(&(page.folder(), kind)) == Some(&true);
     ctx.insert(
         "roadmap",
         &has(PageKind::Milestone)
@@ -143,7 +153,7 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKin
         ctx.insert("risks", &super::roadmap::risks(r, &root));
     }
     ctx.insert("breadcrumbs", &breadcrumbs(model, page, &root));
-    r.page("page.html", &ctx)
+    ctx
 }
 
 /// For each folder and kind: whether every page of that kind under the

@@ -297,17 +297,21 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
     crate::copy_example(site);
-    let cache = Caches::new();
+    // Every reused piece is rendered again and compared: a cache key that
+    // misses one of its inputs shows up as `stale`.
+    let cache = Caches::verifying();
     let first = preview(site, Options::default(), &cache).unwrap();
     // The first build draws everything (a chart two pages show is drawn once).
     assert!(first.stats.redone > first.stats.reused, "{:?}", first.stats);
     let again = preview(site, Options::default(), &cache).unwrap();
     assert_eq!(again.stats.redone, 0, "nothing changed, nothing redone");
+    assert_eq!(again.stats.stale, 0, "no reused piece differs from a fresh render");
     assert_eq!(again.files, first.files);
 
     let page = site.join("content/plan/roadmap/mes-03.md");
     std::fs::write(&page, std::fs::read_to_string(&page).unwrap() + "\nCachemarker.\n").unwrap();
     let changed = preview(site, Options::default(), &cache).unwrap();
+    assert_eq!(changed.stats.stale, 0, "no reused piece differs from a fresh render");
     assert!(
         changed.stats.redone <= 3,
         "only the page's Markdown and HTML: {}",
@@ -328,8 +332,15 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
     // A metric edit, a site.yaml edit and a theme edit: each cached
     // rebuild equals a fresh build byte for byte.
     let kpi = "<article class=\"kpi\"><h3>{{ k.label }}</h3><p class=\"kpi-value\">{{ k.value }}</p></article>";
-    let edits: [(&str, &str, &str); 4] = [
+    let edits: [(&str, &str, &str); 5] = [
         ("content/metrics/producto.yaml", "2024-03: 0.78", "2024-03: 0.79"),
+        // A folder's title shows in its pages' breadcrumbs and in the
+        // list of its parent folder.
+        (
+            "content/plan/roadmap/_index.md",
+            "title: Hoja de ruta",
+            "title: Hoja de ruta 2",
+        ),
         ("themes/mine/templates/partials/kpi.html", "", kpi),
         (
             "site.yaml",
@@ -360,5 +371,6 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
             "after editing {file}, the cached build differs from a fresh one"
         );
         assert!(cached.stats.reused > 0, "after editing {file}, nothing was reused");
+        assert_eq!(cached.stats.stale, 0, "after editing {file}, a reused piece is stale");
     }
 }

@@ -3,11 +3,11 @@
 use super::*;
 use crate::diagnostic::Source;
 
-fn page(slug: &str, front: &str) -> Page {
+fn page(slug: &str, front: &str) -> std::sync::Arc<Page> {
     let text = format!("---\n{front}\n---\n- [x] a\n- [ ] b\n");
     let source = Source::new(format!("content/{slug}.md"), text);
     let split = 4 + front.len() + 1;
-    Page {
+    std::sync::Arc::new(Page {
         slug: slug.into(),
         front: serde_yaml::from_str(front).unwrap(),
         body_offset: split + 4,
@@ -16,7 +16,7 @@ fn page(slug: &str, front: &str) -> Page {
         spans: crate::load::Spans::default(),
         source,
         body_at: crate::load::Body::Kept,
-    }
+    })
 }
 
 fn sample() -> Plan {
