@@ -432,7 +432,106 @@ fn run_serve(pages: usize) {
     timed("a metric edit", "content/metrics/p00007.yaml", &|t| {
         t.replacen("M1: ", "M1: 1", 1)
     });
-    println!("serve, {pages} pages: peak RSS {:.0} MB", peak_rss_kb() as f64 / 1024.0);
+    println!(
+        "serve, {pages} pages: peak RSS of this process (files kept in memory, as tests build them) {:.0} MB",
+        peak_rss_kb() as f64 / 1024.0
+    );
+    drop(caches);
+    live_serve(&site, pages);
+}
+
+/// The real server on the same site, as a user runs it: the time from a
+/// save to the page's reload event and to the new page fetched, as the
+/// browser's live-reload script does, and the server's peak memory.
+fn live_serve(site: &Path, pages: usize) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    let spawned = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palanca"))
+        .args(["serve", "--port", "4300"])
+        .arg("--site")
+        .arg(site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        assert!(said.read_line(&mut line).unwrap() > 0, "serve stopped");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+        }
+    };
+    let first = spawned.elapsed().as_secs_f64();
+    // Keep reading serve's messages (so it never blocks on a full pipe),
+    // keeping its rebuild times.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in said.lines().map_while(Result::ok) {
+            if let Some(ms) = line.split(" in ").nth(1).and_then(|r| r.split(" ms").next()) {
+                let _ = tx.send(ms.parse::<u64>().unwrap_or(0));
+            }
+        }
+    });
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut body = String::new();
+        s.read_to_string(&mut body).unwrap();
+        body
+    };
+    let page = "content/plan/p00011/04.md";
+    let url = "/plan/p00011/04/index.html";
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(events, "GET /__palanca/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let wait_for_reload = |events: &mut BufReader<TcpStream>| loop {
+        let mut l = String::new();
+        assert!(events.read_line(&mut l).unwrap() > 0, "the event stream ended");
+        if l.trim() == "data: reload" {
+            return;
+        }
+    };
+    let mut best = (f64::MAX, f64::MAX);
+    for round in 0..5 {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let marker = format!("Livemarker{round}");
+        let path = site.join(page);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let started = Instant::now();
+        std::fs::write(&path, format!("{text}\n{marker}\n")).unwrap();
+        wait_for_reload(&mut events);
+        let event = started.elapsed().as_secs_f64() * 1000.0;
+        assert!(get(url).contains(&marker), "the reloaded page shows the edit");
+        let shown = started.elapsed().as_secs_f64() * 1000.0;
+        best = (best.0.min(event), best.1.min(shown));
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut rebuilds: Vec<u64> = rx.try_iter().collect();
+    rebuilds.sort_unstable();
+    println!(
+        "palanca serve, {pages} pages: serving after {first:.2} s; a page edit rebuilt in {} ms (median of {}), shown: reload event after {:.0} ms, new page fetched after {:.0} ms (best of 5, save grouping included); peak RSS {:.0} MB",
+        rebuilds.get(rebuilds.len() / 2).copied().unwrap_or(0),
+        rebuilds.len(),
+        best.0,
+        best.1,
+        peak / 1024.0
+    );
 }
 
 /// The same pages built by palanca and by Hugo, one after the other, output

@@ -78,6 +78,18 @@ pub trait Sink: Sync {
     fn put_shared(&self, path: &str, bytes: bytes::Bytes) -> io::Result<()> {
         self.put(path, &bytes)
     }
+
+    /// Keeps the file at `path` that an earlier build made from inputs
+    /// with `key`, and says so; false when this sink holds no such file
+    /// and it must be made. Only `serve`'s site on disk remembers.
+    fn keep(&self, _path: &str, _key: u64) -> bool {
+        false
+    }
+
+    /// Stores a file made from inputs with `key` (see [`Sink::keep`]).
+    fn put_keyed(&self, path: &str, _key: u64, bytes: bytes::Bytes) -> io::Result<()> {
+        self.put_shared(path, bytes)
+    }
 }
 
 /// A build's output being written: the staging folder, and the lock that

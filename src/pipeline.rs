@@ -50,6 +50,10 @@ impl Default for Options {
     }
 }
 
+/// The most bytes of rendered pieces (charts, Markdown, pages keyed by
+/// their context) `serve` keeps between rebuilds.
+const SERVE_PIECES: usize = 32 * 1024 * 1024;
+
 /// What `serve` keeps between rebuilds: parsed files and rendered pieces.
 #[derive(Default)]
 pub struct Caches {
@@ -68,6 +72,16 @@ impl Caches {
             load: LoadCache::new(),
             model: model::ModelCache::new(),
             render: RenderCache::new(),
+        }
+    }
+
+    /// Caches for `serve`, whose site is kept on disk by its sink: the
+    /// render cache keeps pieces up to a budget, not finished files.
+    pub fn for_serve() -> Caches {
+        Caches {
+            load: LoadCache::new(),
+            model: model::ModelCache::new(),
+            render: RenderCache::beside_disk(SERVE_PIECES),
         }
     }
 
@@ -249,7 +263,41 @@ fn output_error(out: &Path, e: &crate::output::WriteError) -> Diagnostics {
     ])
 }
 
-/// A site built in memory, for `serve` and tests.
+/// A site rendered into a sink by [`render_into`].
+pub struct Rendered {
+    /// Every figure.
+    pub model: Model,
+    /// What was rendered.
+    pub stats: Stats,
+    /// Every warning.
+    pub warnings: Diagnostics,
+}
+
+/// Renders the site at `root` into `sink` as the author sees it (drafts
+/// as asked, the consistency page with positions), reusing what `caches`
+/// kept: `serve`'s rebuilds.
+pub fn render_into(root: &Path, options: Options, caches: &Caches, sink: &dyn Sink) -> Result<Rendered, Diagnostics> {
+    let resolved = resolve(root, options, caches)?;
+    let mut clock = Stopwatch::new(options.verbose);
+    let stats = render::render(
+        &resolved.model,
+        &resolved.theme,
+        &caches.render,
+        sink,
+        RenderOptions {
+            author: true,
+            ..RenderOptions::default()
+        },
+    )?;
+    clock.lap("render");
+    Ok(Rendered {
+        model: resolved.model,
+        stats,
+        warnings: resolved.warnings,
+    })
+}
+
+/// A site built in memory, for tests.
 pub struct Preview {
     /// Every figure.
     pub model: Model,
@@ -263,25 +311,13 @@ pub struct Preview {
 
 /// Builds the site at `root` in memory, reusing what `caches` kept.
 pub fn preview(root: &Path, options: Options, caches: &Caches) -> Result<Preview, Diagnostics> {
-    let resolved = resolve(root, options, caches)?;
-    let mut clock = Stopwatch::new(options.verbose);
     let site = MemorySite::default();
-    let stats = render::render(
-        &resolved.model,
-        &resolved.theme,
-        &caches.render,
-        &site,
-        RenderOptions {
-            author: true,
-            ..RenderOptions::default()
-        },
-    )?;
-    clock.lap("render");
+    let rendered = render_into(root, options, caches, &site)?;
     Ok(Preview {
-        model: resolved.model,
+        model: rendered.model,
         files: site.into_files(),
-        stats,
-        warnings: resolved.warnings,
+        stats: rendered.stats,
+        warnings: rendered.warnings,
     })
 }
 

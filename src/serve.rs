@@ -1,34 +1,34 @@
 //! `palanca serve`: a live preview on 127.0.0.1.
 //!
-//! The site is built in memory and served from there; nothing is written
-//! to disk. site.yaml, content/ and themes/ are watched; a save triggers a
-//! rebuild, and open pages update over server-sent events. When a save
-//! breaks the content, the last good site stays served and every page shows
-//! the diagnostics in an overlay until the file is fixed.
+//! The site is built into a folder of its own in the temporary folder
+//! (see [`site`]), never into `output/`. site.yaml, content/ and themes/
+//! are watched; a save triggers a rebuild that reads the saved files and
+//! redoes what depends on them, and open pages update over server-sent
+//! events. When a save breaks the content, the last good site stays
+//! served and every page shows the diagnostics in an overlay until the
+//! file is fixed.
 //!
 //! The HTTP side lives in [`http`]: hyper on a single-threaded tokio
 //! runtime, answering only requests addressed to the loopback.
 
 mod http;
+mod site;
 
 use crate::html::escape;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::diagnostic::Diagnostics;
 use crate::pipeline::{self, Caches};
 
-/// What the server serves: the last good site, and the errors of the
-/// latest build when it failed.
+/// What the server shows besides the files: the errors of the latest
+/// build when it failed.
 #[derive(Default)]
 struct Preview {
-    files: HashMap<String, Bytes>,
     errors: Option<String>,
     /// The path of `base_url` without slashes (`palanca`), which the 404
     /// page's links start from; requests under it are served from the root.
@@ -42,6 +42,8 @@ struct Shared {
     generation: tokio::sync::watch::Sender<u64>,
     /// Parsed files and rendered pieces kept between rebuilds.
     caches: Caches,
+    /// The last good site, on disk.
+    site: site::ServedSite,
 }
 
 /// Options of `serve`.
@@ -65,42 +67,46 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
         .site
         .canonicalize()
         .map_err(|e| format!("cannot open the site folder {}: {e}", options.site.display()))?;
+    let served = site::ServedSite::create(&std::env::temp_dir()).map_err(|e| {
+        format!(
+            "cannot make the preview's folder in {}: {e}",
+            std::env::temp_dir().display()
+        )
+    })?;
     let shared = Arc::new(Shared {
         preview: RwLock::new(Arc::new(Preview::default())),
         generation: tokio::sync::watch::channel(0).0,
-        caches: Caches::new(),
+        caches: Caches::for_serve(),
+        site: served,
     });
     rebuild(&site, options.build, &shared);
     let _watcher = watch(&site, options.build, Arc::clone(&shared))?;
     http::run(options.port, &options.site, options.open, shared)
 }
 
-/// Builds the site in memory and publishes the result to the preview.
+/// Rebuilds the site into the served folder and tells open pages.
 fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
     let started = Instant::now();
-    let result = pipeline::preview(site, options, &shared.caches);
     let previous = shared.preview.read().map(|p| Arc::clone(&p)).unwrap_or_default();
-    let next = match result {
-        Ok(built) => {
+    let next = match rebuild_files(site, options, shared) {
+        Ok((built, written)) => {
             eprintln!(
-                "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone)",
+                "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone, {} files written)",
                 built.stats.pages,
                 started.elapsed().as_millis(),
                 built.warnings.0.len(),
                 built.stats.reused,
-                built.stats.redone
+                built.stats.redone,
+                written
             );
             Preview {
-                files: built.files.into_iter().collect(),
                 errors: None,
                 base: base_path(&built.model.site.base_url),
             }
         }
-        Err(diags) => {
-            let text = render_errors(diags);
+        Err(text) => {
             eprint!("{text}");
             Preview {
-                files: previous.files.clone(),
                 errors: Some(text),
                 base: previous.base.clone(),
             }
@@ -110,6 +116,21 @@ fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
         *slot = Arc::new(next);
     }
     shared.generation.send_modify(|g| *g += 1);
+}
+
+/// Renders into a staging folder and moves what changed into the served
+/// folder, only if the whole rebuild succeeded. Returns the rebuild and
+/// how many files it wrote, or the errors to show.
+fn rebuild_files(
+    site: &Path,
+    options: pipeline::Options,
+    shared: &Shared,
+) -> Result<(pipeline::Rendered, usize), String> {
+    let cannot = |e: std::io::Error| format!("error: cannot write the preview: {e}\n");
+    let staged = shared.site.rebuild().map_err(cannot)?;
+    let built = pipeline::render_into(site, options, &shared.caches, &staged).map_err(render_errors)?;
+    let written = staged.commit().map_err(cannot)?;
+    Ok((built, written))
 }
 
 fn render_errors(mut diags: Diagnostics) -> String {
@@ -122,12 +143,16 @@ fn render_errors(mut diags: Diagnostics) -> String {
         .collect()
 }
 
+/// How long events are gathered into one rebuild: an editor's save
+/// (write a temporary file, rename it over the old one) takes a few
+/// milliseconds; a checkout of many files arrives as a few batches.
+const SAVE_GROUPING: Duration = Duration::from_millis(50);
+
 /// Watches site.yaml, content/ and themes/ and rebuilds after each batch of
 /// changes (debounced, so an editor's save-rename-write is one rebuild).
 fn watch(root: &Path, options: pipeline::Options, shared: Arc<Shared>) -> Result<impl Drop, String> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(100), None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
+    let mut debouncer = new_debouncer(SAVE_GROUPING, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
@@ -181,11 +206,11 @@ fn relevant(root: &Path, path: &Path) -> bool {
 
 /// Adds the live-reload client and, after a failed build, the error
 /// overlay to an HTML page. Other files are served as they are.
-fn with_preview_script(path: &str, bytes: &[u8], errors: Option<&str>) -> Vec<u8> {
+fn with_preview_script(path: &str, bytes: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
     if !path.ends_with(".html") {
-        return bytes.to_vec();
+        return bytes;
     }
-    let html = String::from_utf8_lossy(bytes);
+    let html = String::from_utf8_lossy(&bytes);
     let overlay = errors.map_or_else(String::new, |e| {
         format!(
             "<div id=\"palanca-errors\" role=\"alert\" style=\"position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:9999;background:#1f1014;color:#ffd7d7;font:14px/1.45 ui-monospace,monospace;padding:1rem 1.2rem;border-bottom:3px solid #e5484d;white-space:pre-wrap\"><strong>palanca: the last save broke the build; showing the last good site.</strong>\n\n{}</div>",

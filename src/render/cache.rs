@@ -23,6 +23,12 @@ pub struct RenderCache {
     /// tests run, to catch a key that misses one of its inputs.
     verify: bool,
     stale: AtomicUsize,
+    /// Whether finished files are kept too; not when the sink keeps
+    /// them on disk (see [`RenderCache::beside_disk`]).
+    keeps_files: bool,
+    /// The most bytes kept at once, and how many are.
+    budget: usize,
+    kept: AtomicUsize,
     build: AtomicU64,
     /// Shared bytes: the page `serve` serves and the cache's copy are one
     /// allocation.
@@ -36,6 +42,20 @@ impl RenderCache {
     pub fn new() -> RenderCache {
         RenderCache {
             enabled: true,
+            keeps_files: true,
+            budget: usize::MAX,
+            ..RenderCache::default()
+        }
+    }
+
+    /// A cache for a site kept on disk by its sink (`serve`): finished
+    /// files are left to the sink, and pieces (charts, Markdown, pages
+    /// keyed by their context) are kept up to `budget` bytes, so that
+    /// memory does not grow with the site.
+    pub fn beside_disk(budget: usize) -> RenderCache {
+        RenderCache {
+            enabled: true,
+            budget,
             ..RenderCache::default()
         }
     }
@@ -46,6 +66,8 @@ impl RenderCache {
         RenderCache {
             enabled: true,
             verify: true,
+            keeps_files: true,
+            budget: usize::MAX,
             ..RenderCache::default()
         }
     }
@@ -81,6 +103,8 @@ impl RenderCache {
         let build = self.build.load(Ordering::Relaxed);
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|_, (used, _)| *used == build);
+            let kept = entries.values().map(|(_, b)| b.len()).sum();
+            self.kept.store(kept, Ordering::Relaxed);
         }
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
@@ -110,16 +134,39 @@ impl RenderCache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let made = make();
-        if let Ok(mut e) = self.entries.lock() {
+        let size = made.len();
+        if self.kept.load(Ordering::Relaxed).saturating_add(size) <= self.budget
+            && let Ok(mut e) = self.entries.lock()
+        {
+            self.kept.fetch_add(size, Ordering::Relaxed);
             e.insert(key, (build, made.clone()));
         }
         made
     }
 
+    /// Like [`RenderCache::shared`] for a finished file, which is kept only
+    /// when the sink does not keep it.
+    pub fn file(&self, key: Option<u64>, make: impl FnOnce() -> Bytes) -> Bytes {
+        if !self.keeps_files {
+            if key.is_some() {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+            }
+            return make();
+        }
+        self.shared(key, make)
+    }
+
+    /// Counts a piece the sink kept from an earlier build as reused.
+    pub fn count_hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Removes `key`, so that a failed render is never served from the cache.
     pub fn forget(&self, key: Option<u64>) {
-        if let (Some(key), Ok(mut e)) = (key, self.entries.lock()) {
-            e.remove(&key);
+        if let (Some(key), Ok(mut e)) = (key, self.entries.lock())
+            && let Some((_, bytes)) = e.remove(&key)
+        {
+            self.kept.fetch_sub(bytes.len(), Ordering::Relaxed);
         }
     }
 

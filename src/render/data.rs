@@ -120,10 +120,10 @@ pub(crate) fn render(r: &Renderer) {
     // `serve` keeps the document, redone when any metric changes; a build
     // streams it to disk, never holding it whole.
     if let Some(key) = r.keys.as_ref().map(|k| k.all_metrics(r)) {
-        let bytes = r
-            .cache
-            .bytes(Some(key), || serde_json::to_vec_pretty(&doc).unwrap_or_default());
-        return r.emit(path, bytes);
+        return r.emit_by(path, Some(key), || {
+            r.cache
+                .file(Some(key), || serde_json::to_vec_pretty(&doc).unwrap_or_default().into())
+        });
     }
     r.emit_with(path, &mut |out| {
         serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::other)

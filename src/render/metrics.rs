@@ -57,28 +57,27 @@ pub(crate) fn render(r: &Renderer) {
     model.groups.par_iter().for_each(|g| {
         let path = format!("metrics/{}/index.html", g.id);
         let key = r.keys.as_ref().map(|k| k.group(r, g, "group-page"));
-        r.emit(
-            &path,
-            r.page_by(key, "metric_group.html", || group_context(r, g, &path)),
-        );
+        r.emit_by(&path, key, || {
+            r.page_by(key, "metric_group.html", || group_context(r, g, &path))
+        });
         let key = r.keys.as_ref().map(|k| k.group(r, g, "group-csv"));
+        let csv_path = format!("metrics/{}.csv", g.id);
         let mut failed = None;
-        let bytes = r.cache.bytes(key, || {
-            csv(model, g).unwrap_or_else(|e| {
-                failed = Some(e);
-                Vec::new()
+        r.emit_by(&csv_path, key, || {
+            r.cache.file(key, || {
+                csv(model, g).map(bytes::Bytes::from).unwrap_or_else(|e| {
+                    failed = Some(e);
+                    bytes::Bytes::new()
+                })
             })
         });
-        match failed {
-            None => r.emit(&format!("metrics/{}.csv", g.id), bytes),
-            Some(e) => {
-                r.cache.forget(key);
-                r.fail(crate::diagnostic::Diagnostic::error(
-                    crate::diagnostic::Code::Output,
-                    format!("metrics/{}.csv", g.id),
-                    format!("cannot write the CSV of `{}`: {e}", g.id),
-                ))
-            }
+        if let Some(e) = failed {
+            r.cache.forget(key);
+            r.fail(crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::Output,
+                csv_path,
+                format!("cannot write the CSV of `{}`: {e}", g.id),
+            ));
         }
     });
     let path = "metrics/index.html";

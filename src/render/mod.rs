@@ -364,7 +364,7 @@ impl Renderer<'_> {
             return self.page(template, &build());
         }
         let mut failed = false;
-        let bytes = self.cache.shared(key, || {
+        let bytes = self.cache.file(key, || {
             let ctx = build();
             match self.theme.render(template, ctx.tera()) {
                 Ok(html) => html.into(),
@@ -388,6 +388,32 @@ impl Renderer<'_> {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         if let Err(e) = self.sink.put_shared(path, bytes.into()) {
+            self.fail(Diagnostic::error(
+                Code::Output,
+                path,
+                format!("cannot write `{path}`: {e}"),
+            ));
+        }
+    }
+
+    /// Like [`Renderer::emit`] for a file with a key from its inputs: a
+    /// sink that still holds the file made from that key keeps it, and
+    /// `make` is not called.
+    pub fn emit_by(&self, path: &str, key: Option<u64>, make: impl FnOnce() -> bytes::Bytes) {
+        let Some(key) = key else {
+            return self.emit(path, make());
+        };
+        if self.sink.keep(path, key) {
+            if path.ends_with(".html") {
+                self.pages.fetch_add(1, Ordering::Relaxed);
+            }
+            self.cache.count_hit();
+            return;
+        }
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Err(e) = self.sink.put_keyed(path, key, make()) {
             self.fail(Diagnostic::error(
                 Code::Output,
                 path,

@@ -94,19 +94,20 @@ pub(crate) fn render(r: &Renderer) {
             } else {
                 &[]
             };
-            let bytes = render_page(r, i, kids, &kinds, &path);
-            r.emit(&path, bytes);
+            render_page(r, i, kids, &kinds, &path);
         });
 }
 
-fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) -> bytes::Bytes {
+fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) {
     let page = &r.model.pages[index];
     let has = |kind: PageKind| page.is_index() && kinds.get(&(page.folder(), kind)) == Some(&true);
     let overview = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
         .into_iter()
         .any(has);
     let key = r.keys.as_ref().and_then(|k| k.plan_page(r, page, children, overview));
-    r.page_by(key, "page.html", || page_context(r, page, children, &has, path))
+    r.emit_by(path, key, || {
+        r.page_by(key, "page.html", || page_context(r, page, children, &has, path))
+    });
 }
 
 /// Everything `page.html` shows of a plan page.

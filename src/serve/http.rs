@@ -55,13 +55,50 @@ pub fn run(port: u16, site: &Path, open: bool, shared: Arc<Shared>) -> Result<()
     runtime.block_on(async {
         let (listener, port) = bind(port).await?;
         let url = format!("http://127.0.0.1:{port}/");
-        eprintln!("serving {} at {url} (Ctrl-C to stop)", site.display());
+        eprintln!(
+            "serving {} at {url} (Ctrl-C to stop; files in {})",
+            site.display(),
+            shared.site.folder().display()
+        );
         if open {
             open_browser(&url);
         }
+        tokio::spawn(stop_on_signal(Arc::clone(&shared)));
         accept(listener, shared).await;
         Ok(())
     })
+}
+
+/// Waits for Ctrl-C (or a polite `kill`), then removes the preview's
+/// folder and ends the process: the runtime never returns on its own.
+async fn stop_on_signal(shared: Arc<Shared>) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+            let _ = interrupt.await;
+            return stop(&shared);
+        };
+        let terminated = terminate.recv();
+        tokio::pin!(interrupt, terminated);
+        std::future::poll_fn(|cx| {
+            if interrupt.as_mut().poll(cx).is_ready() || terminated.as_mut().poll(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    stop(&shared);
+}
+
+fn stop(shared: &Shared) {
+    shared.site.remove();
+    std::process::exit(0);
 }
 
 /// Binds 127.0.0.1 on `port`, or the next free port, saying so.
@@ -156,15 +193,17 @@ fn page(url_path: &str, shared: &Shared) -> Response<Body> {
         p => percent_decode(p),
     };
     let preview = shared.preview.read().map(|p| Arc::clone(&p)).unwrap_or_default();
+    let site = &shared.site;
     let base = format!("{}/", preview.base);
     let path = match path.strip_prefix(&base) {
-        Some(rest) if !preview.base.is_empty() && !preview.files.contains_key(&path) => rest.to_string(),
+        Some(rest) if !preview.base.is_empty() && !site.has(&path) => rest.to_string(),
         _ => path,
     };
-    let found = preview
-        .files
-        .get_key_value(&path)
-        .or_else(|| preview.files.get_key_value(&format!("{path}/index.html")));
+    let folder_index = format!("{path}/index.html");
+    let found = site
+        .read(&path)
+        .map(|bytes| (path.as_str(), bytes))
+        .or_else(|| site.read(&folder_index).map(|bytes| (folder_index.as_str(), bytes)));
     let errors = preview.errors.as_deref();
     match found {
         Some((name, bytes)) => {
@@ -172,7 +211,7 @@ fn page(url_path: &str, shared: &Shared) -> Response<Body> {
             reply(StatusCode::OK, content_type(name), Either::Left(Full::new(body)))
         }
         None => {
-            let page = preview.files.get("404.html").map_or(&b"not found"[..], |b| &b[..]);
+            let page = site.read("404.html").unwrap_or_else(|| b"not found".to_vec());
             let body = Bytes::from(with_preview_script("404.html", page, errors));
             reply(
                 StatusCode::NOT_FOUND,

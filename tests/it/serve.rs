@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,9 +23,15 @@ impl Drop for Server {
 /// Starts `palanca serve` with `args` in `cwd` and returns it with the port
 /// it says it serves on (it moves to a free one if its port is taken).
 fn start(cwd: &Path, args: &[&str]) -> (Server, u16) {
+    start_in_temp(cwd, args, &std::env::temp_dir())
+}
+
+/// [`start`] with the system's temporary folder at `temp`.
+fn start_in_temp(cwd: &Path, args: &[&str], temp: &Path) -> (Server, u16) {
     let bin = assert_cmd::cargo::cargo_bin("palanca");
     let mut child = Command::new(bin)
         .current_dir(cwd)
+        .env("TMPDIR", temp)
         .arg("serve")
         .args(args)
         .stdout(Stdio::null())
@@ -166,6 +172,31 @@ fn serve_run_in_the_site_folder_rebuilds_on_save() {
     // Exactly as the README shows it: no flags at all.
     let (_server, port) = start(site, &[]);
     edit_break_and_fix(site, port);
+}
+
+#[test]
+fn serve_keeps_its_site_in_a_temporary_folder_and_removes_it_when_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    crate::copy_tree(&repo().join("tests/fixtures/valid/minimal"), site);
+    let temp = tempfile::tempdir().unwrap();
+    let (server, port) = start_in_temp(site, &[], temp.path());
+    wait_for(port, "/", "the first page", |p| p.contains("Minimal plan"));
+    let folders: Vec<PathBuf> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let served = folders[0].join("site/index.html");
+    assert!(std::fs::read_to_string(&served).unwrap().contains("Minimal plan"));
+    assert!(!site.join("output").exists(), "serve never writes the built site");
+    // Stopped politely (SIGTERM, as `kill` and service managers do).
+    let status = Command::new("kill").arg(server.0.id().to_string()).status().unwrap();
+    assert!(status.success());
+    let mut server = server;
+    let exit = server.0.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(!folders[0].exists(), "the preview's folder is removed");
 }
 
 #[test]
