@@ -163,7 +163,7 @@ impl Output {
         // place whatever happens next, so a failure here is reported as
         // what it is: something left to clean.
         Ok(Committed {
-            leftover: fs::remove_dir_all(&self.staging).err().map(|e| {
+            leftover: remove_tree(&self.staging).err().map(|e| {
                 format!(
                     "the new site is in place, but the previous one could not be removed from {}: {e}",
                     self.staging.display()
@@ -241,6 +241,22 @@ impl Sink for Output {
         write(&mut out)?;
         io::Write::flush(&mut out)
     }
+}
+
+/// Removes a folder and everything in it, subfolders in parallel: the
+/// previous site of 10,000 pages is some 40,000 entries, and removing them
+/// one by one was a tenth of a build. Links are removed, not followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 impl Drop for Output {

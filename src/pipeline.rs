@@ -337,8 +337,26 @@ impl Stopwatch {
 
     fn lap(&mut self, stage: &str) {
         if self.on {
-            eprintln!("  {stage}: {:.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+            let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+            match resident_mb() {
+                Some((now, peak)) => eprintln!("  {stage}: {ms:.1} ms (memory {now:.0} MB, peak {peak:.0} MB)"),
+                None => eprintln!("  {stage}: {ms:.1} ms"),
+            }
         }
         self.last = Instant::now();
     }
+}
+
+/// The process's resident memory and its peak so far, in MB, where the
+/// system says (Linux).
+fn resident_mb() -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }

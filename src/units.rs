@@ -317,10 +317,10 @@ impl NumberStyle {
     }
 
     fn grouped(&self, value: f64, decimals: usize) -> String {
-        let text = format!("{:.*}", decimals, round_to(value, decimals).abs());
+        let (negative, text) = fixed_digits(value, decimals);
         let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-        let mut out = String::new();
-        if round_to(value, decimals) < 0.0 {
+        let mut out = String::with_capacity(text.len() + 8);
+        if negative {
             out.push('−');
         }
         let group = int.len() > 3;
@@ -386,6 +386,26 @@ pub fn change(before: f64, now: f64, unit: Unit) -> Option<Change> {
 
 fn is_whole(v: f64) -> bool {
     (v - v.round()).abs() < 1e-9
+}
+
+/// `|value|` rounded to `decimals` places as `123.45`, and whether the
+/// rounded value is below zero. Whole-number arithmetic where the scaled
+/// value is an exact integer (the common case, and several times faster
+/// than `format!("{:.2}")`); the formatter beyond that.
+fn fixed_digits(value: f64, decimals: usize) -> (bool, String) {
+    let rounded = round_to(value, decimals);
+    let scaled = (value * 10f64.powi(decimals as i32)).round().abs();
+    if decimals <= 6 && scaled < 1.0e12 {
+        let n = scaled as u64;
+        let p = 10u64.pow(decimals as u32);
+        let mut s = (n / p).to_string();
+        if decimals > 0 {
+            use std::fmt::Write as _;
+            let _ = write!(s, ".{:0width$}", n % p, width = decimals);
+        }
+        return (rounded < 0.0, s);
+    }
+    (rounded < 0.0, format!("{:.*}", decimals, rounded.abs()))
 }
 
 fn round_to(value: f64, decimals: usize) -> f64 {

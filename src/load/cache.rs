@@ -236,11 +236,10 @@ fn classify(root: &Path, path: &Path, known: Option<&Vec<String>>) -> Event {
         return Event::Ignored;
     }
     if known.contains(&rel) {
-        return if path.is_file() {
-            Event::Content(rel)
-        } else {
-            Event::Unknown
-        };
+        // Still a plain file; a link is checked by the walk (it must not
+        // lead out of the site).
+        let file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+        return if file { Event::Content(rel) } else { Event::Unknown };
     }
     // A folder, now or before (a removed one held known files).
     let inside = format!("{rel}/");

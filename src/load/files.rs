@@ -17,9 +17,16 @@ use crate::limits;
 /// Reads `root/rel` whole. A file larger than [`limits::FILE_BYTES`], or a
 /// link out of the site, is refused.
 pub fn read_bytes(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    check_inside(root, &root.join(rel), rel)?;
+    read_inside(root, rel)
+}
+
+/// [`read_bytes`] of a file [`walk_content`] found: the walk already
+/// refused links out of the site, so the two path resolutions of the
+/// check (a tenth of a large site's reading) are not made again.
+fn read_inside(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
     let path = root.join(rel);
     let cannot = |e: std::io::Error| Diagnostic::error(Code::ReadFailed, rel, format!("cannot read `{rel}`: {e}"));
-    check_inside(root, &path, rel)?;
     let file = std::fs::File::open(&path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(limits::FILE_BYTES + 1)
@@ -39,7 +46,16 @@ pub fn read_bytes(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
 /// Reads `root/rel` as UTF-8 text (see [`read_bytes`]). Invalid UTF-8 is an
 /// error that names the line of the first bad byte.
 pub fn read_text(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
-    let bytes = read_bytes(root, rel)?;
+    text_of(rel, read_bytes(root, rel)?)
+}
+
+/// [`read_text`] of a file [`walk_content`] found (see [`read_inside`]).
+pub fn read_walked_text(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
+    text_of(rel, read_inside(root, rel)?)
+}
+
+/// The text of a file's bytes, or where its first invalid byte is.
+fn text_of(rel: &str, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(rel, text.trim_start_matches('\u{feff}').to_string())),
         Err(e) => {

@@ -203,7 +203,7 @@ fn read_document(
         .enabled
         .then(|| cache::Stamp::of(&root.join(rel), start))
         .flatten();
-    let source = match files::read_text(root, rel) {
+    let source = match files::read_walked_text(root, rel) {
         Ok(source) => source,
         Err(d) => {
             cache.forget(rel);

@@ -138,10 +138,9 @@ pub(crate) fn tidy(v: f64) -> f64 {
     }
     let magnitude = v.abs().log10().floor() as i32;
     let factor = 10f64.powi(11 - magnitude);
-    let rounded = (v * factor).round() / factor;
-    // The decimal text of `rounded` is what a reader expects; parse it back
-    // so the float is the nearest one to that text.
-    format!("{rounded}").parse().unwrap_or(rounded)
+    // Written out (JSON, CSV) as the shortest text that reads back as the
+    // same float: `1.4`, not `1.4000000000000001`.
+    (v * factor).round() / factor
 }
 
 /// A change as a figure that names its kind.

@@ -133,3 +133,38 @@ fn changes_use_points_for_percentages() {
     assert_eq!(s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()), "−25%");
     assert_eq!(change(0.0, 5.0, Unit::Count), None);
 }
+
+/// The digits as `format!` writes them: what [`fixed_digits`] must equal.
+fn formatted(value: f64, decimals: usize) -> (bool, String) {
+    let rounded = round_to(value, decimals);
+    (rounded < 0.0, format!("{:.*}", decimals, rounded.abs()))
+}
+
+#[test]
+fn whole_number_digits_match_the_formatter() {
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let values = prop_oneof![
+        -1.0e13..1.0e13f64,
+        -1000.0..1000.0f64,
+        (-100_000i64..100_000).prop_map(|n| n as f64 / 1000.0),
+        (-100_000i64..100_000).prop_map(|n| n as f64 / 200.0),
+    ];
+    runner
+        .run(&(values, 0usize..=6), |(v, d)| {
+            prop_assert_eq!(fixed_digits(v, d), formatted(v, d), "{} to {} places", v, d);
+            Ok(())
+        })
+        .unwrap();
+    for (v, d) in [
+        (0.005, 2),
+        (-0.004, 2),
+        (2.5, 0),
+        (-2.5, 0),
+        (1e12, 2),
+        (f64::NAN, 1),
+        (f64::INFINITY, 0),
+    ] {
+        assert_eq!(fixed_digits(v, d), formatted(v, d), "{v} to {d} places");
+    }
+}

@@ -51,6 +51,14 @@ fn events_are_sorted_into_files_to_read_noise_and_the_unknown() {
     assert_eq!(kind("content/plan/.a.md.swp"), "ignored", "an editor's swap file");
     assert_eq!(kind("content/plan/4913"), "ignored", "vim's probe file");
     assert_eq!(kind("site.yaml"), "ignored", "read on every load anyway");
+    #[cfg(unix)]
+    {
+        let secret = root.join("secret.md");
+        std::fs::write(&secret, "---\ntitle: Secret\n---\n").unwrap();
+        std::fs::remove_file(root.join("content/_index.md")).unwrap();
+        std::os::unix::fs::symlink(&secret, root.join("content/_index.md")).unwrap();
+        assert_eq!(kind("content/_index.md"), "everything", "a file replaced by a link");
+    }
     std::fs::remove_file(root.join("content/plan/a.md")).unwrap();
     assert_eq!(kind("content/plan/a.md"), "everything", "a known file removed");
     assert_eq!(
