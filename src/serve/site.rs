@@ -60,10 +60,14 @@ impl ServedSite {
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
         let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        let root = parent.join(format!("{PREFIX}{name}"));
-        fs::create_dir(&root)?;
-        let lock = fs::File::create(root.join("lock"))?;
+        // Made under a name the sweep ignores and renamed once locked: a
+        // serve starting at the same moment must never see it unlocked.
+        let making = parent.join(format!(".{PREFIX}{name}"));
+        fs::create_dir(&making)?;
+        let lock = fs::File::create(making.join("lock"))?;
         lock.try_lock().map_err(|e| io::Error::other(e.to_string()))?;
+        let root = parent.join(format!("{PREFIX}{name}"));
+        fs::rename(&making, &root)?;
         let files = root.join("site");
         fs::create_dir(&files)?;
         Ok(ServedSite {

@@ -14,7 +14,20 @@ use crate::repo;
 struct Server(Child);
 
 impl Drop for Server {
+    /// Stops serve as a user would (SIGTERM), so it removes its folder;
+    /// killed outright if it has not stopped within five seconds.
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.0.try_wait() {
+            return; // Stopped already (and its id may be another's now).
+        }
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
