@@ -40,8 +40,8 @@ pub enum Direction {
 pub enum RawValue {
     /// A plain YAML number.
     Number(f64),
-    /// A string such as `"80%"` or `"4h"`.
-    Text(String),
+    /// A string such as `"80%"` or `"4h"` (boxed: a site holds millions).
+    Text(Box<str>),
 }
 
 impl RawValue {
@@ -49,7 +49,7 @@ impl RawValue {
     pub fn as_written(&self) -> String {
         match self {
             RawValue::Number(n) => format_plain(*n),
-            RawValue::Text(t) => t.clone(),
+            RawValue::Text(t) => t.to_string(),
         }
     }
 }

@@ -100,7 +100,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
 
 /// A page's body left in its file once read (see [`Body`]): what keeps
 /// a large site's memory flat.
-fn lighten(doc: Document, root: &Path) -> Document {
+fn lighten(doc: Document, root: &std::sync::Arc<Path>) -> Document {
     match doc {
         Document::Page(mut p) => {
             std::sync::Arc::make_mut(&mut p).leave_body_on_disk(root);
@@ -132,6 +132,8 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         None => return Err(diags),
     };
     let start = site.start_month();
+    // One allocation of the site's path for every page left on disk.
+    let shared_root: std::sync::Arc<Path> = std::sync::Arc::from(root);
     // The watcher may have said which files changed; otherwise every
     // file's metadata tells (see [`cache`]).
     let (files, changed) = match cache.plan(start) {
@@ -150,7 +152,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             };
             match kept {
                 Some(doc) => (Some(doc), Diagnostics::default()),
-                None => read_document(root, rel, start, cache),
+                None => read_document(&shared_root, rel, start, cache),
             }
         })
         .collect();
@@ -192,7 +194,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
 /// text is the one parsed before. A file with problems is dropped from the
 /// cache, so that a later load never reuses an older version of it.
 fn read_document(
-    root: &Path,
+    root: &std::sync::Arc<Path>,
     rel: &str,
     start: crate::period::Month,
     cache: &LoadCache,

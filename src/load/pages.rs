@@ -224,8 +224,9 @@ pub enum Body {
     /// In this file, from [`Page::body_offset`]; the hash tells whether the
     /// file changed since it was loaded.
     OnDisk {
-        /// The file.
-        file: std::path::PathBuf,
+        /// The site folder (one allocation shared by every page; the file
+        /// is this joined with [`Source::path`]).
+        root: std::sync::Arc<std::path::Path>,
         /// The hash of the body as loaded.
         hash: u64,
     },
@@ -236,7 +237,7 @@ impl Page {
     /// A file that changed since the build read it is an error: the page
     /// would not match the figures computed from the first reading.
     pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        let Body::OnDisk { file, hash } = &self.body_at else {
+        let Body::OnDisk { root, hash } = &self.body_at else {
             return Ok(std::borrow::Cow::Borrowed(&self.source.text[self.body_offset..]));
         };
         let changed = || {
@@ -249,11 +250,12 @@ impl Page {
         };
         // The file was within the size limit when loaded; one that grew
         // past it has changed, and is never read whole.
-        let within = std::fs::metadata(file).is_ok_and(|m| m.len() <= limits::FILE_BYTES);
+        let file = root.join(&self.source.path);
+        let within = std::fs::metadata(&file).is_ok_and(|m| m.len() <= limits::FILE_BYTES);
         if !within {
             return Err(changed());
         }
-        let text = std::fs::read_to_string(file).map_err(|_| changed())?;
+        let text = std::fs::read_to_string(&file).map_err(|_| changed())?;
         let text = text.trim_start_matches('\u{feff}');
         let body = text.get(self.body_offset..).ok_or_else(changed)?;
         if !text.starts_with(&*self.source.text) || body_hash(body) != *hash {
@@ -264,14 +266,14 @@ impl Page {
 
     /// Leaves the body in its file under `root` when nothing needs it
     /// before rendering (it has no shortcodes), keeping the front matter.
-    pub fn leave_body_on_disk(&mut self, root: &std::path::Path) {
+    pub fn leave_body_on_disk(&mut self, root: &std::sync::Arc<std::path::Path>) {
         if !self.shortcodes.is_empty() || matches!(self.body_at, Body::OnDisk { .. }) {
             return;
         }
         let hash = body_hash(&self.source.text[self.body_offset..]);
         self.source.text = self.source.text[..self.body_offset].into();
         self.body_at = Body::OnDisk {
-            file: root.join(&self.source.path),
+            root: std::sync::Arc::clone(root),
             hash,
         };
     }

@@ -561,8 +561,12 @@ fn revise(
 
 /// Fills each metric's monthly plan from its targets (once formulas have
 /// given derived metrics theirs).
+///
+/// In parallel, like [`collect`]: the plans then take the memory the
+/// parsed values left in the worker threads.
 pub fn fill_plans(metrics: &mut [Metric]) {
-    for m in metrics.iter_mut() {
+    use rayon::prelude::*;
+    metrics.par_iter_mut().for_each(|m| {
         // A runway exists only while cash is being burned: a company that
         // makes more than it spends has no runway figure, not a negative one.
         if m.role == Some(Role::Runway) {
@@ -570,7 +574,7 @@ pub fn fill_plans(metrics: &mut [Metric]) {
             m.actual.retain(|_, v| *v > 0.0);
         }
         m.plan = interpolate(&m.target, m.interpolation);
-    }
+    });
 }
 
 /// The plan of every month between the first target and the last: the
@@ -629,7 +633,7 @@ impl SeriesReader<'_> {
             );
             return out;
         }
-        for (key, value) in series {
+        for (key, value) in series.iter() {
             let path = raw.path(&format!("{field}.{key}"));
             let key_span = file.spans.key(&path).unwrap_or(0..0);
             let value_span = file.spans.value(&path).unwrap_or(key_span.clone());

@@ -40,8 +40,9 @@ pub struct Model {
     pub pages: Vec<Arc<Page>>,
     /// The plan's aggregates: investment, phases, quarters, levers, risks.
     pub plan: plan::Plan,
-    /// Page index by slug (`plan/roadmap/_index`).
-    pub page_index: HashMap<String, usize>,
+    /// Indexes of [`Model::pages`] sorted by slug, for [`Model::page`]:
+    /// no copy of 100,000 slugs.
+    pub page_index: Vec<u32>,
     /// Task progress of every folder, by folder (`plan/roadmap`; `""` is
     /// the whole site), summed once.
     pub folder_progress: HashMap<String, plan::Progress>,
@@ -260,7 +261,8 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
         calendar,
         runway_alert: project.site.runway_alert,
     }));
-    let page_index = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+    let mut page_index: Vec<u32> = (0..pages.len() as u32).collect();
+    page_index.sort_unstable_by(|&a, &b| pages[a as usize].slug.cmp(&pages[b as usize].slug));
     let folder_progress = plan::folder_progress(&pages);
 
     Ok(Model {
@@ -604,7 +606,11 @@ impl Model {
 
     /// The page with `slug`.
     pub fn page(&self, slug: &str) -> Option<&Page> {
-        self.page_index.get(slug).map(|&i| &*self.pages[i])
+        let at = self
+            .page_index
+            .binary_search_by(|&i| self.pages[i as usize].slug.as_str().cmp(slug))
+            .ok()?;
+        Some(&*self.pages[self.page_index[at] as usize])
     }
 
     /// Task progress of everything under `folder` (the whole site when empty).

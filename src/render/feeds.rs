@@ -21,7 +21,8 @@ type XmlResult = std::io::Result<()>;
 pub(crate) fn render(r: &Renderer) {
     let model = r.model;
     if r.options.feeds {
-        finish(r, "sitemap.xml", sitemap(model));
+        // Streamed: 100,000 pages make a sitemap of 10 MB.
+        r.emit_with("sitemap.xml", &mut |out| sitemap(model, out));
         if !model.updates.is_empty() {
             finish(r, "atom.xml", atom(r));
         }
@@ -48,7 +49,7 @@ fn writer() -> std::io::Result<Xml> {
     Ok(w)
 }
 
-fn text(w: &mut Xml, name: &str, value: &str) -> XmlResult {
+fn text<W: std::io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> XmlResult {
     w.create_element(name).write_text_content(BytesText::new(value))?;
     Ok(())
 }
@@ -113,29 +114,38 @@ fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn sitemap(model: &Model) -> std::io::Result<Vec<u8>> {
+fn sitemap(model: &Model, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let base = &model.site.base_url;
-    let mut paths = vec!["index.html".to_string()];
-    paths.extend(model.pages.iter().filter(|p| p.slug != "_index").map(|p| p.href()));
-    if !model.metrics.is_empty() {
-        paths.push("metrics/index.html".into());
-        paths.extend(model.groups.iter().map(|g| format!("metrics/{}/index.html", g.id)));
-    }
-    if !model.updates.is_empty() {
-        paths.push("updates/index.html".into());
-        paths.extend(model.updates.iter().map(|u| format!("updates/{}/index.html", u.period)));
-    }
-    let mut w = writer()?;
+    let pages = model.pages.iter().filter(|p| p.slug != "_index").map(|p| p.href());
+    let metrics = (!model.metrics.is_empty())
+        .then(|| {
+            std::iter::once("metrics/index.html".to_string())
+                .chain(model.groups.iter().map(|g| format!("metrics/{}/index.html", g.id)))
+        })
+        .into_iter()
+        .flatten();
+    let updates = (!model.updates.is_empty())
+        .then(|| {
+            std::iter::once("updates/index.html".to_string())
+                .chain(model.updates.iter().map(|u| format!("updates/{}/index.html", u.period)))
+        })
+        .into_iter()
+        .flatten();
+    let paths = std::iter::once("index.html".to_string())
+        .chain(pages)
+        .chain(metrics)
+        .chain(updates);
+    let mut w = Writer::new(out);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    w.get_mut().write_all(b"\n")?;
     w.create_element("urlset")
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .write_inner_content(|w| -> XmlResult {
-            for p in &paths {
+            for p in paths {
                 w.create_element("url")
                     .write_inner_content(|w| text(w, "loc", &format!("{base}{p}")))?;
             }
             Ok(())
         })?;
-    let mut bytes = w.into_inner().into_inner();
-    bytes.push(b'\n');
-    Ok(bytes)
+    w.get_mut().write_all(b"\n")
 }

@@ -100,7 +100,7 @@ proptest! {
             }
         }
         for unit in UNITS {
-            if let Ok(v) = parse_value(&RawValue::Text(raw.clone()), unit) {
+            if let Ok(v) = parse_value(&RawValue::Text(raw.as_str().into()), unit) {
                 prop_assert!(v.is_finite() && v.abs() <= palanca::limits::MAGNITUDE);
             }
         }
