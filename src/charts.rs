@@ -374,18 +374,31 @@ fn finish(svg: &str, title: &str, dom_id: &str, class: &str) -> String {
         .and_then(|s| s.split('"').next())
         .unwrap_or("0 0 360 220")
         .to_string();
-    let mut body = svg[tag_end + 1..].to_string();
+    let mut body = &svg[tag_end + 1..];
     if let Some(rect_end) = body.find("/>").filter(|_| body.trim_start().starts_with("<rect")) {
-        body.replace_range(..rect_end + 2, "");
+        body = &body[rect_end + 2..];
     }
-    let body = body
-        .replace("fill=\"#000000\"", "fill=\"currentColor\"")
-        .replace("stroke=\"#000000\"", "stroke=\"currentColor\"");
     let title_id = format!("{dom_id}-title");
-    format!(
-        "<svg class=\"{class}\" viewBox=\"{view_box}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"{title_id}\">{}</title>{body}",
+    let mut out = format!(
+        "<svg class=\"{class}\" viewBox=\"{view_box}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"{title_id}\">{}</title>",
         escape(title)
-    )
+    );
+    out.reserve(body.len());
+    // Black fills and strokes take the page's text colour; one pass, as
+    // the charts are most of a metric page.
+    const BLACK: &str = "=\"#000000\"";
+    while let Some(i) = body.find(BLACK) {
+        let before = &body[..i];
+        out.push_str(before);
+        if before.ends_with("fill") || before.ends_with("stroke") {
+            out.push_str("=\"currentColor\"");
+        } else {
+            out.push_str(BLACK);
+        }
+        body = &body[i + BLACK.len()..];
+    }
+    out.push_str(body);
+    out
 }
 
 /// A bar of the roadmap timeline.

@@ -240,8 +240,26 @@ pub struct Scan {
 }
 
 /// Reads a Markdown body once: counts its tasks, finds the code in it, and
-/// finds every shortcode outside that code.
+/// finds every shortcode outside that code. A body with neither `{{` nor
+/// anything like a task box (`[ ]`, `[x]`) has neither, and is not parsed:
+/// most pages, and a Markdown parse saved per page.
 pub fn scan(body: &str) -> Scan {
+    if !body.contains("{{") && !has_task_box(body) {
+        return Scan::default();
+    }
+    full_scan(body)
+}
+
+/// Whether `body` holds a `[`, one of space, tab, `x` or `X`, and `]`: what
+/// every task list marker is written as (and more).
+fn has_task_box(body: &str) -> bool {
+    body.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'[' && w[2] == b']' && matches!(w[1], b' ' | b'\t' | b'x' | b'X'))
+}
+
+/// [`scan`] without the shortcut.
+fn full_scan(body: &str) -> Scan {
     let mut out = Scan::default();
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut block_start = None;

@@ -63,3 +63,34 @@ fn many_shortcodes_are_found_in_linear_time() {
     let body = "{{ kpi(metric=\"arr\") }}\n".repeat(100_000);
     assert_eq!(scan(&body).shortcodes.len(), 100_000);
 }
+
+#[test]
+fn the_shortcut_finds_what_the_full_scan_finds() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut bodies: Vec<String> = ["tests/fixtures/markdown", "content/plan", "content/updates"]
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(repo.join(dir)))
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    bodies.extend(
+        [
+            "- [ ] open\n- [x] done\n",
+            "* [X] done\n",
+            "-\t[\t] tab\n",
+            "A [link](x) and [ref]\n",
+            "`{{ value(metric=\"arr\") }}` in code\n",
+            "plain text\n",
+        ]
+        .map(String::from),
+    );
+    assert!(bodies.len() > 20, "the example and the fixtures are read");
+    for body in &bodies {
+        let (quick, full) = (scan(body), full_scan(body));
+        assert_eq!(quick.tasks, full.tasks, "{body}");
+        assert_eq!(quick.shortcodes.len(), full.shortcodes.len(), "{body}");
+        assert_eq!(quick.errors.len(), full.errors.len(), "{body}");
+    }
+    assert_eq!(scan("- [x] done\n- [ ] open\n").tasks, (1, 2));
+}
