@@ -90,6 +90,14 @@ pub trait Sink: Sync {
     fn put_keyed(&self, path: &str, _key: u64, bytes: bytes::Bytes) -> io::Result<()> {
         self.put_shared(path, bytes)
     }
+
+    /// Like [`Sink::put_keyed`] for a file `write` produces, streamed by a
+    /// sink on disk (see [`Sink::put_with`]).
+    fn put_keyed_with(&self, path: &str, key: u64, write: &mut Writer) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put_keyed(path, key, bytes.into())
+    }
 }
 
 /// A build's output being written: the staging folder, and the lock that

@@ -52,7 +52,7 @@ impl Default for Options {
 
 /// The most bytes of rendered pieces (charts, Markdown, pages keyed by
 /// their context) `serve` keeps between rebuilds.
-const SERVE_PIECES: usize = 32 * 1024 * 1024;
+const SERVE_PIECES: usize = 8 * 1024 * 1024;
 
 /// What `serve` keeps between rebuilds: parsed files and rendered pieces.
 #[derive(Default)]

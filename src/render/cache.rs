@@ -156,6 +156,11 @@ impl RenderCache {
         self.shared(key, make)
     }
 
+    /// Whether finished files are kept (not when the sink keeps them).
+    pub fn keeps_files(&self) -> bool {
+        self.keeps_files
+    }
+
     /// Counts a piece the sink kept from an earlier build as reused.
     pub fn count_hit(&self) {
         self.hits.fetch_add(1, Ordering::Relaxed);

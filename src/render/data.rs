@@ -119,7 +119,14 @@ pub(crate) fn render(r: &Renderer) {
     let path = "data/metrics.json";
     // `serve` keeps the document, redone when any metric changes; a build
     // streams it to disk, never holding it whole.
-    if let Some(key) = r.keys.as_ref().map(|k| k.all_metrics(r)) {
+    let key = r.keys.as_ref().map(|k| k.all_metrics(r));
+    if let Some(key) = key.filter(|_| !r.cache.keeps_files()) {
+        // `serve`'s site on disk: streamed too.
+        return r.emit_by_with(path, key, &mut |out| {
+            serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::other)
+        });
+    }
+    if let Some(key) = key {
         return r.emit_by(path, Some(key), || {
             r.cache
                 .file(Some(key), || serde_json::to_vec_pretty(&doc).unwrap_or_default().into())

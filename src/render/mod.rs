@@ -422,6 +422,22 @@ impl Renderer<'_> {
         }
     }
 
+    /// Like [`Renderer::emit_by`] for a large file, streamed to a sink on
+    /// disk, never held whole.
+    pub fn emit_by_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) {
+        if self.sink.keep(path, key) {
+            self.cache.count_hit();
+            return;
+        }
+        if let Err(e) = self.sink.put_keyed_with(path, key, write) {
+            self.fail(Diagnostic::error(
+                Code::Output,
+                path,
+                format!("cannot write `{path}`: {e}"),
+            ));
+        }
+    }
+
     /// Like [`Renderer::emit`] for a large file, streamed to the sink.
     pub fn emit_with(&self, path: &str, write: &mut crate::output::Writer) {
         if let Err(e) = self.sink.put_with(path, write) {

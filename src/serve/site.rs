@@ -20,7 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
@@ -201,11 +201,37 @@ impl Rebuild<'_> {
     fn stage(&self, path: &str, key: Option<u64>, bytes: &[u8]) -> io::Result<()> {
         check(path)?;
         let mut h = DefaultHasher::new();
-        bytes.hash(&mut h);
+        h.write(bytes);
         let entry = Entry { key, hash: h.finish() };
         if self.previous(path).is_some_and(|e| e.hash == entry.hash) {
             return self.record(path, entry, false);
         }
+        let target = self.staged_path(path)?;
+        fs::write(&target, bytes)?;
+        self.record(path, entry, true)
+    }
+
+    /// Streams what `write` produces to the staging folder, hashing it on
+    /// the way (the same hash as [`Rebuild::stage`]'s).
+    fn stage_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) -> io::Result<()> {
+        check(path)?;
+        let target = self.staged_path(path)?;
+        let mut out = Hashing {
+            file: io::BufWriter::new(fs::File::create(&target)?),
+            hash: DefaultHasher::new(),
+        };
+        write(&mut out)?;
+        io::Write::flush(&mut out.file)?;
+        let entry = Entry {
+            key: Some(key),
+            hash: out.hash.finish(),
+        };
+        // Written already; the same bytes as served are moved over them.
+        self.record(path, entry, true)
+    }
+
+    /// Where `path` is staged, its folder made.
+    fn staged_path(&self, path: &str) -> io::Result<PathBuf> {
         let target = self.stage.join(path);
         if let Some(parent) = target.parent() {
             let made = self.made.lock().map_err(|_| io::Error::other("a rebuild panicked"))?;
@@ -218,8 +244,25 @@ impl Rebuild<'_> {
                 }
             }
         }
-        fs::write(&target, bytes)?;
-        self.record(path, entry, true)
+        Ok(target)
+    }
+}
+
+/// A file writer that hashes what passes through it.
+struct Hashing {
+    file: io::BufWriter<fs::File>,
+    hash: DefaultHasher,
+}
+
+impl io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hash.write(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 
@@ -255,6 +298,10 @@ impl Sink for Rebuild<'_> {
 
     fn put_keyed(&self, path: &str, key: u64, bytes: bytes::Bytes) -> io::Result<()> {
         self.stage(path, Some(key), &bytes)
+    }
+
+    fn put_keyed_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) -> io::Result<()> {
+        self.stage_with(path, key, write)
     }
 }
 

@@ -92,3 +92,21 @@ fn a_new_serve_removes_the_folders_of_serves_that_are_gone() {
         .collect();
     assert_eq!(left, ["someone-else"], "a serve that stops removes its folder");
 }
+
+#[test]
+fn a_streamed_file_is_hashed_as_a_whole_one_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = ServedSite::create(tmp.path()).unwrap();
+    let first = site.rebuild().unwrap();
+    first
+        .put_keyed_with("data/metrics.json", 7, &mut |out| {
+            out.write_all(b"{\"a\":")?;
+            out.write_all(b" 1}")
+        })
+        .unwrap();
+    assert_eq!(first.commit().unwrap(), 1);
+    assert_eq!(site.read("data/metrics.json").unwrap(), b"{\"a\": 1}");
+    let second = site.rebuild().unwrap();
+    second.put("data/metrics.json", b"{\"a\": 1}").unwrap();
+    assert_eq!(second.commit().unwrap(), 0, "the same bytes are not written again");
+}
