@@ -112,7 +112,12 @@ pub struct Output {
     /// Whether the target is a mount point, swapped entry by entry.
     mount_point: bool,
     /// Folders already created in the staging folder.
-    made: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Hashes of the folders already made: 100,000 pages have a folder
+    /// each, and their full paths took 13 MB (a false hit only makes the
+    /// write fail, and it is retried with the folders made).
+    made: Mutex<std::collections::HashSet<u64>>,
+    /// How those hashes are made.
+    folder_hashes: std::hash::RandomState,
     _lock: fs::File,
     committed: bool,
 }
@@ -151,6 +156,7 @@ impl Output {
             staging,
             mount_point,
             made: Mutex::new(Default::default()),
+            folder_hashes: std::hash::RandomState::new(),
             _lock: lock,
             committed: false,
         })
@@ -211,14 +217,30 @@ impl Output {
 
     /// Creates the folders of `path` in the staging folder once each.
     fn make_parents(&self, path: &Path) -> io::Result<()> {
+        use std::hash::BuildHasher;
         let Some(dir) = path.parent() else { return Ok(()) };
-        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        if made.contains(dir) {
+        let key = self.folder_hashes.hash_one(dir);
+        if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(&key) {
             return Ok(());
         }
         fs::create_dir_all(dir)?;
-        made.insert(dir.to_path_buf());
+        self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
         Ok(())
+    }
+
+    /// Writes `bytes` to `full`, making its folders first (once each).
+    fn write_file(&self, full: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.make_parents(full)?;
+        match fs::write(full, bytes) {
+            // A folder whose hash matched another's: make it and retry.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(dir) = full.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                fs::write(full, bytes)
+            }
+            other => other,
+        }
     }
 }
 
@@ -233,9 +255,7 @@ impl Sink for Output {
                 format!("`{path}` is not a path inside the site"),
             ));
         }
-        let full = self.staging.join(path);
-        self.make_parents(&full)?;
-        fs::write(full, bytes)
+        self.write_file(&self.staging.join(path), bytes)
     }
 
     fn put_with(&self, path: &str, write: &mut Writer) -> io::Result<()> {

@@ -110,3 +110,18 @@ fn a_second_build_of_the_same_output_waits_for_the_first() {
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "second");
     assert_eq!(names(dir.path()), ["output"]);
 }
+
+#[test]
+fn a_folder_whose_hash_was_seen_is_still_made() {
+    use std::hash::BuildHasher;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("output");
+    let output = Output::begin(&out).unwrap();
+    // As if another folder's hash were the same as this one's.
+    let folder = output.staging.join("plan/a");
+    let key = output.folder_hashes.hash_one(folder.as_path());
+    output.made.lock().unwrap().insert(key);
+    output.put("plan/a/index.html", b"page").unwrap();
+    output.commit().unwrap();
+    assert_eq!(std::fs::read_to_string(out.join("plan/a/index.html")).unwrap(), "page");
+}
