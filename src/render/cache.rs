@@ -4,8 +4,13 @@
 //! Every cached piece is keyed by a hash of everything it is made from — a
 //! page by its template and its full context, a chart by its series and
 //! labels, Markdown by its text — so a stale entry can never be served: a
-//! change to any input is a different key. No dependency graph to keep
-//! right by hand. A one-off `build` uses a disabled cache and pays nothing.
+//! change to any input is a different key. Most pages are looked up before
+//! their context is built, by a key from their inputs ([`super::keys`]);
+//! that key is the one place where a dependency could be forgotten, and
+//! the verifying cache ([`RenderCache::verifying`]) is how the tests catch
+//! it. Beside a sink that keeps the site on disk (`serve`), finished files
+//! are left to the sink and pieces kept up to a budget. A one-off `build`
+//! uses a disabled cache and pays nothing.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
