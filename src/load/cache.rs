@@ -30,7 +30,7 @@ pub struct LoadCache {
     pub(super) enabled: bool,
     docs: Mutex<HashMap<String, Cached>>,
     /// The content files of the last load, and its plan's start month.
-    last: Mutex<Option<(Vec<String>, Month)>>,
+    last: Mutex<Option<(Known, Month)>>,
     /// What the watcher said changed since the last load.
     notes: Mutex<Option<Notes>>,
 }
@@ -43,6 +43,41 @@ struct Cached {
     /// The hash of its text and the plan's start month.
     hash: u64,
     doc: Document,
+}
+
+/// The content files of a load, in walk order, and sorted for lookups: a
+/// batch of events (a checkout of thousands of files) is classified in
+/// n log n, not by scanning the list once per event.
+#[derive(Clone)]
+pub(super) struct Known {
+    files: Vec<String>,
+    /// Indexes into `files`, by path.
+    sorted: Vec<u32>,
+}
+
+impl Known {
+    fn new(files: Vec<String>) -> Known {
+        let mut sorted: Vec<u32> = (0..files.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| files[a as usize].cmp(&files[b as usize]));
+        Known { files, sorted }
+    }
+
+    /// The first position, by path, of a file not before `rel`.
+    fn at_or_after(&self, rel: &str) -> Option<&str> {
+        let i = self.sorted.partition_point(|&i| self.files[i as usize].as_str() < rel);
+        self.sorted.get(i).map(|&i| self.files[i as usize].as_str())
+    }
+
+    /// Whether the load had the file `rel`.
+    fn has(&self, rel: &str) -> bool {
+        self.at_or_after(rel) == Some(rel)
+    }
+
+    /// Whether the load had a file inside the folder `rel`.
+    fn holds(&self, rel: &str) -> bool {
+        let inside = format!("{rel}/");
+        self.at_or_after(&inside).is_some_and(|f| f.starts_with(&inside))
+    }
 }
 
 /// What the watcher reported since the last load.
@@ -129,7 +164,7 @@ impl LoadCache {
     /// `root`), so the next load reads only those when it can.
     pub fn note_changes(&self, root: &Path, paths: &[std::path::PathBuf]) {
         let Ok(last) = self.last.lock() else { return };
-        let known: Option<&Vec<String>> = last.as_ref().map(|(files, _)| files);
+        let known: Option<&Known> = last.as_ref().map(|(known, _)| known);
         let Ok(mut notes) = self.notes.lock() else { return };
         let mut set = match notes.take() {
             None => BTreeSet::new(),
@@ -162,9 +197,10 @@ impl LoadCache {
         let notes = self.notes.lock().ok().and_then(|mut n| n.take());
         let last = self.last.lock().ok().and_then(|l| l.clone());
         match (notes, last) {
-            (Some(Notes::Only(changed)), Some((files, last_start))) if last_start == start => {
-                Plan::Reuse { files, changed }
-            }
+            (Some(Notes::Only(changed)), Some((known, last_start))) if last_start == start => Plan::Reuse {
+                files: known.files,
+                changed,
+            },
             _ => Plan::Walk,
         }
     }
@@ -172,7 +208,7 @@ impl LoadCache {
     /// Remembers the files of a load.
     pub(super) fn loaded(&self, files: Vec<String>, start: Month) {
         if let (true, Ok(mut last)) = (self.enabled, self.last.lock()) {
-            *last = Some((files, start));
+            *last = Some((Known::new(files), start));
         }
     }
 
@@ -226,7 +262,7 @@ enum Event {
     Unknown,
 }
 
-fn classify(root: &Path, path: &Path, known: Option<&Vec<String>>) -> Event {
+fn classify(root: &Path, path: &Path, known: Option<&Known>) -> Event {
     let Some(known) = known else { return Event::Unknown };
     let Ok(rel) = path.strip_prefix(root) else {
         return Event::Unknown;
@@ -235,15 +271,14 @@ fn classify(root: &Path, path: &Path, known: Option<&Vec<String>>) -> Event {
     if !rel.starts_with("content/") {
         return Event::Ignored;
     }
-    if known.contains(&rel) {
+    if known.has(&rel) {
         // Still a plain file; a link is checked by the walk (it must not
         // lead out of the site).
         let file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
         return if file { Event::Content(rel) } else { Event::Unknown };
     }
     // A folder, now or before (a removed one held known files).
-    let inside = format!("{rel}/");
-    if path.is_dir() || known.iter().any(|k| k.starts_with(&inside)) {
+    if path.is_dir() || known.holds(&rel) {
         return Event::Unknown;
     }
     let name = rel.rsplit('/').next().unwrap_or("");

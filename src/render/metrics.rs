@@ -62,23 +62,20 @@ pub(crate) fn render(r: &Renderer) {
         });
         let key = r.keys.as_ref().map(|k| k.group(r, g, "group-csv"));
         let csv_path = format!("metrics/{}.csv", g.id);
-        let mut failed = None;
         r.emit_by(&csv_path, key, || {
-            r.cache.file(key, || {
-                csv(model, g).map(bytes::Bytes::from).unwrap_or_else(|e| {
-                    failed = Some(e);
-                    bytes::Bytes::new()
-                })
+            r.cached(key, true, || {
+                csv(model, g)
+                    .map(bytes::Bytes::from)
+                    .map_err(|e| {
+                        r.fail(crate::diagnostic::Diagnostic::error(
+                            crate::diagnostic::Code::Output,
+                            csv_path.clone(),
+                            format!("cannot write the CSV of `{}`: {e}", g.id),
+                        ))
+                    })
+                    .ok()
             })
         });
-        if let Some(e) = failed {
-            r.cache.forget(key);
-            r.fail(crate::diagnostic::Diagnostic::error(
-                crate::diagnostic::Code::Output,
-                csv_path,
-                format!("cannot write the CSV of `{}`: {e}", g.id),
-            ));
-        }
     });
     let path = "metrics/index.html";
     let mut ctx = r.base_context(path, "metrics", &r.text("metrics"), "metrics");

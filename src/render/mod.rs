@@ -340,20 +340,7 @@ impl Renderer<'_> {
     /// so one broken template yields one diagnostic, not a cascade.
     pub fn page(&self, template: &str, ctx: &Ctx) -> bytes::Bytes {
         let key = ctx.key(template, self.theme.fingerprint);
-        let mut failed = false;
-        let bytes = self.cache.bytes(key, || match self.theme.render(template, ctx.tera()) {
-            Ok(html) => html.into_bytes(),
-            Err(d) => {
-                failed = true;
-                self.fail(d);
-                Vec::new()
-            }
-        });
-        if failed {
-            // Never keep a failed render.
-            self.cache.forget(key);
-        }
-        bytes
+        self.cached(key, false, || self.render_template(template, ctx))
     }
 
     /// Renders a template with the context `build` makes, built only when
@@ -363,18 +350,33 @@ impl Renderer<'_> {
         if key.is_none() {
             return self.page(template, &build());
         }
+        self.cached(key, true, || self.render_template(template, &build()))
+    }
+
+    fn render_template(&self, template: &str, ctx: &Ctx) -> Option<bytes::Bytes> {
+        self.theme
+            .render(template, ctx.tera())
+            .map(bytes::Bytes::from)
+            .map_err(|d| self.fail(d))
+            .ok()
+    }
+
+    /// What `make` makes, through the cache under `key` (as a finished
+    /// `file`, which a sink on disk keeps instead, or as a piece). A
+    /// failure (`None`, already recorded) comes out empty and is never kept.
+    pub fn cached(&self, key: Option<u64>, file: bool, make: impl FnOnce() -> Option<bytes::Bytes>) -> bytes::Bytes {
         let mut failed = false;
-        let bytes = self.cache.file(key, || {
-            let ctx = build();
-            match self.theme.render(template, ctx.tera()) {
-                Ok(html) => html.into(),
-                Err(d) => {
-                    failed = true;
-                    self.fail(d);
-                    bytes::Bytes::new()
-                }
-            }
-        });
+        let make = || {
+            make().unwrap_or_else(|| {
+                failed = true;
+                bytes::Bytes::new()
+            })
+        };
+        let bytes = if file {
+            self.cache.file(key, make)
+        } else {
+            self.cache.shared(key, make)
+        };
         if failed {
             self.cache.forget(key);
         }
@@ -384,16 +386,8 @@ impl Renderer<'_> {
     /// Hands a finished file to the sink; a write error fails the build.
     /// Bytes from the render cache are handed over shared, not copied.
     pub fn emit(&self, path: &str, bytes: impl Into<bytes::Bytes>) {
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        if let Err(e) = self.sink.put_shared(path, bytes.into()) {
-            self.fail(Diagnostic::error(
-                Code::Output,
-                path,
-                format!("cannot write `{path}`: {e}"),
-            ));
-        }
+        self.count(path);
+        self.written(path, self.sink.put_shared(path, bytes.into()));
     }
 
     /// Like [`Renderer::emit`] for a file with a key from its inputs: a
@@ -403,44 +397,37 @@ impl Renderer<'_> {
         let Some(key) = key else {
             return self.emit(path, make());
         };
+        self.count(path);
         if self.sink.keep(path, key) {
-            if path.ends_with(".html") {
-                self.pages.fetch_add(1, Ordering::Relaxed);
-            }
-            self.cache.count_hit();
-            return;
+            return self.cache.count_hit();
         }
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        if let Err(e) = self.sink.put_keyed(path, key, make()) {
-            self.fail(Diagnostic::error(
-                Code::Output,
-                path,
-                format!("cannot write `{path}`: {e}"),
-            ));
-        }
+        self.written(path, self.sink.put_keyed(path, key, make()));
     }
 
     /// Like [`Renderer::emit_by`] for a large file, streamed to a sink on
     /// disk, never held whole.
     pub fn emit_by_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) {
         if self.sink.keep(path, key) {
-            self.cache.count_hit();
-            return;
+            return self.cache.count_hit();
         }
-        if let Err(e) = self.sink.put_keyed_with(path, key, write) {
-            self.fail(Diagnostic::error(
-                Code::Output,
-                path,
-                format!("cannot write `{path}`: {e}"),
-            ));
-        }
+        self.written(path, self.sink.put_keyed_with(path, key, write));
     }
 
     /// Like [`Renderer::emit`] for a large file, streamed to the sink.
     pub fn emit_with(&self, path: &str, write: &mut crate::output::Writer) {
-        if let Err(e) = self.sink.put_with(path, write) {
+        self.written(path, self.sink.put_with(path, write));
+    }
+
+    /// Counts an HTML page among those emitted.
+    fn count(&self, path: &str) {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A write error fails the build.
+    fn written(&self, path: &str, result: std::io::Result<()>) {
+        if let Err(e) = result {
             self.fail(Diagnostic::error(
                 Code::Output,
                 path,

@@ -30,7 +30,7 @@ fn title_of(root: &Path, cache: &LoadCache, slug: &str) -> Result<String, String
 #[test]
 fn events_are_sorted_into_files_to_read_noise_and_the_unknown() {
     let (_dir, root) = site();
-    let known = vec!["content/_index.md".to_string(), "content/plan/a.md".to_string()];
+    let known = Known::new(vec!["content/_index.md".to_string(), "content/plan/a.md".to_string()]);
     let kind = |rel: &str| match classify(&root, &root.join(rel), Some(&known)) {
         Event::Content(r) => format!("read {r}"),
         Event::Ignored => "ignored".into(),
@@ -43,6 +43,14 @@ fn events_are_sorted_into_files_to_read_noise_and_the_unknown() {
         "a file the last load did not have"
     );
     assert_eq!(kind("content/plan"), "everything", "a folder");
+    assert!(
+        known.holds("content/plan") && known.holds("content"),
+        "a removed folder is known by its files"
+    );
+    assert!(
+        !known.holds("content/pla") && !known.has("content/plan"),
+        "by whole names only"
+    );
     assert_eq!(
         kind("content/gone.md"),
         "everything",
