@@ -57,7 +57,7 @@ pub fn read_walked_text(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
 /// The text of a file's bytes, or where its first invalid byte is.
 fn text_of(rel: &str, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source::new(rel, text.trim_start_matches('\u{feff}').to_string())),
+        Ok(text) => Ok(Source::new(rel, text.trim_start_matches('\u{feff}'))),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();

@@ -9,12 +9,18 @@ use super::yaml;
 use crate::diagnostic::{Diagnostics, Source};
 use crate::units::{Direction, RawValue, Unit};
 
-/// A series as written: period key to value, in file order. A vector of
-/// boxed strings rather than a map: a site of 30,000 metrics holds two
-/// million of these until the model has converted them, and a map's nodes
-/// and strings took four times the file's size.
+/// A series as written: period key to value, in file order. The keys
+/// live in one string and each value says where its key is: a site of
+/// 30,000 metrics holds two million values until the model has converted
+/// them, and a string allocation per key (`M12`) cost more than the value.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RawSeries(Vec<(Box<str>, RawValue)>);
+pub struct RawSeries {
+    /// Every key, one after the other.
+    keys: Box<str>,
+    /// Each value with its key's end in `keys` (the key starts where the
+    /// one before it ends). Files are at most 16 MiB, so offsets fit.
+    values: Vec<(u32, RawValue)>,
+}
 
 impl RawSeries {
     /// An empty series.
@@ -24,17 +30,48 @@ impl RawSeries {
 
     /// Whether it has no value.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.values.is_empty()
     }
 
     /// How many values it has.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.values.len()
     }
 
     /// Keys and values, in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (&**k, v))
+        let mut start = 0;
+        self.values.iter().map(move |(end, v)| {
+            let end = *end as usize;
+            let key = self.keys.get(start..end).unwrap_or("");
+            start = end;
+            (key, v)
+        })
+    }
+
+    /// The series of `pairs`, read as a map reads them: a key written
+    /// twice keeps its last value (in linear time: a file may hold a
+    /// million keys).
+    fn from_pairs(pairs: Vec<(String, RawValue)>) -> RawSeries {
+        let kept: Vec<bool> = {
+            let last: std::collections::HashMap<&str, usize> =
+                pairs.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
+            pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| last.get(&**k) == Some(&i))
+                .collect()
+        };
+        let mut keys = String::new();
+        let mut values = Vec::with_capacity(kept.iter().filter(|k| **k).count());
+        for ((key, value), _) in pairs.into_iter().zip(kept).filter(|(_, kept)| *kept) {
+            keys.push_str(&key);
+            values.push((u32::try_from(keys.len()).unwrap_or(u32::MAX), value));
+        }
+        RawSeries {
+            keys: keys.into_boxed_str(),
+            values,
+        }
     }
 }
 
@@ -47,26 +84,11 @@ impl<'de> Deserialize<'de> for RawSeries {
                 f.write_str("a map of periods to values")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawSeries, A::Error> {
-                let mut out: Vec<(Box<str>, RawValue)> = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-                while let Some((key, value)) = map.next_entry::<String, RawValue>()? {
-                    out.push((key.into(), value));
+                let mut pairs: Vec<(String, RawValue)> = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(pair) = map.next_entry::<String, RawValue>()? {
+                    pairs.push(pair);
                 }
-                // As a map reads it: a key written twice keeps its last
-                // value (in linear time: a file may hold a million keys).
-                let last: std::collections::HashMap<&str, usize> =
-                    out.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
-                if last.len() < out.len() {
-                    let keep: Vec<bool> = out.iter().enumerate().map(|(i, (k, _))| last[&**k] == i).collect();
-                    let mut i = 0;
-                    out.retain(|_| {
-                        i += 1;
-                        keep[i - 1]
-                    });
-                } else {
-                    drop(last);
-                }
-                out.shrink_to_fit();
-                Ok(RawSeries(out))
+                Ok(RawSeries::from_pairs(pairs))
             }
         }
         d.deserialize_map(Visitor)
