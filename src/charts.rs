@@ -39,6 +39,45 @@ const ACTUAL: RGBColor = PALETTE[0];
 const PLAN: RGBColor = PALETTE[1];
 const GREY: RGBColor = PALETTE[6];
 
+/// A dashed line. plotters draws a dashed series as one element per dash
+/// (some forty on a plan line, a third of a metric page's SVG), so a
+/// dashed line is drawn solid in a colour of its own, one step from the
+/// real one, and [`finish`] gives it back its colour and an SVG dash
+/// pattern: one element per line, drawn the same.
+struct Dash {
+    /// The colour the line is drawn in.
+    marker: RGBColor,
+    /// That colour as plotters writes it (a test checks they agree).
+    marker_hex: &'static str,
+    /// Its real colour, `#RRGGBB`.
+    colour: &'static str,
+    /// Dash and gap lengths, in the chart's units.
+    pattern: &'static str,
+}
+
+/// The plan on a line chart.
+const PLAN_DASH: Dash = Dash {
+    marker: RGBColor(213, 94, 1),
+    marker_hex: "D55E01",
+    colour: "#D55E00",
+    pattern: "5 3",
+};
+/// The plan as first written, on a line chart.
+const ORIGINAL_DASH: Dash = Dash {
+    marker: RGBColor(120, 120, 121),
+    marker_hex: "787879",
+    colour: "#787878",
+    pattern: "2 3",
+};
+/// The plan on a sparkline.
+const SPARK_DASH: Dash = Dash {
+    marker: RGBColor(213, 94, 2),
+    marker_hex: "D55E02",
+    colour: "#D55E00",
+    pattern: "3 3",
+};
+const DASHES: [&Dash; 3] = [&PLAN_DASH, &ORIGINAL_DASH, &SPARK_DASH];
+
 /// Line charts' design size: text is 12 px at this width.
 const WIDTH: u32 = 360;
 const HEIGHT: u32 = 220;
@@ -198,10 +237,10 @@ pub fn line_chart(chart: &LineChart) -> String {
             )))?;
         }
         if let Some(original) = chart.original {
-            c.draw_series(DashedLineSeries::new(line(original), 2, 3, GREY.stroke_width(2)))?;
+            c.draw_series(LineSeries::new(line(original), ORIGINAL_DASH.marker.stroke_width(2)))?;
         }
         if !chart.plan.is_empty() {
-            c.draw_series(DashedLineSeries::new(line(chart.plan), 5, 3, PLAN.stroke_width(2)))?;
+            c.draw_series(LineSeries::new(line(chart.plan), PLAN_DASH.marker.stroke_width(2)))?;
         }
         if !chart.actual.is_empty() {
             c.draw_series(LineSeries::new(line(chart.actual), ACTUAL.stroke_width(3)))?;
@@ -317,7 +356,7 @@ pub fn sparkline(actual: &Series, plan: &Series, title: &str, dom_id: &str) -> S
             .margin(4)
             .build_cartesian_2d(first.0..last.0.max(first.0 + 1), y_lo..y_hi)?;
         let line = |s: &Series| s.iter().map(|(m, v)| (m.0, *v)).collect::<Vec<_>>();
-        c.draw_series(DashedLineSeries::new(line(plan), 3, 3, PLAN.stroke_width(1)))?;
+        c.draw_series(LineSeries::new(line(plan), SPARK_DASH.marker.stroke_width(1)))?;
         c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2)))?;
         if let Some((m, v)) = actual.iter().next_back() {
             c.draw_series(std::iter::once(Circle::new((m.0, *v), 3, ACTUAL.filled())))?;
@@ -384,21 +423,47 @@ fn finish(svg: &str, title: &str, dom_id: &str, class: &str) -> String {
         escape(title)
     );
     out.reserve(body.len());
-    // Black fills and strokes take the page's text colour; one pass, as
-    // the charts are most of a metric page.
-    const BLACK: &str = "=\"#000000\"";
-    while let Some(i) = body.find(BLACK) {
-        let before = &body[..i];
-        out.push_str(before);
-        if before.ends_with("fill") || before.ends_with("stroke") {
-            out.push_str("=\"currentColor\"");
-        } else {
-            out.push_str(BLACK);
-        }
-        body = &body[i + BLACK.len()..];
-    }
-    out.push_str(body);
+    recolour(body, &mut out);
     out
+}
+
+/// Copies plotters' SVG, in one pass (the charts are most of a metric
+/// page): black fills and strokes take the page's text colour, and the
+/// lines drawn in a [`Dash`] marker colour get their colour and dashes.
+fn recolour(body: &str, out: &mut String) {
+    const OPEN: &str = "=\"#";
+    let mut rest = body;
+    while let Some(i) = rest.find(OPEN) {
+        let (before, at) = rest.split_at(i);
+        out.push_str(before);
+        let Some(hex) = at
+            .get(OPEN.len()..OPEN.len() + 6)
+            .filter(|_| at[OPEN.len() + 6..].starts_with('"'))
+        else {
+            out.push_str(OPEN);
+            rest = &at[OPEN.len()..];
+            continue;
+        };
+        let painted = before.ends_with("fill") || before.ends_with("stroke");
+        let dash = DASHES
+            .iter()
+            .find(|d| before.ends_with("stroke") && hex == d.marker_hex);
+        match dash {
+            _ if painted && hex == "000000" => out.push_str("=\"currentColor\""),
+            Some(d) => {
+                out.push_str("=\"");
+                out.push_str(d.colour);
+                out.push_str("\" stroke-dasharray=\"");
+                out.push_str(d.pattern);
+                out.push('"');
+            }
+            None => {
+                out.push_str(&at[..OPEN.len() + 7]);
+            }
+        }
+        rest = &at[OPEN.len() + 7..];
+    }
+    out.push_str(rest);
 }
 
 /// A bar of the roadmap timeline.

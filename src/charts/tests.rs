@@ -113,3 +113,29 @@ fn month_axes_label_every_nth_whole_month_from_the_first() {
     assert_eq!(every_nth_month(2.0, 3, 1), None, "before the first month");
     assert_eq!(every_nth_month(5.0, 1, 0), Some(5), "`every` of zero is read as one");
 }
+
+#[test]
+fn dashed_lines_are_one_element_in_their_colour_with_a_dash_pattern() {
+    for d in DASHES {
+        let RGBColor(r, g, b) = d.marker;
+        assert_eq!(
+            format!("{r:02X}{g:02X}{b:02X}"),
+            d.marker_hex,
+            "the marker as plotters writes it"
+        );
+        assert!(!PALETTE.contains(&d.marker), "a marker is no colour a chart uses");
+    }
+    let plan = series(&(24288..24324).map(|m| (m, f64::from(m - 24000))).collect::<Vec<_>>());
+    let actual = series(&[(24288, 300.0), (24289, 320.0)]);
+    let svg = chart(&actual, &plan, &Series::new(), &[]);
+    let plan_lines: Vec<&str> = svg
+        .split("<polyline")
+        .filter(|e| e.contains("stroke=\"#D55E00\""))
+        .collect();
+    assert_eq!(plan_lines.len(), 1, "the plan is one line: {svg}");
+    assert!(plan_lines[0].contains("stroke-dasharray=\"5 3\""), "{}", plan_lines[0]);
+    assert!(!svg.contains("D55E01"), "no marker colour is left");
+    assert!(svg.contains("stroke=\"currentColor\""), "axes take the text colour");
+    let spark = sparkline(&actual, &plan, "ARR", "s1");
+    assert!(spark.contains("stroke=\"#D55E00\" stroke-dasharray=\"3 3\""), "{spark}");
+}
