@@ -38,8 +38,26 @@ pub fn render(
     options: &Options,
     shortcode: &dyn Fn(&Shortcode) -> String,
 ) -> String {
+    render_counting(body, shortcodes, options, shortcode).0
+}
+
+/// [`render`], with the body's tasks (done, total) counted in the same
+/// parse.
+pub fn render_counting(
+    body: &str,
+    shortcodes: &[Shortcode],
+    options: &Options,
+    shortcode: &dyn Fn(&Shortcode) -> String,
+) -> (String, (usize, usize)) {
     let text = with_placeholders(body, shortcodes);
+    let mut tasks = (0, 0);
     let events: Vec<Event> = Parser::new_ext(&text, markdown_options())
+        .inspect(|e| {
+            if let Event::TaskListMarker(done) = e {
+                tasks.0 += usize::from(*done);
+                tasks.1 += 1;
+            }
+        })
         .map(|e| task_box(safe(e, options.raw_html), options.task_labels))
         .collect();
     let events = prefix_footnotes(events, options.prefix);
@@ -47,9 +65,9 @@ pub fn render(
     let mut out = String::with_capacity(text.len() * 2);
     html::push_html(&mut out, events.into_iter());
     if shortcodes.is_empty() {
-        return out;
+        return (out, tasks);
     }
-    put_back(&out, shortcodes, shortcode)
+    (put_back(&out, shortcodes, shortcode), tasks)
 }
 
 /// The body with each shortcode replaced by its placeholder, in one pass.

@@ -244,15 +244,16 @@ pub struct Scan {
 /// anything like a task box (`[ ]`, `[x]`) has neither, and is not parsed:
 /// most pages, and a Markdown parse saved per page.
 pub fn scan(body: &str) -> Scan {
-    if !body.contains("{{") && !has_task_box(body) {
+    if !body.contains("{{") && !may_have_tasks(body) {
         return Scan::default();
     }
     full_scan(body)
 }
 
 /// Whether `body` holds a `[`, one of space, tab, `x` or `X`, and `]`: what
-/// every task list marker is written as (and more).
-fn has_task_box(body: &str) -> bool {
+/// every task list marker is written as (and more). Without one, a body
+/// has no task.
+pub fn may_have_tasks(body: &str) -> bool {
     body.as_bytes()
         .windows(3)
         .any(|w| w[0] == b'[' && w[2] == b']' && matches!(w[1], b' ' | b'\t' | b'x' | b'X'))

@@ -38,7 +38,7 @@ pub use pages::{
     UpdateFront, href as pages_href, kind_name,
 };
 pub use site::{EmailSettings, Security, SiteConfig};
-pub use tasks::Progress;
+pub use tasks::{Progress, Tasks};
 pub use theme::ThemeFiles;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
@@ -144,6 +144,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
     // then keep the walk's order so output and diagnostics are stable.
     let parsed: Vec<(Option<Document>, Diagnostics)> = files
         .par_iter()
+        .with_max_len(crate::pipeline::PARALLEL_PIECE)
         .map(|rel| {
             let kept = match &changed {
                 Some(changed) => cache.kept(rel).filter(|_| !changed.contains(rel)),

@@ -202,8 +202,9 @@ pub struct Page {
     pub front: PageFront,
     /// Where the Markdown body starts in the file.
     pub body_offset: usize,
-    /// Its task list items, done and total.
-    pub tasks: super::Progress,
+    /// Its task list items, done and total, once counted (see
+    /// [`Page::tasks`]).
+    pub tasks: super::Tasks,
     /// The shortcodes of its body, with spans relative to the body.
     pub shortcodes: Vec<Shortcode>,
     /// Where each front matter value is written.
@@ -233,6 +234,19 @@ pub enum Body {
 }
 
 impl Page {
+    /// Its tasks, done and total: counted when it was loaded or rendered,
+    /// or now, from its body. A body that cannot be read again counts
+    /// none; rendering the page reports why, and the build fails.
+    pub fn tasks(&self) -> super::Progress {
+        self.tasks.get_or(|| match self.body() {
+            Ok(body) => {
+                let (done, total) = shortcode::scan(&body).tasks;
+                super::Progress { done, total }
+            }
+            Err(_) => super::Progress::default(),
+        })
+    }
+
     /// The Markdown body, read again from its file when it was left there.
     /// A file that changed since the build read it is an error: the page
     /// would not match the figures computed from the first reading.
@@ -250,18 +264,21 @@ impl Page {
         };
         // The file was within the size limit when loaded; one that grew
         // past it has changed, and is never read whole.
-        let file = root.join(&self.source.path);
-        let within = std::fs::metadata(&file).is_ok_and(|m| m.len() <= limits::FILE_BYTES);
-        if !within {
+        let file = std::fs::File::open(root.join(&self.source.path)).map_err(|_| changed())?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(file, limits::FILE_BYTES + 1), &mut text)
+            .map_err(|_| changed())?;
+        if text.len() as u64 > limits::FILE_BYTES {
             return Err(changed());
         }
-        let text = std::fs::read_to_string(&file).map_err(|_| changed())?;
-        let text = text.trim_start_matches('\u{feff}');
-        let body = text.get(self.body_offset..).ok_or_else(changed)?;
-        if !text.starts_with(&*self.source.text) || body_hash(body) != *hash {
+        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+        let same_front = text[bom..].starts_with(&*self.source.text);
+        let body_start = bom + self.body_offset;
+        if !same_front || text.get(body_start..).is_none_or(|body| body_hash(body) != *hash) {
             return Err(changed());
         }
-        Ok(std::borrow::Cow::Owned(body.to_string()))
+        text.drain(..body_start);
+        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// Leaves the body in its file under `root` when nothing needs it
@@ -624,10 +641,20 @@ pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Op
     })
 }
 
-/// Counts a body's tasks and finds its shortcodes in one pass; a shortcode
-/// that cannot be read is an error pointing at it.
-fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::Progress, Vec<Shortcode>) {
-    let scan = shortcode::scan(&source.text[body..]);
+/// Finds a body's shortcodes, counting its tasks in the same pass; a
+/// shortcode that cannot be read is an error pointing at it. A body
+/// without `{{` has no shortcode and is not parsed: its tasks are counted
+/// when it is rendered.
+fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::Tasks, Vec<Shortcode>) {
+    let text = &source.text[body..];
+    if !text.contains("{{") {
+        let tasks = match shortcode::may_have_tasks(text) {
+            true => super::Tasks::later(),
+            false => super::Tasks::known(super::Progress::default()),
+        };
+        return (tasks, Vec::new());
+    }
+    let scan = shortcode::scan(text);
     for e in scan.errors {
         let code = if e.message.starts_with("unknown shortcode") {
             Code::UnknownShortcode
@@ -637,7 +664,7 @@ fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::P
         diags.push(Diagnostic::error_at(code, source, body + e.span.start..body + e.span.end, e.message).help(e.help));
     }
     let (done, total) = scan.tasks;
-    (super::Progress { done, total }, scan.shortcodes)
+    (super::Tasks::known(super::Progress { done, total }), scan.shortcodes)
 }
 
 #[cfg(test)]

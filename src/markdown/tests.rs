@@ -129,3 +129,16 @@ fn markdown_fixtures_match_their_snapshots() {
         });
     }
 }
+
+#[test]
+fn the_render_counts_tasks_as_the_scan_does() {
+    for body in [
+        "- [x] one\n- [ ] two\n- [X] three\n\n```\n- [ ] in code\n```\n",
+        "> - [ ] quoted\n\n1. [x] numbered\n\n`[ ]` inline\n",
+        "[^1]: - [ ] in a footnote\n\nText[^1].\n",
+        "no tasks [x] here\n",
+    ] {
+        let (_, tasks) = render_counting(body, &[], &OPTIONS, &|_| String::new());
+        assert_eq!(tasks, crate::shortcode::scan(body).tasks, "{body}");
+    }
+}

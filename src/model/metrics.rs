@@ -223,6 +223,7 @@ pub fn collect(files: &mut [Arc<MetricFile>], start: Month, diags: &mut Diagnost
     let converted: Vec<(Vec<Metric>, Diagnostics)> = files
         .par_iter_mut()
         .zip(todo.par_iter())
+        .with_max_len(crate::pipeline::PARALLEL_PIECE)
         .map(|(file, todo)| {
             let mut local = Diagnostics::default();
             let metrics = todo
@@ -566,15 +567,18 @@ fn revise(
 /// parsed values left in the worker threads.
 pub fn fill_plans(metrics: &mut [Metric]) {
     use rayon::prelude::*;
-    metrics.par_iter_mut().for_each(|m| {
-        // A runway exists only while cash is being burned: a company that
-        // makes more than it spends has no runway figure, not a negative one.
-        if m.role == Some(Role::Runway) {
-            m.target.retain(|_, v| *v > 0.0);
-            m.actual.retain(|_, v| *v > 0.0);
-        }
-        m.plan = interpolate(&m.target, m.interpolation);
-    });
+    metrics
+        .par_iter_mut()
+        .with_max_len(crate::pipeline::PARALLEL_PIECE)
+        .for_each(|m| {
+            // A runway exists only while cash is being burned: a company that
+            // makes more than it spends has no runway figure, not a negative one.
+            if m.role == Some(Role::Runway) {
+                m.target.retain(|_, v| *v > 0.0);
+                m.actual.retain(|_, v| *v > 0.0);
+            }
+            m.plan = interpolate(&m.target, m.interpolation);
+        });
 }
 
 /// The plan of every month between the first target and the last: the

@@ -44,8 +44,9 @@ pub struct Model {
     /// no copy of 100,000 slugs.
     pub page_index: Vec<u32>,
     /// Task progress of every folder, by folder (`plan/roadmap`; `""` is
-    /// the whole site), summed once.
-    pub folder_progress: HashMap<String, plan::Progress>,
+    /// the whole site), summed once, when first asked (see
+    /// [`Model::progress_under`]).
+    pub folder_progress: std::sync::OnceLock<HashMap<String, plan::Progress>>,
     /// Monthly updates, oldest first.
     pub updates: Vec<Update>,
     /// Theme overrides.
@@ -263,12 +264,10 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
     }));
     let mut page_index: Vec<u32> = (0..pages.len() as u32).collect();
     page_index.sort_unstable_by(|&a, &b| pages[a as usize].slug.cmp(&pages[b as usize].slug));
-    let folder_progress = plan::folder_progress(&pages);
-
     Ok(Model {
         plan,
         page_index,
-        folder_progress,
+        folder_progress: std::sync::OnceLock::new(),
         calendar,
         site: project.site,
         start,
@@ -377,7 +376,7 @@ fn missing_folder_indexes(pages: &[Arc<Page>]) -> Vec<Arc<Page>> {
                 front,
                 body_offset,
                 body_at: crate::load::Body::Kept,
-                tasks: plan::Progress::default(),
+                tasks: crate::load::Tasks::known(plan::Progress::default()),
                 shortcodes: Vec::new(),
                 spans: Spans::default(),
                 source,
@@ -613,9 +612,27 @@ impl Model {
         Some(&*self.pages[self.page_index[at] as usize])
     }
 
-    /// Task progress of everything under `folder` (the whole site when empty).
+    /// Counts, in parallel, the tasks of every page whose Markdown was not
+    /// rendered yet (folder indexes, pages the render skipped), and sums
+    /// the folders': what [`Model::progress_under`] reads.
+    pub fn count_tasks(&self) {
+        use rayon::prelude::*;
+        let pages = self.pages.par_iter().with_max_len(crate::pipeline::PARALLEL_PIECE);
+        pages.filter(|p| !p.tasks.is_known()).for_each(|p| {
+            p.tasks();
+        });
+        self.progress_under("");
+    }
+
+    /// Task progress of everything under `folder` (the whole site when
+    /// empty). Summed when first asked: a page's tasks are known once its
+    /// Markdown is rendered, so the render asks after the pages are done.
     pub fn progress_under(&self, folder: &str) -> plan::Progress {
-        self.folder_progress.get(folder).copied().unwrap_or_default()
+        self.folder_progress
+            .get_or_init(|| plan::folder_progress(&self.pages))
+            .get(folder)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Plan month number of `month` (M1 = start).

@@ -85,8 +85,20 @@ pub struct Phase {
     pub months: (u32, u32),
     /// Sum of its milestones' investment.
     pub investment: Span,
-    /// Its milestones' tasks.
-    pub progress: Progress,
+    /// Its milestones' pages, by index: their tasks are its progress (see
+    /// [`Phase::progress`]).
+    pub pages: Vec<usize>,
+}
+
+impl Phase {
+    /// Its milestones' tasks. Counted when asked, not when the plan is
+    /// made: a page's tasks are known once its Markdown is rendered.
+    pub fn progress(&self, pages: &[std::sync::Arc<Page>]) -> Progress {
+        self.pages
+            .iter()
+            .filter_map(|&i| pages.get(i))
+            .fold(Progress::default(), |sum, p| sum.plus(p.tasks()))
+    }
 }
 
 /// A calendar quarter of the plan.
@@ -159,7 +171,7 @@ impl Plan {
                 }
             }
             plan.total = plan.total.plus(m.investment.unwrap_or_default());
-            plan.add_to_phase(m, pages[m.page].tasks);
+            plan.add_to_phase(m);
         }
         plan.milestones = milestones;
         plan.levers_total = plan
@@ -171,20 +183,20 @@ impl Plan {
         plan
     }
 
-    fn add_to_phase(&mut self, m: &Item, progress: Progress) {
+    fn add_to_phase(&mut self, m: &Item) {
         let Some(name) = &m.phase else { return };
         let investment = m.investment.unwrap_or_default();
         match self.phases.iter_mut().find(|p| &p.name == name) {
             Some(p) => {
                 p.months = (p.months.0.min(m.months.0), p.months.1.max(m.months.1));
                 p.investment = p.investment.plus(investment);
-                p.progress = p.progress.plus(progress);
+                p.pages.push(m.page);
             }
             None => self.phases.push(Phase {
                 name: name.clone(),
                 months: m.months,
                 investment,
-                progress,
+                pages: vec![m.page],
             }),
         }
     }
@@ -237,14 +249,16 @@ fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
 
 /// The task progress of every folder (and of the whole site, `""`): each
 /// page's tasks are added to each folder it lives under, once, so a site of
-/// any size costs one pass.
+/// any size costs one pass. (A page whose tasks were not counted yet is
+/// counted here; [`crate::model::Model::count_tasks`] does them all in
+/// parallel first.)
 pub fn folder_progress(pages: &[std::sync::Arc<Page>]) -> std::collections::HashMap<String, Progress> {
     let mut out: std::collections::HashMap<String, Progress> = std::collections::HashMap::new();
     for p in pages {
         let mut folder = p.folder();
         loop {
             let slot = out.entry(folder.to_string()).or_default();
-            *slot = slot.plus(p.tasks);
+            *slot = slot.plus(p.tasks());
             if folder.is_empty() {
                 break;
             }

@@ -127,7 +127,7 @@ fn phases(r: &Renderer) -> Vec<PhaseCtx> {
     milestones.sort_by_key(|p| (p.front.months.map_or(0, |m| m[0]), p.slug.clone()));
     for p in milestones {
         let name = p.front.phase.clone().unwrap_or_default();
-        let progress = p.tasks;
+        let progress = p.tasks();
         match out.iter_mut().find(|ph| ph.name == name) {
             Some(ph) => ph.progress = ph.progress.plus(progress),
             None => out.push(PhaseCtx { name, progress }),

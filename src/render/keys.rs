@@ -42,8 +42,8 @@ impl Keys {
         Some(Keys { site: h.finish() })
     }
 
-    /// A plan page's key: its text, its children and ancestors, its
-    /// folder's progress. None for a page with shortcodes or an overview
+    /// A plan page's key: its text, its children and ancestors, and for a
+    /// folder's index its folder's progress. None for a page with shortcodes or an overview
     /// (roadmap, levers, risks) among its parts.
     pub fn plan_page(&self, r: &Renderer, page: &Page, children: &[&Page], overview: bool) -> Option<u64> {
         if overview || !page.shortcodes.is_empty() {
@@ -52,7 +52,11 @@ impl Keys {
         let mut h = Fingerprint::new("plan-page");
         self.site.hash(&mut h.0);
         page_text(&mut h, page);
-        r.model.progress_under(page.folder()).hash(&mut h.0);
+        // An index shows its folder's progress; any other page its own,
+        // read from its text.
+        if page.is_index() {
+            r.model.progress_under(page.folder()).hash(&mut h.0);
+        }
         for child in children {
             page_text(&mut h, child);
         }
@@ -101,7 +105,9 @@ impl Keys {
 /// A page as written: its path and text, and the hash of a body left on
 /// disk (its text holds only the front matter then).
 fn page_text(h: &mut Fingerprint, page: &Page) {
-    (&page.source.path, &*page.source.text, page.tasks).hash(&mut h.0);
+    // Its tasks are read from that text: not hashed, so taking a key
+    // does not count them before the page is rendered.
+    (&page.source.path, &*page.source.text).hash(&mut h.0);
     if let Body::OnDisk { hash, .. } = &page.body_at {
         hash.hash(&mut h.0);
     }

@@ -54,7 +54,8 @@ pub(crate) fn render(r: &Renderer) {
     if model.metrics.is_empty() {
         return;
     }
-    model.groups.par_iter().for_each(|g| {
+    // A group is a page, a CSV and a chart per metric: one at a time.
+    model.groups.par_iter().with_max_len(1).for_each(|g| {
         let path = format!("metrics/{}/index.html", g.id);
         let key = r.keys.as_ref().map(|k| k.group(r, g, "group-page"));
         r.emit_by(&path, key, || {

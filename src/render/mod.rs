@@ -135,15 +135,26 @@ pub fn render(
         ..r
     };
     let jobs: Vec<Box<Job>> = vec![
-        Box::new(home::render),
-        Box::new(plan::render),
+        Box::new(plan::render_pages),
         Box::new(metrics::render),
         Box::new(updates::render),
         Box::new(feeds::render),
-        Box::new(data::render),
         Box::new(consistency::render),
     ];
-    jobs.par_iter().for_each(|job| job(&r));
+    // What shows tasks summed over pages comes after the pages, whose
+    // renders counted them (see `load::Tasks`).
+    let after: Vec<Box<Job>> = vec![Box::new(plan::render_indexes), Box::new(home::render)];
+    // `data/metrics.json` is written by one thread, in order (it is
+    // streamed): started first, the other jobs share the cores around it;
+    // left to rayon's order, it could run alone at the end.
+    rayon::join(
+        || data::render(&r),
+        || {
+            jobs.par_iter().for_each(|job| job(&r));
+            r.model.count_tasks();
+            after.par_iter().for_each(|job| job(&r));
+        },
+    );
     for (path, bytes) in &theme.statics {
         r.emit(path, bytes.clone());
     }
@@ -454,7 +465,7 @@ impl Renderer<'_> {
                 let mut failed = None;
                 let html = self.cache.text(key, || {
                     page.body()
-                        .map(|body| self.markdown_html(&body, &page.shortcodes, prefix, path, None))
+                        .map(|body| self.markdown_html(&body, &page.shortcodes, prefix, path, None, Some(&page.tasks)))
                         .unwrap_or_else(|d| {
                             failed = Some(d);
                             String::new()
@@ -490,10 +501,10 @@ impl Renderer<'_> {
     ) -> String {
         // Shortcodes read metrics, so only plain Markdown is cached.
         if !shortcodes.is_empty() {
-            return self.markdown_html(body, shortcodes, prefix, path, as_of);
+            return self.markdown_html(body, shortcodes, prefix, path, as_of, None);
         }
         self.cache.text(self.markdown_key("markdown", &[body, prefix]), || {
-            self.markdown_html(body, shortcodes, prefix, path, as_of)
+            self.markdown_html(body, shortcodes, prefix, path, as_of, None)
         })
     }
 
@@ -518,6 +529,7 @@ impl Renderer<'_> {
         prefix: &str,
         path: &str,
         as_of: Option<crate::period::Month>,
+        tasks: Option<&crate::load::Tasks>,
     ) -> String {
         let root = Self::root_of(path);
         let (done, open) = (self.text("task_done"), self.text("task_open"));
@@ -526,8 +538,13 @@ impl Renderer<'_> {
             raw_html: self.model.site.raw_html,
             task_labels: [&done, &open],
         };
-        crate::markdown::render(body, shortcodes, &options, &|sc| {
+        let (html, (done, total)) = crate::markdown::render_counting(body, shortcodes, &options, &|sc| {
             widgets::shortcode(self, sc, &root, as_of)
-        })
+        });
+        // The page's tasks, from this parse: no other is made of it.
+        if let Some(tasks) = tasks {
+            tasks.note(crate::load::Progress { done, total });
+        }
+        html
     }
 }

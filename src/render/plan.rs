@@ -79,22 +79,33 @@ struct Crumb {
     href: String,
 }
 
-pub(crate) fn render(r: &Renderer) {
+/// Renders every page that is not a folder's index. Their Markdown's
+/// parse counts their tasks, which the indexes show: these come first.
+pub(crate) fn render_pages(r: &Renderer) {
+    let kinds = FolderKinds::new();
+    r.model
+        .pages
+        .par_iter()
+        .with_max_len(crate::pipeline::PARALLEL_PIECE)
+        .enumerate()
+        .filter(|(_, p)| !p.is_index())
+        .for_each(|(i, p)| render_page(r, i, &[], &kinds, &p.href()));
+}
+
+/// Renders every folder's index (the home page aside), with the progress
+/// of the pages under it: after [`render_pages`].
+pub(crate) fn render_indexes(r: &Renderer) {
     let children = children_by_folder(r.model);
     let kinds = kinds_by_folder(r.model);
     r.model
         .pages
         .par_iter()
+        .with_max_len(crate::pipeline::PARALLEL_PIECE)
         .enumerate()
-        .filter(|(_, p)| p.slug != "_index")
+        .filter(|(_, p)| p.is_index() && p.slug != "_index")
         .for_each(|(i, p)| {
-            let path = p.href();
-            let kids = if p.is_index() {
-                children.get(p.folder()).map(Vec::as_slice).unwrap_or_default()
-            } else {
-                &[]
-            };
-            render_page(r, i, kids, &kinds, &path);
+            let kids = children.get(p.folder()).map(Vec::as_slice).unwrap_or_default();
+            render_page(r, i, kids, &kinds, &p.href());
         });
 }
 
@@ -125,7 +136,7 @@ fn page_context(r: &Renderer, page: &Page, children: &[&Page], has: &dyn Fn(Page
     let progress = if page.is_index() {
         model.progress_under(page.folder())
     } else {
-        page.tasks
+        page.tasks()
     };
     ctx.insert("progress", &progress_ctx(progress));
     let children: Vec<Child> = children

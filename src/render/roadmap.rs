@@ -106,7 +106,7 @@ fn today(model: &Model) -> Option<u32> {
 fn item_row(r: &Renderer, item: &Item, root: &str) -> ItemRow {
     let model = r.model;
     let page = &model.pages[item.page];
-    let progress = page.tasks;
+    let progress = page.tasks();
     ItemRow {
         title: item.title.clone(),
         href: format!("{root}{}", page.href()),
@@ -236,7 +236,10 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
                 name: p.name.clone(),
                 window: window(p.months),
                 investment: span(model, Some(p.investment)),
-                progress: format!("{}/{}", p.progress.done, p.progress.total),
+                progress: {
+                    let progress = p.progress(&model.pages);
+                    format!("{}/{}", progress.done, progress.total)
+                },
             })
             .collect(),
         quarters: plan

@@ -32,7 +32,7 @@ pub(crate) fn render(r: &Renderer) {
     if model.updates.is_empty() {
         return;
     }
-    model.updates.par_iter().for_each(|u| {
+    model.updates.par_iter().with_max_len(1).for_each(|u| {
         let (path, bytes) = render_update(r, u);
         r.emit(&path, bytes);
         if r.options.email {

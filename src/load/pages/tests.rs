@@ -21,7 +21,11 @@ fn a_body_left_on_disk_reads_back_the_same() {
         "only the front matter is kept"
     );
     assert_eq!(page.body().unwrap(), "# Heading\n\n- [x] done\n");
-    assert_eq!(page.tasks.total, 1, "what the model needs was read before");
+    assert!(
+        !page.tasks.is_known(),
+        "a body without shortcodes is not parsed at load"
+    );
+    assert_eq!(page.tasks().total, 1, "its tasks are counted from the file when asked");
 }
 
 #[test]
@@ -54,4 +58,22 @@ fn a_file_grown_past_the_limit_since_loading_is_not_read() {
     file.set_len(crate::limits::FILE_BYTES + 1).unwrap();
     let err = page.body().unwrap_err();
     assert!(err.message.contains("changed while the site was being built"), "{err}");
+}
+
+#[test]
+fn tasks_are_counted_at_load_only_with_shortcodes_or_never_when_there_is_no_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = page_in(
+        dir.path(),
+        "---\ntitle: A\n---\n- [x] a\n- [ ] b\n\n{{ kpi(metric=\"arr\") }}\n",
+    );
+    assert!(with.tasks.is_known(), "the shortcode scan counted them");
+    assert_eq!(with.tasks(), super::super::Progress { done: 1, total: 2 });
+    let none = page_in(dir.path(), "---\ntitle: A\n---\nNo list here.\n");
+    assert!(none.tasks.is_known(), "no box, no task: nothing to count later");
+    assert_eq!(none.tasks().total, 0);
+    let later = page_in(dir.path(), "---\ntitle: A\n---\n- [x] a\n\n```\n- [ ] in code\n```\n");
+    assert!(!later.tasks.is_known());
+    later.tasks.note(super::super::Progress { done: 1, total: 1 });
+    assert_eq!(later.tasks().total, 1, "the render's count is kept");
 }
