@@ -4,6 +4,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Bad input is reported as diagnostics, never by panicking. Should a bug
     // panic anyway, say so plainly; the output folder is untouched because
