@@ -70,11 +70,16 @@ pub fn render_counting(
     (put_back(&out, shortcodes, shortcode), tasks)
 }
 
-/// The body with each shortcode replaced by its placeholder, in one pass.
-fn with_placeholders(body: &str, shortcodes: &[Shortcode]) -> String {
+/// The body with each shortcode replaced by its placeholder, in one pass;
+/// the body itself when it has neither shortcodes nor placeholder marks.
+fn with_placeholders<'a>(body: &'a str, shortcodes: &[Shortcode]) -> std::borrow::Cow<'a, str> {
     // Private-use characters written by the author would be mistaken for
     // placeholders: they are dropped (they show nothing anyway).
-    let clean = |s: &str| s.replace(['\u{E000}', '\u{E001}'], "");
+    let marks = ['\u{E000}', '\u{E001}'];
+    if shortcodes.is_empty() && !body.contains(marks) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let clean = |s: &str| s.replace(marks, "");
     let mut out = String::with_capacity(body.len());
     let mut pos = 0;
     for (i, sc) in shortcodes.iter().enumerate() {
@@ -86,7 +91,7 @@ fn with_placeholders(body: &str, shortcodes: &[Shortcode]) -> String {
         pos = sc.span.end;
     }
     out.push_str(&clean(&body[pos..]));
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The HTML with each placeholder replaced by its shortcode's HTML, in one
@@ -184,16 +189,15 @@ fn task_box<'a>(event: Event<'a>, [done, open]: [&str; 2]) -> Event<'a> {
     }
 }
 
-fn prefix_footnotes<'a>(events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> {
+fn prefix_footnotes<'a>(mut events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> {
     let p = |label: &CowStr| CowStr::from(format!("{prefix}-fn-{label}"));
+    for e in &mut events {
+        match e {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => *label = p(label),
+            _ => {}
+        }
+    }
     events
-        .into_iter()
-        .map(|e| match e {
-            Event::FootnoteReference(label) => Event::FootnoteReference(p(&label)),
-            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(p(&label))),
-            other => other,
-        })
-        .collect()
 }
 
 /// Gives every heading without an explicit `{#id}` a slug of its text,
