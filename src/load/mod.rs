@@ -98,10 +98,39 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics),
     load_with(root, options, &LoadCache::default())
 }
 
-/// A page's body left in its file once read (see [`Body`]): what keeps
-/// a large site's memory flat.
-fn lighten(doc: Document, root: &std::sync::Arc<Path>) -> Document {
+/// How many bytes of page bodies a build keeps in memory. Up to this, a
+/// body stays where it was read (a founder's plan is well within it);
+/// beyond, each is left in its file and read again when its page is
+/// rendered (see [`Body`]). Reading a body twice was a twentieth of a
+/// 10,000-page build.
+pub const KEPT_BODIES_BYTES: usize = 32 * 1024 * 1024;
+
+/// A site with more content files than this keeps no body in memory: its
+/// memory, not its speed, is what counts (100,000 pages stay under 400
+/// MiB only so).
+pub const KEPT_BODIES_FILES: usize = 20_000;
+
+/// What is left of [`KEPT_BODIES_BYTES`] in one load, taken by the pages
+/// as they are parsed, in parallel. `serve` keeps none: its loads add up.
+pub(crate) struct BodyBudget(pub(crate) std::sync::atomic::AtomicUsize);
+
+impl BodyBudget {
+    /// Takes `bytes` from the budget if they fit.
+    pub(crate) fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0
+            .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(bytes))
+            .is_ok()
+    }
+}
+
+/// A page's body kept while the budget lasts, else left in its file once
+/// read: what keeps a large site's memory flat.
+fn lighten(doc: Document, root: &std::sync::Arc<Path>, budget: &BodyBudget) -> Document {
     match doc {
+        Document::Page(p) if !p.shortcodes.is_empty() || budget.take(p.source.text.len() - p.body_offset) => {
+            Document::Page(p)
+        }
         Document::Page(mut p) => {
             std::sync::Arc::make_mut(&mut p).leave_body_on_disk(root);
             Document::Page(p)
@@ -142,6 +171,11 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
     };
     // Reading and parsing are independent per file: do them in parallel,
     // then keep the walk's order so output and diagnostics are stable.
+    let small = !cache.enabled && files.len() <= KEPT_BODIES_FILES;
+    let budget = BodyBudget(std::sync::atomic::AtomicUsize::new(match small {
+        true => KEPT_BODIES_BYTES,
+        false => 0,
+    }));
     let parsed: Vec<(Option<Document>, Diagnostics)> = files
         .par_iter()
         .with_max_len(crate::pipeline::PARALLEL_PIECE)
@@ -153,7 +187,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             };
             match kept {
                 Some(doc) => (Some(doc), Diagnostics::default()),
-                None => read_document(&shared_root, rel, start, cache),
+                None => read_document(&shared_root, rel, start, cache, &budget),
             }
         })
         .collect();
@@ -199,6 +233,7 @@ fn read_document(
     rel: &str,
     start: crate::period::Month,
     cache: &LoadCache,
+    budget: &BodyBudget,
 ) -> (Option<Document>, Diagnostics) {
     let mut local = Diagnostics::default();
     // Taken before reading: a write after it is seen by the next load.
@@ -215,14 +250,14 @@ fn read_document(
         }
     };
     if !cache.enabled {
-        let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
+        let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root, budget));
         return (doc, local);
     }
     let hash = cache::text_hash(&source.text, start);
     if let Some(doc) = cache.same_text(rel, hash, stamp) {
         return (Some(doc), local);
     }
-    let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root));
+    let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root, budget));
     match (&doc, local.0.is_empty()) {
         (Some(d), true) => cache.put(rel, hash, stamp, d),
         _ => cache.forget(rel),

@@ -158,6 +158,7 @@ fn web_letter(r: &Renderer, u: &Update) -> String {
         &format!("u{}", u.period),
         &path,
         Some(u.period),
+        None,
     )
 }
 

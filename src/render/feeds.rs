@@ -94,6 +94,7 @@ fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
                     &format!("feed{}", u.period),
                     "updates/x/index.html",
                     Some(u.period),
+                    None,
                 );
                 w.create_element("entry").write_inner_content(|w| -> XmlResult {
                     text(w, "title", &u.front.title)?;

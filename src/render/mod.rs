@@ -481,7 +481,7 @@ impl Renderer<'_> {
             }
             crate::load::Body::Kept => page
                 .body()
-                .map(|body| self.markdown(&body, &page.shortcodes, prefix, path, None)),
+                .map(|body| self.markdown(&body, &page.shortcodes, prefix, path, None, Some(&page.tasks))),
         };
         rendered.unwrap_or_else(|d| {
             self.fail(d);
@@ -498,13 +498,14 @@ impl Renderer<'_> {
         prefix: &str,
         path: &str,
         as_of: Option<crate::period::Month>,
+        tasks: Option<&crate::load::Tasks>,
     ) -> String {
         // Shortcodes read metrics, so only plain Markdown is cached.
         if !shortcodes.is_empty() {
-            return self.markdown_html(body, shortcodes, prefix, path, as_of, None);
+            return self.markdown_html(body, shortcodes, prefix, path, as_of, tasks);
         }
         self.cache.text(self.markdown_key("markdown", &[body, prefix]), || {
-            self.markdown_html(body, shortcodes, prefix, path, as_of, None)
+            self.markdown_html(body, shortcodes, prefix, path, as_of, tasks)
         })
     }
 

@@ -113,6 +113,7 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
             &format!("u{}", u.period),
             &path,
             Some(u.period),
+            None,
         ),
     );
     let bytes = r.page("update.html", &ctx);

@@ -143,3 +143,31 @@ fn lost_events_make_the_next_load_look_at_everything() {
     cache.note_everything();
     assert!(matches!(cache.plan(Month::new(2024, 1).unwrap()), Plan::Walk));
 }
+
+#[test]
+fn a_build_keeps_small_bodies_in_memory_and_serve_leaves_them_in_their_files() {
+    let (_dir, root) = site();
+    let body_of = |cache: &LoadCache| {
+        let (project, _) = load_with(&root, LoadOptions::default(), cache).unwrap();
+        let page = project.pages.iter().find(|p| p.slug == "plan/a").unwrap().clone();
+        (
+            matches!(page.body_at, crate::load::Body::Kept),
+            page.body().unwrap().into_owned(),
+        )
+    };
+    assert_eq!(
+        body_of(&LoadCache::default()),
+        (true, "First.\n".to_string()),
+        "a build's"
+    );
+    assert_eq!(body_of(&LoadCache::new()), (false, "First.\n".to_string()), "serve's");
+}
+
+#[test]
+fn the_body_budget_is_taken_until_it_runs_out() {
+    let budget = crate::load::BodyBudget(std::sync::atomic::AtomicUsize::new(10));
+    assert!(budget.take(6));
+    assert!(!budget.take(6), "only 4 bytes are left");
+    assert!(budget.take(4));
+    assert!(!budget.take(1));
+}
