@@ -201,7 +201,10 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
     let number = |v: f64| format_plain(super::data::tidy(v));
     for &i in &g.metrics {
         let m = &model.metrics[i];
+        // What every row of the metric repeats, made once.
         let unit = crate::render::plan::serde_plain(&m.unit);
+        let label = spreadsheet_safe(&m.label);
+        let derived = if m.is_derived() { "true" } else { "false" };
         for month in months_of(m) {
             let v = |s: &crate::model::Series| s.get(&month).map(|v| number(*v)).unwrap_or_default();
             let reading = m
@@ -209,22 +212,22 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
                 .get(&month)
                 .map(|&a| model.reading(m, Scenario::Actual, month, a));
             let change = reading.and_then(|rd| rd.change).map(super::data::change_figure);
-            w.write_record([
-                month.to_string(),
-                model.plan_month(month).to_string(),
-                m.id.clone(),
-                spreadsheet_safe(&m.label),
-                unit.clone(),
-                v(&m.target),
-                v(&m.plan),
-                (m.plan.contains_key(&month) && !m.is_stated_target(month)).to_string(),
-                v(&m.actual),
-                v(&m.stated),
-                change.map(|(c, _)| number(c)).unwrap_or_default(),
-                change.map(|(_, u)| u.to_string()).unwrap_or_default(),
-                reading.and_then(|rd| rd.attainment).map(number).unwrap_or_default(),
-                m.is_derived().to_string(),
-            ])?;
+            let interpolated = m.plan.contains_key(&month) && !m.is_stated_target(month);
+            w.write_field(month.to_string())?;
+            w.write_field(model.plan_month(month).to_string())?;
+            w.write_field(&m.id)?;
+            w.write_field(&label)?;
+            w.write_field(&unit)?;
+            w.write_field(v(&m.target))?;
+            w.write_field(v(&m.plan))?;
+            w.write_field(if interpolated { "true" } else { "false" })?;
+            w.write_field(v(&m.actual))?;
+            w.write_field(v(&m.stated))?;
+            w.write_field(change.map(|(c, _)| number(c)).unwrap_or_default())?;
+            w.write_field(change.map(|(_, u)| u.to_string()).unwrap_or_default())?;
+            w.write_field(reading.and_then(|rd| rd.attainment).map(number).unwrap_or_default())?;
+            w.write_field(derived)?;
+            w.write_record(None::<&[u8]>)?;
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
