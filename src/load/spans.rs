@@ -48,7 +48,8 @@ impl Spans {
         let mut reader = Reader {
             text: yaml,
             base: start,
-            lines: line_starts(yaml),
+            ascii: yaml.is_ascii(),
+            cursor: (0, 0),
             stack: Vec::new(),
             nodes: Vec::new(),
             done: false,
@@ -116,12 +117,6 @@ fn hash(path: &str) -> u64 {
     h.finish()
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
 /// An open collection while the events are read.
 enum Frame {
     Map {
@@ -141,25 +136,39 @@ enum Frame {
 struct Reader<'a> {
     text: &'a str,
     base: usize,
-    lines: Vec<usize>,
+    /// Whether every character is one byte, so positions need no counting.
+    ascii: bool,
+    /// The last position converted: (characters, bytes) from the start.
+    cursor: (usize, usize),
     stack: Vec<Frame>,
     nodes: Vec<(u64, Node)>,
     done: bool,
 }
 
 impl Reader<'_> {
-    /// The byte offset (in `text`) of a marker: its line, then its column
-    /// counted in characters.
-    fn offset(&self, m: &Marker) -> usize {
-        let line_start = self
-            .lines
-            .get(m.line().saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
-        let line = &self.text[line_start..];
-        line.char_indices()
-            .nth(m.col())
-            .map_or(line_start + line.len(), |(i, _)| line_start + i)
+    /// The byte offset (in `text`) of a marker, which counts characters.
+    /// Events come in the document's order, so a cursor moving forward
+    /// converts them all in one pass over the text (counting each from its
+    /// line's start was quadratic in a long flow line such as
+    /// `target: { M1: …, M36: … }`); text in ASCII needs no conversion.
+    fn offset(&mut self, m: &Marker) -> usize {
+        let want = m.index();
+        if self.ascii {
+            return want.min(self.text.len());
+        }
+        if want < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut chars, mut bytes) = self.cursor;
+        for c in self.text[bytes..].chars() {
+            if chars == want {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
     }
 
     /// The end of the scalar written at `start`: its closing quote, or the

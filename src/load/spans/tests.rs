@@ -43,3 +43,16 @@ fn unreadable_yaml_gives_no_positions() {
     let s = Spans::parse(text, 0, text.len());
     assert!(s.value("a").is_none());
 }
+
+#[test]
+fn positions_after_wide_characters_on_a_long_flow_line_are_exact() {
+    let values: Vec<String> = (1..=36).map(|i| format!("M{i}: \"{i}€ñ\"")).collect();
+    let text = format!("título: «Año»\ntarget: {{ {} }}\nnota: fin\n", values.join(", "));
+    let s = Spans::parse(&text, 0, text.len());
+    assert_eq!(at(&text, s.value("título")), "«Año»");
+    for i in 1..=36 {
+        assert_eq!(at(&text, s.key(&format!("target.M{i}"))), format!("M{i}"));
+        assert_eq!(at(&text, s.value(&format!("target.M{i}"))), format!("\"{i}€ñ\""));
+    }
+    assert_eq!(at(&text, s.value("nota")), "fin");
+}
