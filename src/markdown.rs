@@ -51,7 +51,9 @@ pub fn render_counting(
 ) -> (String, (usize, usize)) {
     let text = with_placeholders(body, shortcodes);
     let mut tasks = (0, 0);
-    let events: Vec<Event> = Parser::new_ext(&text, markdown_options())
+    // Streamed from the parser to the HTML: only a heading's own events
+    // are held, until its id is known.
+    let events = Parser::new_ext(&text, markdown_options())
         .inspect(|e| {
             if let Event::TaskListMarker(done) = e {
                 tasks.0 += usize::from(*done);
@@ -59,11 +61,9 @@ pub fn render_counting(
             }
         })
         .map(|e| task_box(safe(e, options.raw_html), options.task_labels))
-        .collect();
-    let events = prefix_footnotes(events, options.prefix);
-    let events = add_heading_ids(events);
+        .map(|e| prefix_footnote(e, options.prefix));
     let mut out = String::with_capacity(text.len() * 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, HeadingIds::new(events));
     if shortcodes.is_empty() {
         return (out, tasks);
     }
@@ -189,49 +189,63 @@ fn task_box<'a>(event: Event<'a>, [done, open]: [&str; 2]) -> Event<'a> {
     }
 }
 
-fn prefix_footnotes<'a>(mut events: Vec<Event<'a>>, prefix: &str) -> Vec<Event<'a>> {
-    let p = |label: &CowStr| CowStr::from(format!("{prefix}-fn-{label}"));
-    for e in &mut events {
-        match e {
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => *label = p(label),
-            _ => {}
-        }
+/// A footnote's label with the page's prefix, so that sections sharing a
+/// page keep their notes apart.
+fn prefix_footnote<'a>(mut event: Event<'a>, prefix: &str) -> Event<'a> {
+    if let Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) = &mut event {
+        *label = CowStr::from(format!("{prefix}-fn-{label}"));
     }
-    events
+    event
 }
 
 /// Gives every heading without an explicit `{#id}` a slug of its text,
-/// made unique within the page.
-fn add_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
-    let mut ids = Ids::default();
-    let mut i = 0;
-    while i < events.len() {
-        let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
-            i += 1;
-            continue;
+/// made unique within the page, as the events go by: a heading's events
+/// are held until its end, the rest pass straight through.
+struct HeadingIds<'a, I> {
+    events: I,
+    ids: Ids,
+    held: std::collections::VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
+    fn new(events: I) -> Self {
+        HeadingIds {
+            events,
+            ids: Ids::default(),
+            held: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(held) = self.held.pop_front() {
+            return Some(held);
+        }
+        let mut event = self.events.next()?;
+        let Event::Start(Tag::Heading { id, .. }) = &mut event else {
+            return Some(event);
         };
-        if let Some(id) = id {
-            ids.used.insert(id.to_string());
-            i += 1;
-            continue;
+        if let Some(given) = id {
+            self.ids.used.insert(given.to_string());
+            return Some(event);
         }
         let mut text = String::new();
-        let mut j = i + 1;
-        while j < events.len() {
-            match &events[j] {
-                Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                _ => {}
+        for e in self.events.by_ref() {
+            if let Event::Text(t) | Event::Code(t) = &e {
+                text.push_str(t);
             }
-            j += 1;
+            let end = matches!(e, Event::End(TagEnd::Heading(_)));
+            self.held.push_back(e);
+            if end {
+                break;
+            }
         }
-        let slug = ids.unique(slugify(&text));
-        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-            *id = Some(CowStr::from(slug));
-        }
-        i = j;
+        *id = Some(CowStr::from(self.ids.unique(slugify(&text))));
+        Some(event)
     }
-    events
 }
 
 /// Heading ids given so far, and the next number to try for each slug, so
