@@ -246,11 +246,12 @@ pub fn line_chart(chart: &LineChart) -> String {
             c.draw_series(LineSeries::new(line(chart.actual), ACTUAL.stroke_width(3)))?;
         }
         // Dots last, so they sit on top; each gets a title, in this order.
+        let (target_word, actual_word) = (chart.words.target.to_lowercase(), chart.words.actual.to_lowercase());
+        titles.reserve(chart.targets.len() + chart.actual.len());
         for (month, value) in chart.targets {
             titles.push(format!(
-                "{}: {} {}",
+                "{}: {target_word} {}",
                 chart.calendar.short(*month),
-                chart.words.target.to_lowercase(),
                 (chart.format)(*value)
             ));
         }
@@ -267,12 +268,11 @@ pub fn line_chart(chart: &LineChart) -> String {
                 } else {
                     format!(", {}", chart.words.interpolated)
                 };
-                format!(" ({} {}{note})", chart.words.target.to_lowercase(), (chart.format)(*p))
+                format!(" ({target_word} {}{note})", (chart.format)(*p))
             });
             titles.push(format!(
-                "{}: {} {}{plan}",
+                "{}: {actual_word} {}{plan}",
                 chart.calendar.short(*month),
-                chart.words.actual.to_lowercase(),
                 (chart.format)(*value)
             ));
         }
@@ -325,7 +325,7 @@ fn with_point_titles(svg: &str, titles: &[String]) -> String {
         match titles.next() {
             Some(t) => {
                 out.push_str("><title>");
-                out.push_str(&escape(t));
+                crate::html::escape_into(t, &mut out);
                 out.push_str("</title></circle>");
             }
             None => out.push_str("/>"),
