@@ -514,3 +514,67 @@ fn events_are_numbered_on_charts_and_listed_in_their_month() {
             .any(|e| e.contains("escalonados"))
     );
 }
+
+/// Done and total tasks written in Markdown text (`- [x]` and `- [ ]`
+/// lines, outside fenced code), counted from the text itself: what the
+/// progress bars must add up to.
+fn tasks_in_text(text: &str) -> (usize, usize) {
+    let mut sum = (0, 0);
+    let mut fenced = false;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && (line.starts_with("- [x] ") || line.starts_with("- [X] ")) {
+            sum = (sum.0 + 1, sum.1 + 1);
+        } else if !fenced && line.starts_with("- [ ] ") {
+            sum.1 += 1;
+        }
+    }
+    sum
+}
+
+/// [`tasks_in_text`] of every Markdown file under `dir`.
+fn tasks_in_files(dir: &Path) -> (usize, usize) {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| tasks_in_text(&std::fs::read_to_string(e.path()).unwrap()))
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// The (done, total) a page's progress bar shows.
+fn progress_bar(page: &str) -> (usize, usize) {
+    let doc = html(site(), page);
+    let bar = Selector::parse("[role=progressbar]").unwrap();
+    let bar = doc
+        .select(&bar)
+        .next()
+        .unwrap_or_else(|| panic!("no progress bar on {page}"));
+    let number = |name: &str| bar.value().attr(name).unwrap().parse::<usize>().unwrap();
+    (number("aria-valuenow"), number("aria-valuemax"))
+}
+
+#[test]
+fn progress_bars_add_up_the_tasks_written_in_the_pages_under_them() {
+    // Pages count their own tasks when their Markdown is rendered; folders
+    // and the home page are rendered after them and sum them.
+    let content = repo().join("content");
+    let roadmap = content.join("plan/roadmap");
+    for entry in std::fs::read_dir(&roadmap).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(slug) = name.strip_suffix(".md").filter(|s| *s != "_index") {
+            let expected = tasks_in_text(&std::fs::read_to_string(entry.path()).unwrap());
+            assert_eq!(
+                progress_bar(&format!("plan/roadmap/{slug}/index.html")),
+                expected,
+                "{slug}"
+            );
+        }
+    }
+    assert_eq!(progress_bar("plan/roadmap/index.html"), tasks_in_files(&roadmap));
+    assert_eq!(progress_bar("plan/index.html"), tasks_in_files(&content.join("plan")));
+    let everything = tasks_in_files(&content);
+    assert_eq!(everything, (6, 36), "the example's own count, as written");
+    assert_eq!(progress_bar("index.html"), everything);
+}
