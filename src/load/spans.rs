@@ -152,14 +152,24 @@ impl Reader<'_> {
     /// line's start was quadratic in a long flow line such as
     /// `target: { M1: …, M36: … }`); text in ASCII needs no conversion.
     fn offset(&mut self, m: &Marker) -> usize {
-        let want = m.index();
+        self.byte_of_char(m.index())
+    }
+
+    /// The byte offset of the `want`th character (see [`Reader::offset`]).
+    fn byte_of_char(&mut self, want: usize) -> usize {
         if self.ascii {
             return want.min(self.text.len());
         }
-        if want < self.cursor.0 {
-            self.cursor = (0, 0);
-        }
         let (mut chars, mut bytes) = self.cursor;
+        // A marker behind the cursor (none is expected) walks it back the
+        // same way, so no order of events makes this quadratic.
+        for c in self.text[..bytes].chars().rev() {
+            if chars <= want {
+                break;
+            }
+            chars -= 1;
+            bytes -= c.len_utf8();
+        }
         for c in self.text[bytes..].chars() {
             if chars == want {
                 break;

@@ -56,3 +56,22 @@ fn positions_after_wide_characters_on_a_long_flow_line_are_exact() {
     }
     assert_eq!(at(&text, s.value("nota")), "fin");
 }
+
+#[test]
+fn a_marker_behind_the_cursor_is_converted_too() {
+    let text = "título: «Año»\nnota: fin\n";
+    let mut reader = Reader {
+        text,
+        base: 0,
+        ascii: false,
+        cursor: (0, 0),
+        stack: Vec::new(),
+        nodes: Vec::new(),
+        done: false,
+    };
+    let nota = text.find("nota").unwrap();
+    let nota_chars = text[..nota].chars().count();
+    assert_eq!(reader.byte_of_char(nota_chars), nota);
+    assert_eq!(reader.byte_of_char(8), text.find('«').unwrap(), "walked back");
+    assert_eq!(reader.byte_of_char(nota_chars), nota, "and forward again");
+}
