@@ -125,3 +125,99 @@ fn a_folder_whose_hash_was_seen_is_still_made() {
     output.commit().unwrap();
     assert_eq!(std::fs::read_to_string(out.join("plan/a/index.html")).unwrap(), "page");
 }
+
+#[cfg(target_os = "linux")]
+mod previous {
+    //! Files a rebuild writes unchanged are linked from the previous site,
+    //! and only when that cannot change what either site holds.
+
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    fn inode(path: &Path) -> u64 {
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn an_unchanged_file_is_the_previous_one_and_a_changed_one_is_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("a/index.html", "same"), ("b.html", "old")], &out).unwrap();
+        let (same, changed) = (inode(&out.join("a/index.html")), inode(&out.join("b.html")));
+        write(&[("a/index.html", "same"), ("b.html", "new")], &out).unwrap();
+        assert_eq!(inode(&out.join("a/index.html")), same, "linked, not written");
+        assert_ne!(inode(&out.join("b.html")), changed);
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "new");
+        assert_eq!(
+            fs::metadata(out.join("a/index.html")).unwrap().nlink(),
+            1,
+            "the old name is gone"
+        );
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_linked_files_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("index.html", "page"), ("data.json", "{}")], &out).unwrap();
+        let output = Output::begin(&out).unwrap();
+        output.put("index.html", b"page").unwrap();
+        // Written again in the same build, and streamed over a path the old
+        // site holds: neither may write into the linked file.
+        output.put("index.html", b"other").unwrap();
+        output.put("data.json", b"{}").unwrap();
+        output
+            .put_with("data.json", &mut |w: &mut dyn io::Write| w.write_all(b"[1]"))
+            .unwrap();
+        drop(output);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "page");
+        assert_eq!(fs::read_to_string(out.join("data.json")).unwrap(), "{}");
+        assert_eq!(fs::metadata(out.join("index.html")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn a_file_edited_by_hand_in_the_output_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("index.html", "built")], &out).unwrap();
+        fs::write(out.join("index.html"), "edited").unwrap();
+        write(&[("index.html", "built")], &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "built");
+    }
+
+    #[test]
+    fn a_symbolic_link_in_the_output_is_never_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("index.html", "x")], &out).unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("page.html"), "secret").unwrap();
+        std::os::unix::fs::symlink(outside.join("page.html"), out.join("page.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("sub")).unwrap();
+        fs::write(outside.join("index.html"), "secret").unwrap();
+        write(&[("page.html", "secret"), ("sub/index.html", "secret")], &out).unwrap();
+        for path in ["page.html", "sub/index.html"] {
+            let meta = fs::symlink_metadata(out.join(path)).unwrap();
+            assert!(meta.is_file(), "{path} is a file of its own");
+            assert_ne!(meta.ino(), inode(&outside.join(path.trim_start_matches("sub/"))));
+        }
+        assert!(fs::symlink_metadata(out.join("sub")).unwrap().is_dir());
+    }
+
+    #[test]
+    fn a_file_with_another_name_or_other_permissions_is_written_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("shared.html", "x"), ("private.html", "y")], &out).unwrap();
+        fs::hard_link(out.join("shared.html"), dir.path().join("elsewhere.html")).unwrap();
+        fs::set_permissions(out.join("private.html"), fs::Permissions::from_mode(0o600)).unwrap();
+        write(&[("shared.html", "x"), ("private.html", "y")], &out).unwrap();
+        assert_ne!(
+            inode(&out.join("shared.html")),
+            inode(&dir.path().join("elsewhere.html"))
+        );
+        let mode = fs::metadata(out.join("private.html")).unwrap().mode() & 0o777;
+        assert_eq!(mode, fs::metadata(out.join(MARKER)).unwrap().mode() & 0o777);
+    }
+}
