@@ -8,9 +8,9 @@
 //! (yaml-rust2), which reports the position of every scalar and collection;
 //! they are kept by path (`metrics[3].target.M12`), and later stages look
 //! them up instead of searching the text again. One pass, linear in the
-//! document.
+//! document, and no path is ever spelled out while reading: each is kept
+//! as the hash of its text, continued from its parent's.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -28,7 +28,7 @@ struct Node {
 /// The positions of a YAML document's nodes, by path.
 ///
 /// Paths join mapping keys with `.` and sequence indexes with `[i]`:
-/// `metrics[0].target.M1`. Kept compact (a hash and four offsets per node)
+/// `metrics[0].target.M1`. Kept compact (a [`PathHash`] and four offsets per node)
 /// because every page keeps its front matter's positions until the checks
 /// that need them have run.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +65,7 @@ impl Spans {
     }
 
     fn node(&self, path: &str) -> Option<Node> {
-        let h = hash(path);
+        let h = PathHash::ROOT.then(path.as_bytes()).0;
         self.nodes
             .binary_search_by_key(&h, |(k, _)| *k)
             .ok()
@@ -82,6 +82,17 @@ impl Spans {
     /// `target: {...}`), or the value itself for a sequence item.
     pub fn key(&self, path: &str) -> Option<Range<usize>> {
         self.node(path).map(|n| n.key_start as usize..n.key_end as usize)
+    }
+
+    /// Where the key and the value at `path` are written, in one lookup
+    /// (see [`Spans::key`] and [`Spans::value`]).
+    pub fn key_and_value(&self, path: &str) -> Option<(Range<usize>, Range<usize>)> {
+        self.node(path).map(|n| {
+            (
+                n.key_start as usize..n.key_end as usize,
+                n.start as usize..n.end as usize,
+            )
+        })
     }
 
     /// The value's span, else the key's: the best place to point at.
@@ -111,23 +122,62 @@ impl Spans {
     }
 }
 
-fn hash(path: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    path.hash(&mut h);
-    h.finish()
+/// The hash of a path's text, FNV-1a: it can be continued piece by piece
+/// (a parent's hash, then `.key`), so no path is built while reading, and
+/// it costs little on the short keys of front matter and metric files. A
+/// collision would only make a diagnostic point at another value of the
+/// same file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PathHash(u64);
+
+impl PathHash {
+    /// The hash of the empty path (the document itself).
+    const ROOT: PathHash = PathHash(0xcbf2_9ce4_8422_2325);
+
+    /// This hash continued with `bytes`.
+    fn then(self, bytes: &[u8]) -> PathHash {
+        PathHash(
+            bytes
+                .iter()
+                .fold(self.0, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)),
+        )
+    }
+
+    /// The path of `key` in the mapping at this path: `path.key`, or
+    /// `key` at the top.
+    fn key(self, key: &str) -> PathHash {
+        let dotted = if self == PathHash::ROOT { self } else { self.then(b".") };
+        dotted.then(key.as_bytes())
+    }
+
+    /// The path of item `index` in the sequence at this path: `path[index]`.
+    fn item(self, index: usize) -> PathHash {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = index;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.then(b"[").then(&digits[at..]).then(b"]")
+    }
 }
 
 /// An open collection while the events are read.
 enum Frame {
     Map {
-        path: String,
+        path: PathHash,
         /// The key read and waiting for its value, with its span.
         key: Option<(String, Range<usize>)>,
         /// Written in flow style (`{ a: 1 }`), where `,` ends a plain scalar.
         flow: bool,
     },
     Seq {
-        path: String,
+        path: PathHash,
         next: usize,
         flow: bool,
     },
@@ -215,16 +265,15 @@ impl Reader<'_> {
 
     /// The path of the value that comes next in the innermost collection,
     /// and the span of its key.
-    fn next_path(&mut self) -> Option<(String, Range<usize>)> {
+    fn next_path(&mut self) -> Option<(PathHash, Range<usize>)> {
         match self.stack.last_mut() {
-            None => Some((String::new(), 0..0)),
+            None => Some((PathHash::ROOT, 0..0)),
             Some(Frame::Map { path, key, .. }) => {
                 let (k, span) = key.take()?;
-                let full = if path.is_empty() { k } else { format!("{path}.{k}") };
-                Some((full, span))
+                Some((path.key(&k), span))
             }
             Some(Frame::Seq { path, next, .. }) => {
-                let full = format!("{path}[{next}]");
+                let full = path.item(*next);
                 *next += 1;
                 Some((full, 0..0))
             }
@@ -236,7 +285,7 @@ impl Reader<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn record(&mut self, path: &str, key: Range<usize>, value: Range<usize>) {
+    fn record(&mut self, path: PathHash, key: Range<usize>, value: Range<usize>) {
         let key = if key.is_empty() { value.clone() } else { key };
         let b = self.base;
         let n = Node {
@@ -245,7 +294,7 @@ impl Reader<'_> {
             start: (value.start + b) as u32,
             end: (value.end + b) as u32,
         };
-        self.nodes.push((hash(path), n));
+        self.nodes.push((path.0, n));
     }
 }
 
@@ -281,12 +330,12 @@ impl MarkedEventReceiver for Reader<'_> {
                         *key = Some((value, span));
                     }
                 } else if let Some((path, key)) = self.next_path() {
-                    self.record(&path, key, span);
+                    self.record(path, key, span);
                 }
             }
             Event::Alias(_) => {
                 if let Some((path, key)) = self.next_path() {
-                    self.record(&path, key, at..at + 1);
+                    self.record(path, key, at..at + 1);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -297,12 +346,12 @@ impl MarkedEventReceiver for Reader<'_> {
                 {
                     *key = Some(("?".into(), at..at + 1));
                 }
-                let (path, key) = self.next_path().unwrap_or_default();
+                let (path, key) = self.next_path().unwrap_or((PathHash::ROOT, 0..0));
                 // A flow collection's marker is its bracket; a block one's
                 // sits somewhere inside it, so its key is the place to point at.
                 let flow = self.text[at..].starts_with(['{', '[']);
                 let value = if flow { at..at + 1 } else { key.start..key.start };
-                self.record(&path, key, value);
+                self.record(path, key, value);
                 let frame = if matches!(event, Event::MappingStart(..)) {
                     Frame::Map { path, key: None, flow }
                 } else {

@@ -637,10 +637,12 @@ impl SeriesReader<'_> {
             );
             return out;
         }
+        let series_path = raw.path(field);
         for (key, value) in series.iter() {
-            let path = raw.path(&format!("{field}.{key}"));
-            let key_span = file.spans.key(&path).unwrap_or(0..0);
-            let value_span = file.spans.value(&path).unwrap_or(key_span.clone());
+            let (key_span, value_span) = file
+                .spans
+                .key_and_value(&format!("{series_path}.{key}"))
+                .unwrap_or((0..0, 0..0));
             let month = match parse_period(key, self.start) {
                 Ok(m) => m,
                 Err(e) => {

@@ -75,3 +75,16 @@ fn a_marker_behind_the_cursor_is_converted_too() {
     assert_eq!(reader.byte_of_char(8), text.find('«').unwrap(), "walked back");
     assert_eq!(reader.byte_of_char(nota_chars), nota, "and forward again");
 }
+
+#[test]
+fn a_path_hashed_piece_by_piece_is_the_path_hashed_whole() {
+    let whole = |p: &str| PathHash::ROOT.then(p.as_bytes());
+    let built = PathHash::ROOT.key("metrics").item(10).key("target").key("M12");
+    assert_eq!(built, whole("metrics[10].target.M12"));
+    assert_eq!(PathHash::ROOT.key("a").item(0), whole("a[0]"));
+    assert_eq!(PathHash::ROOT.key("title"), whole("title"), "no dot at the top");
+    assert_ne!(PathHash::ROOT.key("a").item(1), whole("a[10]"));
+    let text = "list:\n".to_string() + &(0..12).map(|i| format!("  - v{i}\n")).collect::<String>();
+    let s = Spans::parse(&text, 0, text.len());
+    assert_eq!(at(&text, s.value("list[11]")), "v11");
+}
