@@ -180,8 +180,12 @@ impl RenderCache {
         }
     }
 
-    /// Like [`RenderCache::bytes`] for text.
+    /// Like [`RenderCache::bytes`] for text. Uncached (a one-off build,
+    /// or a piece without a key), the text is handed back as made: no copy.
     pub fn text(&self, key: Option<u64>, make: impl FnOnce() -> String) -> String {
+        if key.is_none() || !self.enabled {
+            return make();
+        }
         let bytes = self.bytes(key, || make().into_bytes());
         String::from_utf8(bytes.to_vec()).unwrap_or_default()
     }
