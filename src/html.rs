@@ -10,14 +10,26 @@ pub fn escape(text: &str) -> String {
 
 /// [`escape`], appended to `out` in one pass.
 pub fn escape_into(text: &str, out: &mut String) {
+    escape_chars_into(text, &['&', '<', '>', '"'], out);
+}
+
+/// Escaping as the theme's templates do it (tera's autoescape, which also
+/// turns `'` into `&#39;`), for HTML made in Rust and placed in a template
+/// where the template itself used to write it: the page comes out the same.
+pub fn escape_as_templates_into(text: &str, out: &mut String) {
+    escape_chars_into(text, &['&', '<', '>', '"', '\''], out);
+}
+
+fn escape_chars_into(text: &str, special: &[char], out: &mut String) {
     let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"']) {
+    while let Some(i) = rest.find(special) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            _ => "&quot;",
+            b'"' => "&quot;",
+            _ => "&#39;",
         });
         rest = &rest[i + 1..];
     }

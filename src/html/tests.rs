@@ -11,3 +11,11 @@ fn escapes_the_four_characters_in_one_pass() {
     escape_into("<", &mut out);
     assert_eq!(out, "x&lt;");
 }
+
+#[test]
+fn escaping_as_templates_do_also_escapes_the_apostrophe() {
+    let mut out = String::new();
+    escape_as_templates_into("Q1's <b> & \"x\"", &mut out);
+    assert_eq!(out, "Q1&#39;s &lt;b&gt; &amp; &quot;x&quot;");
+    assert_eq!(escape("Q1's"), "Q1's", "plain escaping leaves it");
+}
