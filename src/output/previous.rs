@@ -16,7 +16,8 @@
 //!   simply written again);
 //! - it is reached from the old output without following any symbolic
 //!   link (`openat2` with `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`), and the
-//!   very file that was compared is linked, through its descriptor;
+//!   name linked is checked to be the very file that was compared (the
+//!   same device and inode), else taken back;
 //! - it is a regular file with no other name (one link), owned by the same
 //!   user and group and with the same permissions as a file this build
 //!   creates, so the new site never shares a file with anything outside
@@ -68,7 +69,6 @@ impl Previous {
     #[cfg(target_os = "linux")]
     pub fn link(&self, rel: &str, new: &Path, bytes: &[u8]) -> bool {
         use rustix::fs::{AtFlags, CWD, Mode, OFlags, ResolveFlags};
-        use std::os::fd::AsRawFd;
         use std::os::unix::fs::MetadataExt;
         let Ok(fd) = rustix::fs::openat2(
             &self.dir,
@@ -88,9 +88,17 @@ impl Previous {
         if !alike || !holds(&file, bytes) {
             return false;
         }
-        // Through the descriptor: the file linked is the one compared.
-        let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
-        rustix::fs::linkat(CWD, by_fd.as_str(), CWD, new, AtFlags::SYMLINK_FOLLOW).is_ok()
+        // Linked by its path, then checked to be the very file compared: a
+        // folder swapped for a link in between would show as another file,
+        // and the new name is taken back.
+        if rustix::fs::linkat(&self.dir, rel, CWD, new, AtFlags::empty()).is_err() {
+            return false;
+        }
+        let same = fs::symlink_metadata(new).is_ok_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()));
+        if !same {
+            let _ = fs::remove_file(new);
+        }
+        same
     }
 
     #[cfg(not(target_os = "linux"))]
