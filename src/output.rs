@@ -249,17 +249,21 @@ impl Output {
         if self.previous.as_ref().is_some_and(|p| p.link(rel, full, bytes)) {
             return Ok(());
         }
-        let file = match new_file(full) {
-            // A folder whose hash matched another's: make it and retry.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(dir) = full.parent() {
-                    fs::create_dir_all(dir)?;
-                }
-                new_file(full)
+        io::Write::write_all(&mut create(full)?, bytes)
+    }
+}
+
+/// Creates the file at `full`, whose folders [`Output::make_parents`] made.
+fn create(full: &Path) -> io::Result<fs::File> {
+    match new_file(full) {
+        // A folder whose hash matched another's: make it and retry.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(dir) = full.parent() {
+                fs::create_dir_all(dir)?;
             }
-            other => other,
-        };
-        io::Write::write_all(&mut file?, bytes)
+            new_file(full)
+        }
+        other => other,
     }
 }
 
@@ -289,7 +293,7 @@ impl Sink for Output {
         self.make_parents(&full)?;
         // A new file of its own, never a link to the previous site's: the
         // bytes are written into it.
-        let file = new_file(&full)?;
+        let file = create(&full)?;
         let mut out = io::BufWriter::with_capacity(64 * 1024, file);
         write(&mut out)?;
         io::Write::flush(&mut out)

@@ -122,8 +122,16 @@ fn a_folder_whose_hash_was_seen_is_still_made() {
     let key = output.folder_hashes.hash_one(folder.as_path());
     output.made.lock().unwrap().insert(key);
     output.put("plan/a/index.html", b"page").unwrap();
+    // The same for a file written piece by piece.
+    let folder = output.staging.join("data/b");
+    let key = output.folder_hashes.hash_one(folder.as_path());
+    output.made.lock().unwrap().insert(key);
+    output
+        .put_with("data/b/metrics.json", &mut |w: &mut dyn io::Write| w.write_all(b"{}"))
+        .unwrap();
     output.commit().unwrap();
     assert_eq!(std::fs::read_to_string(out.join("plan/a/index.html")).unwrap(), "page");
+    assert_eq!(std::fs::read_to_string(out.join("data/b/metrics.json")).unwrap(), "{}");
 }
 
 #[cfg(target_os = "linux")]
