@@ -23,11 +23,15 @@
 //!   creates, so the new site never shares a file with anything outside
 //!   the old one, nor inherits a permission it would not have given.
 //!
-//! Anything else, or any error, and the file is written as usual. Only
-//! Linux has the calls this needs; elsewhere every file is written.
+//! Anything else, or any error, and the file is written as usual; a kernel
+//! without `openat2` or a file system without hard links turns reuse off
+//! for the rest of the build at the first refusal. Only Linux has the
+//! calls this needs; elsewhere every file is written.
 
 use std::fs;
 use std::path::Path;
+#[cfg(target_os = "linux")]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The old output folder, opened, and what a file this build creates looks
 /// like (owner, group, permissions).
@@ -36,6 +40,11 @@ pub struct Previous {
     dir: rustix::fd::OwnedFd,
     #[cfg(target_os = "linux")]
     owner: (u32, u32, u32),
+    /// Set when the system or the file system cannot do this at all (no
+    /// `openat2`, no hard links): every file is then written, without
+    /// trying again for each one.
+    #[cfg(target_os = "linux")]
+    unable: AtomicBool,
 }
 
 impl Previous {
@@ -56,6 +65,7 @@ impl Previous {
         Some(Previous {
             dir,
             owner: (made.uid(), made.gid(), made.mode() & 0o7777),
+            unable: AtomicBool::new(false),
         })
     }
 
@@ -69,15 +79,21 @@ impl Previous {
     #[cfg(target_os = "linux")]
     pub fn link(&self, rel: &str, new: &Path, bytes: &[u8]) -> bool {
         use rustix::fs::{AtFlags, CWD, Mode, OFlags, ResolveFlags};
+        use rustix::io::Errno;
         use std::os::unix::fs::MetadataExt;
-        let Ok(fd) = rustix::fs::openat2(
+        if self.unable.load(Ordering::Relaxed) {
+            return false;
+        }
+        let opened = rustix::fs::openat2(
             &self.dir,
             rel,
             OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
             Mode::empty(),
             ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
-        ) else {
-            return false;
+        );
+        let fd = match opened {
+            Ok(fd) => fd,
+            Err(e) => return self.give_up_on(e, &[Errno::NOSYS]),
         };
         let file = fs::File::from(fd);
         let Ok(meta) = file.metadata() else { return false };
@@ -91,14 +107,24 @@ impl Previous {
         // Linked by its path, then checked to be the very file compared: a
         // folder swapped for a link in between would show as another file,
         // and the new name is taken back.
-        if rustix::fs::linkat(&self.dir, rel, CWD, new, AtFlags::empty()).is_err() {
-            return false;
+        if let Err(e) = rustix::fs::linkat(&self.dir, rel, CWD, new, AtFlags::empty()) {
+            return self.give_up_on(e, &[Errno::PERM, Errno::OPNOTSUPP, Errno::XDEV]);
         }
         let same = fs::symlink_metadata(new).is_ok_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()));
         if !same {
             let _ = fs::remove_file(new);
         }
         same
+    }
+
+    /// Stops reusing files for the rest of the build when `error` is one
+    /// of `fatal` (the call cannot work here); false in any case.
+    #[cfg(target_os = "linux")]
+    pub(super) fn give_up_on(&self, error: rustix::io::Errno, fatal: &[rustix::io::Errno]) -> bool {
+        if fatal.contains(&error) {
+            self.unable.store(true, Ordering::Relaxed);
+        }
+        false
     }
 
     #[cfg(not(target_os = "linux"))]

@@ -229,3 +229,22 @@ mod previous {
         assert_eq!(mode, fs::metadata(out.join(MARKER)).unwrap().mode() & 0o777);
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_system_that_cannot_link_makes_the_build_write_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    fs::create_dir(&old).unwrap();
+    fs::write(old.join("page.html"), "same").unwrap();
+    let previous = Previous::open(&old, &old.join("page.html")).unwrap();
+    let new = dir.path().join("new.html");
+    // A passing error leaves reuse on; one saying the call cannot work here
+    // turns it off for the rest of the build.
+    previous.give_up_on(rustix::io::Errno::NOENT, &[rustix::io::Errno::NOSYS]);
+    assert!(previous.link("page.html", &new, b"same"));
+    fs::remove_file(&new).unwrap();
+    previous.give_up_on(rustix::io::Errno::NOSYS, &[rustix::io::Errno::NOSYS]);
+    assert!(!previous.link("page.html", &new, b"same"));
+    assert!(!new.exists());
+}
