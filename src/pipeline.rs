@@ -19,18 +19,19 @@ use std::time::Instant;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
-/// The most items (files, pages, metrics) a stage hands one thread at a
-/// time. rayon splits work only as deep as there are threads, so on two
-/// cores a list of 10,000 pages became four runs of 2,500, and the last
-/// one ran alone while the other core waited; runs this short keep every
-/// core busy to the end, at a cost too small to measure.
-pub const PARALLEL_PIECE: usize = 16;
 use crate::encrypt::{Passphrase, Sealed, Shell, ShellStrings};
 use crate::load::{self, Audience, LoadCache, LoadOptions};
 use crate::model::{self, Model};
 use crate::output::{Output, Sink};
 use crate::render::{self, MemorySite, RenderCache, RenderOptions, Stats};
 use crate::theme::Theme;
+
+/// The most items (files, pages, metrics) a stage hands one thread at a
+/// time. rayon splits work only as deep as there are threads, so on two
+/// cores a list of 10,000 pages became four runs of 2,500, and the last
+/// one ran alone while the other core waited; runs this short keep every
+/// core busy to the end, at a cost too small to measure.
+pub const PARALLEL_PIECE: usize = 16;
 
 /// What a run includes and how it reports.
 #[derive(Debug, Clone, Copy)]

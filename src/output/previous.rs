@@ -87,7 +87,9 @@ impl Previous {
         let opened = rustix::fs::openat2(
             &self.dir,
             rel,
-            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            // Not blocking: a FIFO put in the old site would otherwise
+            // hold the build until something wrote to it.
+            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK,
             Mode::empty(),
             ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS,
         );

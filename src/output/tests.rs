@@ -214,6 +214,28 @@ mod previous {
     }
 
     #[test]
+    fn a_fifo_in_the_output_neither_blocks_the_build_nor_is_carried_over() {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&[("index.html", "x")], &out).unwrap();
+        fs::remove_file(out.join("index.html")).unwrap();
+        mknodat(
+            CWD,
+            &out.join("index.html"),
+            FileType::Fifo,
+            Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        // Opening a FIFO to read waits for a writer unless told not to: a
+        // hang here is the bug.
+        write(&[("index.html", "x")], &out).unwrap();
+        assert!(fs::symlink_metadata(out.join("index.html")).unwrap().is_file());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "x");
+    }
+
+    #[test]
     fn a_file_with_another_name_or_other_permissions_is_written_anew() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");

@@ -43,8 +43,8 @@ impl Keys {
     }
 
     /// A plan page's key: its text, its children and ancestors, and for a
-    /// folder's index its folder's progress. None for a page with shortcodes or an overview
-    /// (roadmap, levers, risks) among its parts.
+    /// folder's index its folder's progress. None for a page with
+    /// shortcodes or an overview (roadmap, levers, risks) among its parts.
     pub fn plan_page(&self, r: &Renderer, page: &Page, children: &[&Page], overview: bool) -> Option<u64> {
         if overview || !page.shortcodes.is_empty() {
             return None;
