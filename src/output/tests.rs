@@ -222,7 +222,7 @@ mod previous {
         fs::remove_file(out.join("index.html")).unwrap();
         mknodat(
             CWD,
-            &out.join("index.html"),
+            out.join("index.html"),
             FileType::Fifo,
             Mode::from_raw_mode(0o644),
             0,
