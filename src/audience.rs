@@ -22,7 +22,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
-use crate::load::{Audience, Page, Project, Spans};
+use crate::load::{Audience, Page, Project, RawEvent, Spans};
 use crate::shortcode::{ArgKind, Shortcode};
 
 /// Keeps what `audience` may read of `project`. For investors, that is
@@ -83,7 +83,27 @@ pub fn restrict(mut project: Project, audience: Audience) -> (Project, Diagnosti
             );
         }
     }
+    for file in &mut project.metric_files {
+        let file = std::sync::Arc::make_mut(file);
+        let subject = Subject::Group(file.id.clone());
+        drop_event_ids(
+            &mut file.doc.events,
+            &file.source,
+            &file.spans,
+            &hidden,
+            &subject,
+            &mut warnings,
+        );
+    }
     let site_subject = Subject::Page("_index".into());
+    drop_event_ids(
+        &mut project.site.events,
+        &project.site_source,
+        &project.site_spans,
+        &hidden,
+        &site_subject,
+        &mut warnings,
+    );
     drop_ids(
         &mut project.site.headline,
         "headline",
@@ -310,6 +330,51 @@ fn blank_shortcodes(
         text.replace_range(span, &format!("{blank}{}", " ".repeat(pad)));
     }
     source.text = text.into();
+}
+
+/// Hidden metrics named by public events: left out of each event's list,
+/// and an event that named only hidden metrics is left out whole (its
+/// label is about them).
+fn drop_event_ids(
+    events: &mut Vec<RawEvent>,
+    source: &Source,
+    spans: &Spans,
+    hidden: &Hidden,
+    subject: &Subject,
+    warnings: &mut Diagnostics,
+) {
+    events.retain_mut(|event| {
+        let Some(ids) = &mut event.metrics else { return true };
+        let key = format!("events[{}].metrics", event.position);
+        let named = ids.len();
+        let mut spans_hidden = Vec::new();
+        ids.retain(|id| {
+            let is_hidden = hidden.metrics.contains(id);
+            if is_hidden {
+                spans_hidden.push(spans.find_in_list(&source.text, &key, id).unwrap_or(0..0));
+            }
+            !is_hidden
+        });
+        let whole = named > 0 && ids.is_empty();
+        for span in spans_hidden {
+            let what = if whole {
+                "the event out"
+            } else {
+                "that metric out of the event"
+            };
+            warnings.push(
+                Diagnostic::warning_at(
+                    Code::HiddenDependency,
+                    source,
+                    span,
+                    format!("this event names a metric only for investors, so the public build leaves {what}"),
+                )
+                .about(subject.clone())
+                .help("name public metrics in the event, or accept that the public build shows less of it"),
+            );
+        }
+        !whole
+    });
 }
 
 /// Ids in a public list (the headline, an update's KPIs) that are hidden.

@@ -102,6 +102,11 @@ fn no_path_leads_a_hidden_item_into_a_public_build() {
             assert!(!text.contains(marker), "{path} of the public build leaks `{marker}`");
         }
     }
+    // A public event that also named a hidden metric stays, on public charts.
+    assert!(
+        files.iter().any(|(_, text)| text.contains("pricing change")),
+        "the public event is kept"
+    );
     // The public figures are computed from public inputs only.
     let roadmap = crate::html(&public, "plan/roadmap/index.html");
     let totals = crate::texts(&roadmap, "td, th, p");
