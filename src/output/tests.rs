@@ -270,3 +270,30 @@ fn a_system_that_cannot_link_makes_the_build_write_every_file() {
     assert!(!previous.link("page.html", &new, b"same"));
     assert!(!new.exists());
 }
+
+#[test]
+fn a_removal_cut_short_leaves_a_folder_the_next_build_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("output");
+    write(&[("index.html", "one")], &out).unwrap();
+    // The previous site of a build killed while it was being removed.
+    let old = dir.path().join(".output.palanca-new-0123456789abcdef");
+    fs::create_dir_all(old.join("a/b")).unwrap();
+    fs::write(old.join(MARKER), "").unwrap();
+    for i in 0..20 {
+        fs::write(old.join(format!("p{i}.html")), "old").unwrap();
+    }
+    fs::write(old.join("a/b/index.html"), "old").unwrap();
+    // The kill: the removal stops after its first entry. The marker is
+    // never among the entries removed before the rest.
+    let asked = Mutex::new(Vec::new());
+    let cut = remove_ours_with(&old, &|entry| {
+        asked.lock().unwrap().push(entry.file_name());
+        Err(io::Error::other("killed"))
+    });
+    assert!(cut.is_err());
+    assert!(!asked.lock().unwrap().iter().any(|n| n == MARKER));
+    assert!(old.join(MARKER).is_file(), "still marked as palanca's");
+    write(&[("index.html", "two")], &out).unwrap();
+    assert_eq!(names(dir.path()), ["output"], "the next build removed it");
+}
