@@ -72,7 +72,7 @@ impl Passphrase {
                         format!("cannot read the passphrase file: {e}"),
                     ))
                 })?;
-                text.lines().next().unwrap_or("").to_string()
+                text.split(['\n', '\r']).next().unwrap_or("").to_string()
             }
             None => std::env::var("PALANCA_PASSWORD").map_err(|_| {
                 Box::new(
@@ -81,7 +81,9 @@ impl Passphrase {
                 )
             })?,
         };
-        Ok(Passphrase(text.trim_end_matches(['\r', '\n']).to_string()))
+        // Blanks around it never count (a file saved with a trailing space
+        // or `\r`): the page's form trims what the reader types the same way.
+        Ok(Passphrase(text.trim().to_string()))
     }
 
     /// Refuses a passphrase that an offline attacker could guess: shorter
@@ -100,6 +102,11 @@ impl Passphrase {
         if self.0.chars().count() < MIN_CHARS {
             return Err(weak(format!("it is shorter than {MIN_CHARS} characters")));
         }
+        if let Some(phrase) = famous(&self.0) {
+            return Err(weak(format!(
+                "it is built on \"{phrase}\", a passphrase printed as an example for years"
+            )));
+        }
         let known: Vec<String> = site_words.iter().map(|w| w.to_lowercase()).collect();
         if self.0.split_whitespace().all(|w| known.contains(&w.to_lowercase())) {
             return Err(weak("it is made of the site's own title".into()));
@@ -114,6 +121,53 @@ impl Passphrase {
         }
         Ok(())
     }
+}
+
+/// Passphrases printed as examples (in comics, manuals, tutorials, type
+/// specimens): the first that attackers try, whatever zxcvbn rates them.
+const FAMOUS: &[&str] = &[
+    "correct horse battery staple",
+    "tr0ub4dor&3",
+    "the quick brown fox jumps over the lazy dog",
+    "lorem ipsum dolor sit amet",
+    "to be or not to be",
+    "may the force be with you",
+    "open sesame",
+    "hello world",
+    "let me in",
+    "i love you",
+    "change me",
+    "pass phrase",
+    "secret passphrase",
+    "my voice is my passport",
+    "all your base are belong to us",
+    "hunter2",
+];
+
+/// The famous passphrase `text` is built on: after case, spacing,
+/// punctuation and the usual digit-for-letter swaps are set aside, the
+/// phrase makes up most of it (what is left is shorter than the phrase).
+fn famous(text: &str) -> Option<&'static str> {
+    fn plain(text: &str) -> String {
+        text.to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                '0' => Some('o'),
+                '1' | '!' | '|' => Some('l'),
+                '3' => Some('e'),
+                '4' | '@' => Some('a'),
+                '5' | '$' => Some('s'),
+                '7' => Some('t'),
+                c if c.is_alphanumeric() => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+    let given = plain(text);
+    FAMOUS.iter().copied().find(|phrase| {
+        let phrase_plain = plain(phrase);
+        given.contains(&phrase_plain) && given.len() - phrase_plain.len() < phrase_plain.len().min(MIN_CHARS)
+    })
 }
 
 /// The key and salt of one encrypted build, and the words of its shell.

@@ -130,7 +130,8 @@
     status.textContent = t.working;
     form.querySelector('button').disabled = true;
     try {
-      const raw = await derive(input.value);
+      // Blanks around the passphrase never count, as when the site was built.
+      const raw = await derive(input.value.trim());
       await unlock(raw, el('palanca-remember').checked);
     } catch (_) {
       status.textContent = t.wrong;
