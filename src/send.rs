@@ -10,14 +10,13 @@
 
 mod recipients;
 mod sent_log;
+mod smtp;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lettre::Transport;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -27,6 +26,7 @@ use crate::period::{Month, parse_period};
 use crate::pipeline::{self, Options};
 pub use recipients::{Recipient, read_recipients};
 pub use sent_log::SentLog;
+use smtp::Session;
 
 /// What `send` was asked to do.
 #[derive(Debug, Clone)]
@@ -68,7 +68,14 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
         .map_err(|e| one(not_sendable(format!("`email.from` is not an address: {e}"))))?;
     let letter = crate::render::letter(&resolved.model, &resolved.theme, month)?
         .ok_or_else(|| one(not_sendable(format!("there is no update for {month}"))))?;
-    let log = SentLog::open(root).map_err(one)?;
+    // A run that sends holds the log's lock to its end: two runs of the
+    // same month at once would otherwise both send to everyone.
+    let log = if options.dry_run {
+        SentLog::read(root)
+    } else {
+        SentLog::take(root)
+    }
+    .map_err(one)?;
     let (todo, already): (Vec<&Recipient>, Vec<&Recipient>) = recipients
         .iter()
         .partition(|r| options.resend || log.sent_on(month, &r.mailbox).is_none());
@@ -105,14 +112,20 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
         return Ok(0);
     }
     let reply_to: Option<Mailbox> = settings.reply_to.as_deref().and_then(|r| r.parse().ok());
-    let mailer = transport(&settings)?;
-    deliver(&mailer, &letter, &from, reply_to.as_ref(), &todo, &log, out)
+    let credentials = credentials(&settings)?;
+    let timeout = Duration::from_secs(u64::from(settings.timeout));
+    let host = settings.smtp_host.clone().unwrap_or_default();
+    let session = Session::open(&settings, credentials, timeout).map_err(|why| {
+        one(Diagnostic::error(Code::Smtp, "site.yaml", format!("cannot send through {host}: {why}"))
+            .help("nothing was sent; check `email:` in site.yaml and that the server is reachable, then run the same command again"))
+    })?;
+    deliver(session, &letter, &from, reply_to.as_ref(), &todo, &log, out)
 }
 
-/// Sends to each recipient in order; stops at the first refusal and says
-/// who got the update and who did not.
+/// Sends to each recipient in order on one connection; stops at the first
+/// refusal and says who got the update and who did not.
 fn deliver(
-    mailer: &SmtpTransport,
+    mut session: Session,
     letter: &Letter,
     from: &Mailbox,
     reply_to: Option<&Mailbox>,
@@ -122,10 +135,9 @@ fn deliver(
 ) -> Result<usize, Diagnostics> {
     let mut sent = Vec::new();
     for (i, r) in todo.iter().enumerate() {
-        let result =
-            message(letter, from, reply_to, &r.mailbox).and_then(|m| mailer.send(&m).map_err(|e| e.to_string()));
+        let result = message(letter, from, reply_to, &r.mailbox).and_then(|m| session.send(&m));
         match result {
-            Ok(_) => {
+            Ok(()) => {
                 log.record(letter.period, &r.mailbox).map_err(one)?;
                 say(out, &format!("sent to {}", r.mailbox));
                 sent.push(r.mailbox.to_string());
@@ -147,6 +159,7 @@ fn deliver(
             }
         }
     }
+    session.close();
     say(
         out,
         &format!("sent \"{}\" to {} recipient(s)", letter.subject, sent.len()),
@@ -292,37 +305,20 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The SMTP connection the settings describe, TLS required unless to
-/// this machine, with the password from the environment.
-fn transport(settings: &EmailSettings) -> Result<SmtpTransport, Diagnostics> {
-    let host = settings.smtp_host.as_deref().unwrap_or_default();
-    let smtp_error = |e: lettre::transport::smtp::Error| {
-        one(Diagnostic::error(
-            Code::Smtp,
-            "site.yaml",
-            format!("cannot use {host}: {e}"),
-        ))
+/// The login the settings name, with the password from the environment.
+fn credentials(settings: &EmailSettings) -> Result<Option<Credentials>, Diagnostics> {
+    let Some(user) = &settings.username else {
+        return Ok(None);
     };
-    let (builder, default_port) = match settings.security {
-        Security::Tls => (SmtpTransport::relay(host).map_err(smtp_error)?, 465),
-        Security::Starttls => (SmtpTransport::starttls_relay(host).map_err(smtp_error)?, 587),
-        Security::None => (SmtpTransport::builder_dangerous(host), 25),
-    };
-    let mut builder = builder
-        .port(settings.smtp_port.unwrap_or(default_port))
-        .timeout(Some(Duration::from_secs(crate::limits::SMTP_TIMEOUT_SECS)));
-    if let Some(user) = &settings.username {
-        let var = settings.password_env.as_deref().unwrap_or(DEFAULT_PASSWORD_ENV);
-        let password = std::env::var(var).map_err(|_| {
-            one(
-                not_sendable(format!("the SMTP password is not set: `{var}` is empty")).help(format!(
-                    "export {var}=… before sending; the password is never read from site.yaml"
-                )),
-            )
-        })?;
-        builder = builder.credentials(Credentials::new(user.clone(), password));
-    }
-    Ok(builder.build())
+    let var = settings.password_env.as_deref().unwrap_or(DEFAULT_PASSWORD_ENV);
+    let password = std::env::var(var).map_err(|_| {
+        one(
+            not_sendable(format!("the SMTP password is not set: `{var}` is empty")).help(format!(
+                "export {var}=… before sending; the password is never read from site.yaml"
+            )),
+        )
+    })?;
+    Ok(Some(Credentials::new(user.clone(), password)))
 }
 
 fn not_sendable(message: impl Into<String>) -> Diagnostic {
@@ -333,8 +329,10 @@ fn one(d: Diagnostic) -> Diagnostics {
     Diagnostics(vec![d])
 }
 
+/// One line of progress; names from the recipients file are shown with
+/// their control characters made visible.
 fn say(out: &mut dyn Write, line: &str) {
-    let _ = writeln!(out, "{line}");
+    let _ = writeln!(out, "{}", crate::diagnostic::printable(line));
 }
 
 #[cfg(test)]

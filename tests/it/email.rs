@@ -464,3 +464,111 @@ fn send_runs_in_the_site_folder_as_the_readme_shows() {
     );
     assert!(!dir.path().join("sent.log").exists(), "a dry run records nothing");
 }
+
+/// A server that greets, takes the envelope, and then never answers
+/// `DATA`; it reports every command it got once the client hangs up.
+fn stalling_server() -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let mut commands = Vec::new();
+        writer.write_all(b"220 stub ESMTP\r\n").unwrap();
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+            commands.push(verb.clone());
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" => b"250-stub\r\n250 8BITMIME\r\n",
+                "MAIL" | "RCPT" => b"250 OK\r\n",
+                // DATA, and whatever follows it, goes unanswered.
+                _ => b"",
+            };
+            writer.write_all(reply).unwrap();
+        }
+        commands
+    });
+    (port, handle)
+}
+
+#[test]
+fn a_server_that_stops_answering_is_named_after_one_timeout() {
+    let (port, server) = stalling_server();
+    let site = example_sending_to(port);
+    set_email(
+        site.path(),
+        &format!(
+            "email: {{ from: equipo@example.com, smtp_host: 127.0.0.1, smtp_port: {port}, security: none, timeout: 1 }}"
+        ),
+    );
+    let to = recipients(site.path(), &["ana@example.com", "bob@example.com"]);
+    let o = send(site.path(), &["--to", to.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "the message to ana@example.com was not sent: the SMTP server did not answer within 1 s after DATA"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+    assert!(
+        err.contains("sent to: nobody; not sent: ana@example.com, bob@example.com"),
+        "{err}"
+    );
+    let commands = server.join().unwrap();
+    assert_eq!(
+        commands,
+        ["EHLO", "MAIL", "RCPT", "DATA"],
+        "no second wait for a goodbye"
+    );
+    assert!(
+        !site.path().join("sent.log").exists()
+            || std::fs::read_to_string(site.path().join("sent.log"))
+                .unwrap()
+                .is_empty()
+    );
+}
+
+#[test]
+fn a_second_send_of_the_same_site_at_once_is_refused() {
+    let (port, server) = stalling_server();
+    let site = example_sending_to(port);
+    set_email(
+        site.path(),
+        &format!(
+            "email: {{ from: equipo@example.com, smtp_host: 127.0.0.1, smtp_port: {port}, security: none, timeout: 5 }}"
+        ),
+    );
+    let to = recipients(site.path(), &["ana@example.com"]);
+    // The first run holds the log while the server keeps it waiting.
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("palanca"))
+        .args([
+            "send",
+            "2024-03",
+            "--site",
+            site.path().to_str().unwrap(),
+            "--to",
+            to.to_str().unwrap(),
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while !site.path().join("sent.log").exists() {
+        assert!(waited.elapsed().as_secs() < 30, "the first run never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // sent.log exists as soon as the first run took it; give it the lock.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let o = send(site.path(), &["--to", to.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("another `palanca send` is sending from this site right now"),
+        "{err}"
+    );
+    let _ = first.wait();
+    let _ = server.join();
+}
