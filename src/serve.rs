@@ -11,6 +11,7 @@
 //! The HTTP side lives in [`http`]: hyper on a single-threaded tokio
 //! runtime, answering only requests addressed to the loopback.
 
+mod connections;
 mod http;
 mod site;
 

@@ -8,8 +8,11 @@
 //! - Only GET and HEAD are served; anything else gets 405. A request body
 //!   is never read, whatever its announced length.
 //! - Request headers must arrive within [`HEADER_TIMEOUT`] and fit in
-//!   [`HEADER_BYTES`]; at most [`CONNECTIONS`] connections are open at
-//!   once, and further ones are closed at once rather than queued.
+//!   [`HEADER_BYTES`]. At most [`CONNECTIONS`] connections are open at
+//!   once; when a new one comes, the oldest idle connection is closed to
+//!   make room (see [`super::connections`]), so idle or slow clients never
+//!   keep a page from being served. Event streams have their own cap,
+//!   [`EVENT_STREAMS`].
 //! - Reloads are server-sent events carrying the build's generation as
 //!   their id, so a page that reconnects after missing a rebuild (its
 //!   `Last-Event-ID` is older) reloads at once.
@@ -29,16 +32,20 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use super::connections::{Busy, Connections, State};
 use super::{Shared, content_type, percent_decode, with_preview_script};
 
 /// Where pages listen for reloads.
 pub const EVENTS: &str = "/__palanca/events";
-/// How long a client has to send its request headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client has to send its request headers (also how long an
+/// idle connection is kept between requests).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest request head read (hyper's minimum is 8 KiB).
 const HEADER_BYTES: usize = 16 * 1024;
 /// The most connections open at once.
 const CONNECTIONS: usize = 64;
+/// The most event streams open at once (one per open page).
+const EVENT_STREAMS: usize = 16;
 /// How often an idle event stream gets a comment, to keep it open.
 const PING: Duration = Duration::from_secs(15);
 /// How many ports after the asked one are tried.
@@ -72,27 +79,7 @@ pub fn run(port: u16, site: &Path, open: bool, shared: Arc<Shared>) -> Result<()
 /// Waits for Ctrl-C (or a polite `kill`), then removes the preview's
 /// folder and ends the process: the runtime never returns on its own.
 async fn stop_on_signal(shared: Arc<Shared>) {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
-            let _ = interrupt.await;
-            return stop(&shared);
-        };
-        let terminated = terminate.recv();
-        tokio::pin!(interrupt, terminated);
-        std::future::poll_fn(|cx| {
-            if interrupt.as_mut().poll(cx).is_ready() || terminated.as_mut().poll(cx).is_ready() {
-                std::task::Poll::Ready(())
-            } else {
-                std::task::Poll::Pending
-            }
-        })
-        .await;
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
+    crate::interrupt::interrupted().await;
     stop(&shared);
 }
 
@@ -137,7 +124,8 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
         .max_buf_size(HEADER_BYTES);
-    let slots = Arc::new(Semaphore::new(CONNECTIONS));
+    let table = Connections::new(CONNECTIONS);
+    let streams = Arc::new(Semaphore::new(EVENT_STREAMS));
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -147,27 +135,71 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
-        // Over the cap, close at once: idle connections must not delay a
-        // real request by queueing it behind them.
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+        // Over the cap with every connection busy answering: close at once.
+        let Some(slot) = table.admit() else {
             drop(stream);
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let (http, shared) = (http.clone(), Arc::clone(&shared));
+        let (http, shared, streams) = (http.clone(), Arc::clone(&shared), Arc::clone(&streams));
         tokio::spawn(async move {
+            let state = Arc::clone(slot.state());
             let service = service_fn(move |request| {
-                let response = respond(&request, &shared);
+                let busy = Busy::new(&state);
+                let response = respond(&request, &shared, &streams).map(|body| Tracked { body, _busy: busy });
                 async move { Ok::<_, Infallible>(response) }
             });
-            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            until_closed(connection, slot.state()).await;
             drop(slot);
         });
     }
 }
 
+/// Runs a connection until it ends, or until it is told to close to make
+/// room for another (dropping it closes the socket).
+async fn until_closed<F: std::future::Future>(connection: F, state: &State) {
+    let closed = state.closed();
+    tokio::pin!(connection, closed);
+    std::future::poll_fn(|cx| {
+        if connection.as_mut().poll(cx).is_ready() || closed.as_mut().poll(cx).is_ready() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
+
+/// A response's body that keeps its connection marked busy until it is
+/// sent: an idle connection is one with no answer under way.
+struct Tracked {
+    body: Body,
+    _busy: Busy,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = Bytes;
+    type Error = <Body as hyper::body::Body>::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// Answers one request. Its body, if any, is never read.
-fn respond<B>(request: &Request<B>, shared: &Shared) -> Response<Body> {
+fn respond<B>(request: &Request<B>, shared: &Shared, streams: &Arc<Semaphore>) -> Response<Body> {
     if let Err(status) = check_host(request) {
         return text(status, "this preview answers only requests to localhost\n");
     }
@@ -180,7 +212,13 @@ fn respond<B>(request: &Request<B>, shared: &Shared) -> Response<Body> {
     }
     let path = request.uri().path();
     if path == EVENTS {
-        return events(request, shared);
+        let Ok(permit) = Arc::clone(streams).try_acquire_owned() else {
+            return text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many pages are open on this preview\n",
+            );
+        };
+        return events(request, shared, permit);
     }
     page(path, shared)
 }
@@ -257,7 +295,7 @@ pub(super) fn is_loopback(host: &str) -> bool {
 
 /// The reload stream of one page: an event per rebuild, a comment when
 /// idle. The first message tells the page the current generation.
-fn events<B>(request: &Request<B>, shared: &Shared) -> Response<Body> {
+fn events<B>(request: &Request<B>, shared: &Shared, permit: tokio::sync::OwnedSemaphorePermit) -> Response<Body> {
     let kind = "text/event-stream";
     if request.method() == Method::HEAD {
         return reply(StatusCode::OK, kind, Either::Left(Full::default()));
@@ -270,6 +308,8 @@ fn events<B>(request: &Request<B>, shared: &Shared) -> Response<Body> {
     let mut generation = shared.generation.subscribe();
     let (mut tx, body) = Channel::<Bytes>::new(4);
     tokio::spawn(async move {
+        // The stream's place among the open ones, given back when it ends.
+        let _permit = permit;
         let current = *generation.borrow_and_update();
         // A page that saw another generation missed a rebuild (or the
         // server restarted): it reloads at once.

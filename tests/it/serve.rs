@@ -418,3 +418,40 @@ fn cached_rebuilds_redo_only_what_changed_and_match_a_fresh_build() {
         assert_eq!(cached.stats.stale, 0, "after editing {file}, a reused piece is stale");
     }
 }
+
+#[test]
+fn idle_and_slow_clients_never_keep_a_page_from_being_served() {
+    let (_server, port) = start(
+        &repo().join("tests/fixtures/valid/minimal"),
+        &["--port", &free_port().to_string()],
+    );
+    wait_for(port, "/", "the first page", |p| p.starts_with("HTTP/1.0 200"));
+    // Seventy sockets that say nothing: more than the server keeps open.
+    let idle: Vec<TcpStream> = (0..70)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    // Sixty-four slow clients, each a few bytes into its request.
+    let slow: Vec<TcpStream> = (0..64)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: local").unwrap();
+            s
+        })
+        .collect();
+    // Pages are still served, each on a new connection, while all of those
+    // are held open; an event stream too.
+    for _ in 0..5 {
+        let page = get(port, "/").expect("a page, while idle clients hold connections");
+        assert!(page.starts_with("HTTP/1.0 200"), "{page}");
+    }
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(events, "GET /__palanca/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut first = [0u8; 64];
+    let n = events.read(&mut first).unwrap();
+    assert!(
+        String::from_utf8_lossy(&first[..n]).contains("200"),
+        "the reload stream opens"
+    );
+    drop((idle, slow));
+}
