@@ -61,8 +61,8 @@ pub struct SendArgs {
     #[arg(long)]
     pub resend: bool,
     /// Which version to send: `public` leaves out everything marked `audience: investors`.
-    #[arg(long, value_enum, default_value_t = Audience::Investors)]
-    pub audience: Audience,
+    #[arg(long, value_enum, default_value_t = Readers::Investors)]
+    pub audience: Readers,
 }
 
 /// Options of `serve`.
@@ -81,8 +81,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Who the preview is for: `public` leaves out everything marked `audience: investors`.
-    #[arg(long, value_enum, default_value_t = Audience::Investors)]
-    pub audience: Audience,
+    #[arg(long, value_enum, default_value_t = Readers::Investors)]
+    pub audience: Readers,
     /// Also print the time each stage of a rebuild took.
     #[arg(long, short)]
     pub verbose: bool,
@@ -139,8 +139,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Who the site is for: `public` leaves out everything marked `audience: investors`.
-    #[arg(long, value_enum, default_value_t = Audience::Investors)]
-    pub audience: Audience,
+    #[arg(long, value_enum, default_value_t = Readers::Investors)]
+    pub audience: Readers,
     /// Encrypt every page, chart and download with a passphrase (from
     /// PALANCA_PASSWORD or --password-file); readers unlock it in the browser.
     #[arg(long)]
@@ -169,8 +169,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Check the site as `public` or `investors` would get it.
-    #[arg(long, value_enum, default_value_t = Audience::Investors)]
-    pub audience: Audience,
+    #[arg(long, value_enum, default_value_t = Readers::Investors)]
+    pub audience: Readers,
     /// Also apply an investor's rules of thumb (LTV/CAC, CAC payback,
     /// churn, burn multiple).
     #[arg(long)]
@@ -178,6 +178,24 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// Who a build is for, on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Readers {
+    /// Everything, for the investors: the default.
+    Investors,
+    /// Anyone: leaves out everything marked `audience: investors`.
+    Public,
+}
+
+impl From<Readers> for Audience {
+    fn from(readers: Readers) -> Audience {
+        match readers {
+            Readers::Investors => Audience::Investors,
+            Readers::Public => Audience::Public,
+        }
+    }
 }
 
 /// How `check` prints its findings.
@@ -257,9 +275,14 @@ impl Drop for Spinner {
 fn build(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
     let out = args.out.clone().unwrap_or_else(|| args.site.join("output"));
+    if args.out.is_none()
+        && let Err(d) = default_output_is_real(&out)
+    {
+        return fail(Diagnostics(vec![d]));
+    }
     let options = Options {
         drafts: args.drafts,
-        audience: args.audience,
+        audience: args.audience.into(),
         verbose: args.verbose,
         advice: false,
     };
@@ -294,10 +317,26 @@ fn build(args: &BuildArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The default output, `output/` in the site folder, must be a folder of
+/// the site: a symbolic link there came with the site, not from the user,
+/// and would send the build somewhere else. (`--out` given on the command
+/// line may be a link: that is the user's own choice.)
+fn default_output_is_real(out: &Path) -> Result<(), Diagnostic> {
+    match std::fs::symlink_metadata(out) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Diagnostic::error(
+            Code::LinkOutside,
+            "output",
+            format!("`{}` is a symbolic link, and palanca never writes through a link it did not make", out.display()),
+        )
+        .help("remove the link (the site is written into a real `output/` folder), or pass --out with the folder you mean")),
+        _ => Ok(()),
+    }
+}
+
 fn check(args: &CheckArgs) -> ExitCode {
     let options = Options {
         drafts: args.drafts,
-        audience: args.audience,
+        audience: args.audience.into(),
         verbose: false,
         advice: args.advice,
     };
@@ -337,7 +376,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
         open: args.open,
         build: Options {
             drafts: args.drafts,
-            audience: args.audience,
+            audience: args.audience.into(),
             verbose: args.verbose,
             advice: false,
         },
@@ -356,7 +395,7 @@ fn pull(args: &PullArgs) -> ExitCode {
     match crate::pull::pull(&args.site, options, &|name| std::env::var(name).ok()) {
         Ok(report) => {
             print_all(&report.warnings);
-            print!("{report}");
+            print!("{}", crate::diagnostic::printable(&report.to_string()));
             ExitCode::SUCCESS
         }
         Err(mut diags) => {
@@ -433,7 +472,7 @@ fn send(args: &SendArgs) -> ExitCode {
         to: args.to.clone(),
         dry_run: args.dry_run,
         resend: args.resend,
-        audience: args.audience,
+        audience: args.audience.into(),
     };
     match crate::send::send(&args.site, &options, &mut std::io::stderr()) {
         Ok(_) => ExitCode::SUCCESS,

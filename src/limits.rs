@@ -49,8 +49,11 @@ pub const TITLE_CHARS: usize = 500;
 pub const RECIPIENTS: usize = 1_000;
 
 /// How long `palanca send` waits for the SMTP server at each step before
-/// it gives up, in seconds.
-pub const SMTP_TIMEOUT_SECS: u64 = 30;
+/// it gives up, in seconds, unless `email.timeout` says otherwise.
+pub const SMTP_TIMEOUT_SECS: u32 = 30;
+
+/// The longest `email.timeout` accepted, in seconds.
+pub const SMTP_TIMEOUT_MAX: u32 = 600;
 
 /// Longest row of a source CSV file, in bytes: the reader holds one row at
 /// a time, so this bounds its memory whatever the file's size.
@@ -64,3 +67,26 @@ pub const SOURCE_DECIMALS: u32 = 18;
 
 /// Rows a query's result is read in at a time: the most held in memory.
 pub const QUERY_BATCH_ROWS: i32 = 10_000;
+
+/// Deepest nesting of YAML flow collections (`[…]`, `{…}`): a metric file
+/// needs three (`metrics: [{ target: { … } }]`); beyond this the parsers
+/// slow down faster than the depth grows, so it is refused before they run.
+pub const YAML_FLOW_DEPTH: usize = 32;
+
+/// How long each SQL query of `palanca pull` may run on the server by
+/// default, in seconds (`query_timeout` in site.yaml changes it): a query
+/// that never ends must not hold `pull`, nor the server after `pull` is gone.
+pub const QUERY_SECONDS: u32 = 60;
+
+/// The longest `query_timeout` accepted: a day.
+pub const QUERY_SECONDS_MAX: u32 = 86_400;
+
+/// Most metrics in one site: a plan has dozens, a benchmark thousands;
+/// a million made `check` take 39 s and 1.9 GB.
+pub const METRICS: usize = 100_000;
+
+/// Most block quotes and list items one Markdown line may open at once.
+pub const MARKDOWN_NESTING: usize = 32;
+
+/// Largest page palanca writes, in bytes.
+pub const PAGE_BYTES: usize = 64 * 1024 * 1024;

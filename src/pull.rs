@@ -79,15 +79,35 @@ pub fn pull(
         dry_run: options.dry_run,
         ..PullReport::default()
     };
+    if specs.is_empty() {
+        return Ok(report);
+    }
+    let folder = if options.dry_run {
+        snapshot::Snapshots::peek(root)
+    } else {
+        snapshot::Snapshots::take(root).map(Some)
+    }
+    .map_err(|e| Diagnostics(vec![cannot_write(snapshot::FOLDER, &e)]))?;
     let mut changed = Vec::new();
+    let mut unwritable = Diagnostics::default();
     for (spec, values) in specs.iter().zip(&pulled) {
-        let Some(rel) = snapshot::path_of(&spec.metric) else {
+        let (Some(rel), Some(name)) = (snapshot::path_of(&spec.metric), snapshot::file_name(&spec.metric)) else {
             continue;
         };
         let text = snapshot::render(values);
-        let before = std::fs::read_to_string(root.join(&rel)).ok();
+        if let Err(d) = readable(spec, &rel, &text) {
+            unwritable.push(d);
+            continue;
+        }
+        let before = match folder.as_ref().map(|f| f.current(&spec.metric)).transpose() {
+            Ok(before) => before.flatten(),
+            Err(e) => {
+                unwritable.push(cannot_write(&rel, &e));
+                continue;
+            }
+        };
         if before.as_deref() != Some(text.as_str()) {
-            changed.push((rel.clone(), text.clone()));
+            changed.push((name, text.clone()));
         }
         let old = before.and_then(|t| snapshot::parse(Source::new(rel.clone(), t)).ok());
         let new = Source::new(rel, text);
@@ -95,20 +115,55 @@ pub fn pull(
             .metrics
             .push(compare(spec, old.as_ref(), values, &new, &style, &mut report.warnings));
     }
+    if unwritable.has_errors() {
+        return Err(unwritable);
+    }
     report.written = changed.len();
-    if !options.dry_run && !changed.is_empty() {
-        snapshot::write_all(root, &changed).map_err(|e| {
-            Diagnostics(vec![
-                Diagnostic::error(
-                    Code::Output,
-                    snapshot::FOLDER,
-                    format!("cannot write the snapshots: {e}"),
-                )
-                .help("no snapshot was changed; check that the folder is writable and pull again"),
-            ])
-        })?;
+    if let Some(folder) = folder.filter(|_| !options.dry_run && !changed.is_empty()) {
+        folder
+            .write_all(&changed)
+            .map_err(|e| Diagnostics(vec![cannot_write(snapshot::FOLDER, &e)]))?;
     }
     Ok(report)
+}
+
+/// Refuses a snapshot the build would refuse: it is read back as the build
+/// reads it, and each value taken as the build takes it, so a pull never
+/// exits 0 with figures the next build rejects.
+fn readable(spec: &Spec, rel: &str, text: &str) -> Result<(), Diagnostic> {
+    let back = snapshot::parse(Source::new(rel, text)).map_err(|d| {
+        spec.error(
+            Code::BadSource,
+            "source",
+            format!("what `{}` pulled cannot be kept: {}", spec.metric, d.message),
+        )
+        .help("correct the source (or the query) and pull again")
+    })?;
+    for row in &back.rows {
+        if let Err(e) = snapshot::value_of(row.exact, spec.unit) {
+            return Err(spec
+                .error(
+                    Code::BadValue,
+                    "source",
+                    format!(
+                        "`{}` pulled {} for {}: {}",
+                        spec.metric,
+                        crate::diagnostic::quote(&row.exact.to_string()),
+                        row.month,
+                        e.message
+                    ),
+                )
+                .help(format!("{}; correct the source (or the query) and pull again", e.help)));
+        }
+    }
+    Ok(())
+}
+
+/// A snapshot, or the folder of snapshots, that cannot be written.
+fn cannot_write(path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Output, path, format!("cannot write the snapshots: {e}")).help(
+        "no snapshot was changed; make content/snapshots/ a plain, writable folder of plain files (no symbolic link) and pull again",
+    )
 }
 
 /// One source's months, or its problem.
@@ -159,6 +214,7 @@ fn read_sources(
             variable: site.database_url_env.as_deref().unwrap_or_default(),
             site: site_yaml,
             env,
+            timeout_secs: site.query_timeout,
         };
         let list: Vec<(&Spec, &str)> = queries.iter().map(|&(i, q)| (&specs[i], q)).collect();
         match query::read(&db, &list) {

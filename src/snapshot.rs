@@ -13,7 +13,7 @@
 //! ```
 //!
 //! [`write_all`] replaces several snapshots together: each is written to a
-//! temporary file beside it first, and only when every one was written are
+//! new temporary file beside it first (never through a link), and only when every one was written are
 //! they renamed into place, so a pull that fails writes nothing. (The
 //! renames are one at a time: a machine that loses power between two of
 //! them keeps some new snapshots beside some old ones, each one whole.)
@@ -23,6 +23,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Source};
+use crate::disk::Folder;
 use crate::period::Month;
 use crate::sources::{Decimal, Pulled};
 
@@ -35,12 +36,17 @@ const HEADER: &str = "period,value";
 /// The snapshot's path for metric `id`, relative to the site; None for an
 /// id that is not a plain name (it is reported as a bad id elsewhere).
 pub fn path_of(id: &str) -> Option<String> {
+    file_name(id).map(|name| format!("{FOLDER}/{name}"))
+}
+
+/// The snapshot's file name for metric `id` (see [`path_of`]).
+pub fn file_name(id: &str) -> Option<String> {
     let plain = !id.is_empty()
         && id.len() <= crate::limits::ID_CHARS
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    plain.then(|| format!("{FOLDER}/{id}.csv"))
+    plain.then(|| format!("{id}.csv"))
 }
 
 /// A snapshot read back.
@@ -105,6 +111,13 @@ pub fn parse(source: Source) -> Result<Snapshot, Diagnostic> {
     Ok(Snapshot { source, rows })
 }
 
+/// The value a build takes from a snapshot's row for a metric in `unit`,
+/// or why it refuses it: `pull` asks the same before it writes, so it
+/// never writes a snapshot the build would refuse.
+pub fn value_of(exact: Decimal, unit: crate::units::Unit) -> Result<f64, crate::units::ValueError> {
+    crate::units::parse_value(&crate::units::RawValue::Number(exact.to_f64()), unit)
+}
+
 fn read_row(line: &str, span: Range<usize>) -> Option<Row> {
     let (period, value) = line.split_once(',')?;
     let month = Month::parse_iso(period.trim()).filter(|m| crate::period::in_years(*m))?;
@@ -133,44 +146,72 @@ pub fn render(values: &Pulled) -> String {
     out
 }
 
-/// Writes each `(path, text)` (relative to `root`), all or none: every file
-/// is written beside its target under a temporary name, and only once all
-/// were written are they renamed into place. On failure the temporary
-/// files are removed and every snapshot is left as it was.
-pub fn write_all(root: &Path, files: &[(String, String)]) -> std::io::Result<()> {
-    let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
-    let result = (|| {
-        std::fs::create_dir_all(root.join(FOLDER))?;
-        for (rel, text) in files {
-            let target = root.join(rel);
-            // Renaming a file over a file in the same folder does not fail
-            // for want of anything but the disk; over a folder it would, half
-            // way through: refuse that before anything is renamed.
-            if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                return Err(std::io::Error::other(format!("{} is a folder", target.display())));
+/// The snapshots folder of a site, reached without following a link (see
+/// [`crate::disk`]). Opened to write, it is locked: a second `pull` of the
+/// same site waits until this one has compared and written its snapshots.
+pub struct Snapshots {
+    folder: Folder,
+}
+
+impl Snapshots {
+    /// Opens the folder of the site at `root` to write into it (creating
+    /// it if missing), waiting for any other pull of the site to finish.
+    pub fn take(root: &Path) -> std::io::Result<Snapshots> {
+        let folder = Folder::open(root, FOLDER, true)?;
+        folder.lock()?;
+        Ok(Snapshots { folder })
+    }
+
+    /// Opens the folder only to read it (a dry run): None when it does not
+    /// exist yet.
+    pub fn peek(root: &Path) -> std::io::Result<Option<Snapshots>> {
+        match Folder::open(root, FOLDER, false) {
+            Ok(folder) => Ok(Some(Snapshots { folder })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The snapshot of metric `id` as it is now, None when there is none
+    /// yet; a link or anything but a file in its place is an error.
+    pub fn current(&self, id: &str) -> std::io::Result<Option<String>> {
+        let Some(name) = file_name(id) else { return Ok(None) };
+        self.folder.read_text(&name, crate::limits::FILE_BYTES)
+    }
+
+    /// Writes each `(name, text)`, all or none: every file is written
+    /// beside its target under a new random name, and only once all were
+    /// written are they renamed into place. A target that is a link, a
+    /// folder or anything but a file is refused before anything is
+    /// written. On failure the temporary files are removed and every
+    /// snapshot is left as it was.
+    pub fn write_all(&self, files: &[(String, String)]) -> std::io::Result<()> {
+        let folder = &self.folder;
+        let mut staged: Vec<(String, &str)> = Vec::new();
+        let result = (|| {
+            for (name, text) in files {
+                // Renaming a file over a file does not fail for want of
+                // anything but the disk; over a folder or a link it must
+                // not happen at all: refuse before anything is renamed.
+                folder.replaceable(name)?;
+                let (temp, mut file) = folder.create_temp(&format!(".{name}.palanca-new-"))?;
+                staged.push((temp, name));
+                file.write_all(text.as_bytes())?;
+                file.sync_all()?;
             }
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = target.with_file_name(format!(".{name}.palanca-new-{}", std::process::id()));
-            staged.push((temp.clone(), target));
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            for (temp, _) in &staged {
+                let _ = folder.remove(temp);
+            }
+            return Err(e);
+        }
+        for (temp, name) in &staged {
+            folder.rename(temp, name)?;
         }
         Ok(())
-    })();
-    if let Err(e) = result {
-        for (temp, _) in &staged {
-            let _ = std::fs::remove_file(temp);
-        }
-        return Err(e);
     }
-    for (temp, target) in &staged {
-        std::fs::rename(temp, target)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub fn read_bytes(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
 fn read_inside(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostic> {
     let path = root.join(rel);
     let cannot = |e: std::io::Error| Diagnostic::error(Code::ReadFailed, rel, format!("cannot read `{rel}`: {e}"));
-    let file = std::fs::File::open(&path).map_err(cannot)?;
+    let file = crate::disk::open_regular(&path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(limits::FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -99,6 +99,11 @@ fn outside(rel: &str) -> Diagnostic {
     .help("palanca follows links only within the site folder; copy the file into the site instead")
 }
 
+/// Whether a file under `content/` is one palanca reads: Markdown or YAML.
+fn is_content(rel: &str) -> bool {
+    rel.ends_with(".md") || rel.ends_with(".yaml") || rel.ends_with(".yml")
+}
+
 /// Every Markdown and YAML file under `content/`, sorted by path so builds
 /// are deterministic, as paths relative to `root` with `/` separators.
 /// Hidden files and editor backups are skipped; links are followed while
@@ -144,8 +149,21 @@ pub fn walk_content(root: &Path, diags: &mut Diagnostics) -> Vec<String> {
         let Ok(rel) = entry.path().strip_prefix(root) else {
             continue;
         };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".md") || rel.ends_with(".yaml") || rel.ends_with(".yml") {
+        // A name that is not UTF-8 could not be named in a link or an
+        // address, nor found again by its shown name: say so.
+        let Some(rel) = rel.to_str() else {
+            let shown = rel.to_string_lossy().replace('\\', "/");
+            if !is_content(&shown) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::error(Code::NotUtf8, shown.clone(), format!("the name of `{shown}` is not valid UTF-8"))
+                    .help("rename the file (or its folder) with UTF-8 characters; pages take their addresses from their names"),
+            );
+            continue;
+        };
+        let rel = rel.replace('\\', "/");
+        if is_content(&rel) {
             if out.len() == limits::CONTENT_FILES {
                 diags.push(
                     Diagnostic::error(

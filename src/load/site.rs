@@ -65,6 +65,10 @@ pub struct SiteConfig {
     /// password, never belongs in the site.
     #[serde(default)]
     pub database_url_env: Option<String>,
+    /// How long each SQL query of `palanca pull` may run on the server, in
+    /// seconds, before the server cancels it (default 60).
+    #[serde(default = "default_query_timeout")]
+    pub query_timeout: u32,
     #[serde(skip)]
     start_month: Option<Month>,
 }
@@ -97,6 +101,13 @@ pub struct EmailSettings {
     /// `PALANCA_SMTP_PASSWORD`).
     #[serde(default)]
     pub password_env: Option<String>,
+    /// How long to wait for the server at each step, in seconds (default 30).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout: u32,
+}
+
+fn default_smtp_timeout() -> u32 {
+    crate::limits::SMTP_TIMEOUT_SECS
 }
 
 /// How the connection to the SMTP server is protected.
@@ -146,6 +157,10 @@ fn default_currency() -> String {
 
 fn default_true() -> bool {
     true
+}
+
+fn default_query_timeout() -> u32 {
+    crate::limits::QUERY_SECONDS
 }
 
 fn default_runway_alert() -> f64 {
@@ -223,6 +238,20 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
             .help("write the variable's name, e.g. `database_url_env: PALANCA_DATABASE_URL`, and keep the URL in that variable, out of the site"),
         );
     }
+    if !(1..=crate::limits::QUERY_SECONDS_MAX).contains(&site.query_timeout) {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                &source,
+                at("query_timeout"),
+                format!(
+                    "`query_timeout: {}` is not between 1 and 86,400 seconds",
+                    site.query_timeout
+                ),
+            )
+            .help("give each query at most a day on the server, e.g. `query_timeout: 300` for five minutes"),
+        );
+    }
     for (key, text) in [("title", Some(&site.title)), ("notice", site.notice.as_ref())] {
         if text.is_some_and(|t| t.chars().count() > crate::limits::TITLE_CHARS) {
             diags.push(
@@ -243,6 +272,17 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
 /// The sender and reply-to addresses must be addresses.
 fn check_email(site: &SiteConfig, source: &Source, spans: &Spans, diags: &mut Diagnostics) {
     let Some(email) = &site.email else { return };
+    if !(1..=crate::limits::SMTP_TIMEOUT_MAX).contains(&email.timeout) {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                source,
+                spans.value_or_key("email.timeout").unwrap_or(0..0),
+                format!("`email.timeout: {}` is not between 1 and 600 seconds", email.timeout),
+            )
+            .help("give the server at most ten minutes a step, e.g. `timeout: 60`"),
+        );
+    }
     for (key, text) in [("from", Some(&email.from)), ("reply_to", email.reply_to.as_ref())] {
         let Some(text) = text else { continue };
         if let Err(e) = text.parse::<lettre::message::Mailbox>() {

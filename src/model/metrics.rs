@@ -496,7 +496,7 @@ fn with_pulled(
             );
             continue;
         }
-        match parse_value(&crate::units::RawValue::Number(row.exact.to_f64()), raw.unit) {
+        match crate::snapshot::value_of(row.exact, raw.unit) {
             Ok(v) => {
                 actual.insert(row.month, v);
             }

@@ -138,7 +138,7 @@ fn open(root: &Path, rel: &str) -> Result<std::fs::File, FileError> {
             .help("palanca follows links only within the site folder; copy the export into the site instead")
         }));
     }
-    std::fs::File::open(&path).map_err(|e| -> FileError {
+    crate::disk::open_regular(&path).map_err(|e| -> FileError {
         Box::new(move |spec: &Spec| {
             spec.error(Code::SourceRead, "csv", format!("cannot read `{rel}`: {e}"))
                 .help("save the export at that path (relative to the site folder), or correct `csv:`")

@@ -36,6 +36,8 @@ pub struct Database<'a> {
     pub site: (&'a Source, &'a Spans),
     /// Reads an environment variable (the real environment, or a test's).
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// How long the server lets each query run, in seconds (`query_timeout`).
+    pub timeout_secs: u32,
 }
 
 impl Database<'_> {
@@ -74,6 +76,19 @@ pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled,
         return Ok(Vec::new());
     }
     let mut client = db.connect().map_err(|d| Diagnostics(vec![d]))?;
+    // The server itself stops a query that runs too long, even when this
+    // process is gone; an interrupted pull cancels its query at once.
+    client
+        .batch_execute(&format!(
+            "set statement_timeout = {}",
+            u64::from(db.timeout_secs) * 1000
+        ))
+        .map_err(|e| Diagnostics(vec![db.error(format!("cannot set the query time limit: {e}"))]))?;
+    let token = client.cancel_token();
+    crate::interrupt::on_interrupt(move || {
+        let _ = token.cancel_query(NoTls);
+        eprintln!("palanca pull was interrupted: its query was cancelled on the server, and no snapshot was changed");
+    });
     let mut tx = client
         .build_transaction()
         .read_only(true)
@@ -81,7 +96,7 @@ pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled,
         .map_err(|e| Diagnostics(vec![db.error(format!("cannot start a read-only transaction: {e}"))]))?;
     let mut out = Vec::new();
     for &(spec, query) in specs {
-        let result = run(&mut tx, spec, query);
+        let result = run(&mut tx, spec, query, db.timeout_secs);
         // A failed statement aborts the transaction: start the next query afresh.
         if result.is_err() {
             drop(tx);
@@ -96,10 +111,10 @@ pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled,
     Ok(out)
 }
 
-fn run(tx: &mut postgres::Transaction, spec: &Spec, query: &str) -> Result<Pulled, Diagnostic> {
+fn run(tx: &mut postgres::Transaction, spec: &Spec, query: &str, timeout_secs: u32) -> Result<Pulled, Diagnostic> {
     let body = query.trim().trim_end_matches(';');
     let wrapped = format!("{PREFIX}{body}\n) as q(p, v)");
-    let failed = |e: postgres::Error| query_error(spec, query, &e);
+    let failed = |e: postgres::Error| query_error(spec, query, &e, timeout_secs);
     let portal = tx.bind(wrapped.as_str(), &[]).map_err(failed)?;
     let mut group = Grouper::new(spec.kind);
     let mut row_number: u64 = 0;
@@ -186,7 +201,19 @@ fn rows_error(spec: &Spec, e: &GroupError) -> Diagnostic {
 /// The server's message, pointing at the query in the metric file, and at
 /// the very character the server names when the query is written on one
 /// line as it is run.
-fn query_error(spec: &Spec, query: &str, e: &postgres::Error) -> Diagnostic {
+fn query_error(spec: &Spec, query: &str, e: &postgres::Error, timeout_secs: u32) -> Diagnostic {
+    if e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED) {
+        return spec
+            .error(
+                Code::SourceQuery,
+                "sql",
+                format!(
+                    "the query of `{}` ran for more than {timeout_secs} s, and the server stopped it",
+                    spec.metric
+                ),
+            )
+            .help("make the query faster (an index, or a view the database keeps up to date), or give it longer with `query_timeout: SECONDS` in site.yaml");
+    }
     let Some(db) = e.as_db_error() else {
         return spec
             .error(

@@ -301,3 +301,73 @@ fn a_query_cannot_write_to_the_database() {
     let left: i64 = client.query_one("select count(*) from t", &[]).unwrap().get(0);
     assert_eq!(left, 1, "the pull ran in a read-only transaction");
 }
+
+#[test]
+fn a_query_that_runs_too_long_is_stopped_by_the_server() {
+    let Some(db) = Cluster::start() else { return };
+    let env = [("PALANCA_TEST_DATABASE_URL".to_string(), db.url())];
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = "title: R\nmetrics:\n  - id: mrr\n    label: MRR\n    unit: currency\n    source: { sql: \"select date '2024-01-01', 1 from pg_sleep(30)\" }\n";
+    let site = site(dir.path(), metrics);
+    let yaml = site.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{text}query_timeout: 1\n")).unwrap();
+    let o = pull(&site, &env);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[source-query]: the query of `mrr` ran for more than 1 s, and the server stopped it"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.join("content/snapshots/mrr.csv").exists());
+    // A time limit that is not one is refused before anything runs.
+    std::fs::write(&yaml, format!("{text}query_timeout: 0\n")).unwrap();
+    let o = pull(&site, &env);
+    assert!(
+        stderr(&o).contains("`query_timeout: 0` is not between 1 and 86,400 seconds"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_interrupted_pull_cancels_its_query_on_the_server() {
+    let Some(db) = Cluster::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = "title: R\nmetrics:\n  - id: mrr\n    label: MRR\n    unit: currency\n    source: { sql: \"select date '2024-01-01', 1 from pg_sleep(600)\" }\n";
+    let site = site(dir.path(), metrics);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("palanca"))
+        .args(["pull", "--site", site.to_str().unwrap()])
+        .env("PALANCA_TEST_DATABASE_URL", db.url())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut client = postgres::Client::connect(&db.url(), postgres::NoTls).unwrap();
+    let running = |client: &mut postgres::Client| -> i64 {
+        client
+            .query_one(
+                "select count(*) from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let waited = std::time::Instant::now();
+    while running(&mut client) == 0 {
+        assert!(waited.elapsed().as_secs() < 30, "the query never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Ctrl-C, as a terminal sends it.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains("its query was cancelled on the server"), "{said}");
+    let waited = std::time::Instant::now();
+    while running(&mut client) > 0 {
+        assert!(waited.elapsed().as_secs() < 10, "the server still runs the query");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
