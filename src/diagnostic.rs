@@ -260,8 +260,44 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Renders in the style of rustc: header with the code, arrow with
     /// file:line:col, the source line with a caret under the culprit, then
-    /// the help.
+    /// the help. What came from the input (a CSV cell, a server's message)
+    /// is shown with its control characters made visible (see
+    /// [`printable`]), so a diagnostic can never drive the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.write_plain(&mut text)?;
+        f.write_str(&printable(&text))
+    }
+}
+
+/// `text` with every character that a terminal would act on instead of
+/// showing replaced by a visible one, one for one, so columns stay where
+/// they were: C0 controls but newline and tab become their Unicode
+/// pictures (`␛` for ESC), DEL `␡`, C1 controls and the bidirectional
+/// overrides (which reorder what is shown) `�`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            c if !acts(c) => c,
+            '\u{7f}' => '\u{2421}',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            _ => '\u{fffd}',
+        })
+        .collect::<String>()
+        .into()
+}
+
+impl Diagnostic {
+    /// The rendering of [`fmt::Display`], before control characters are
+    /// made visible.
+    fn write_plain(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write as _;
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -290,7 +326,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-fn write_help(f: &mut fmt::Formatter<'_>, help: Option<&str>, gutter: usize) -> fmt::Result {
+fn write_help(f: &mut String, help: Option<&str>, gutter: usize) -> fmt::Result {
+    use fmt::Write as _;
     match help {
         Some(help) => writeln!(f, "{} = help: {help}", " ".repeat(gutter)),
         None => Ok(()),

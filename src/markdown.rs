@@ -24,6 +24,63 @@ pub struct Options<'a> {
     pub task_labels: [&'a str; 2],
 }
 
+/// Where a line of `text` first opens more than
+/// [`crate::limits::MARKDOWN_NESTING`] block quotes and list items at once
+/// (`>>>>…`, `- - - …`, `1. 1. …`), found in one pass over the text. The
+/// parser's work and the page's size grow with that depth (16 MB of `>`
+/// made a page of 432 MB), so it is refused before the parser runs.
+/// Nesting built over many lines costs the author quadratic input and
+/// is bounded by the file's size.
+pub fn too_nested(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if markers(line.as_bytes()) > crate::limits::MARKDOWN_NESTING {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// How many container markers open a line: `>`, `-`, `+`, `*` or `1.`
+/// each followed by a blank, with up to three spaces before each. A line
+/// of one marker repeated (`- - -`) is a thematic break, which opens none.
+fn markers(line: &[u8]) -> usize {
+    let body = line.trim_ascii();
+    if body.len() >= 3
+        && let Some(&first) = body.first()
+        && matches!(first, b'-' | b'*' | b'_')
+        && body.iter().all(|&c| c == first || c == b' ' || c == b'\t')
+    {
+        return 0;
+    }
+    let blank = |i: usize| line.get(i).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+    let (mut i, mut depth) = (0, 0);
+    loop {
+        let spaces = line[i..].iter().take_while(|&&c| c == b' ').count();
+        if spaces > 3 {
+            return depth;
+        }
+        i += spaces;
+        match line.get(i) {
+            Some(b'>') => i += 1,
+            Some(b'-' | b'+' | b'*') if blank(i + 1) => i += 1,
+            Some(c) if c.is_ascii_digit() => {
+                let digits = line[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 9 || !matches!(line.get(i + digits), Some(b'.' | b')')) || !blank(i + digits + 1) {
+                    return depth;
+                }
+                i += digits + 1;
+            }
+            _ => return depth,
+        }
+        depth += 1;
+        if line.get(i).is_some_and(|c| matches!(c, b' ' | b'\t')) {
+            i += 1;
+        }
+    }
+}
+
 /// The placeholder of shortcode `i`: a word Markdown leaves alone, wrapped
 /// in characters from Unicode's private use area that no author types.
 fn placeholder(i: usize) -> String {
@@ -101,6 +158,11 @@ fn put_back(html: &str, shortcodes: &[Shortcode], shortcode: &dyn Fn(&Shortcode)
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('\u{E000}') {
+        // Past the largest page palanca writes, drawing more is wasted:
+        // the page is refused when it is written (see `limits::PAGE_BYTES`).
+        if out.len() > crate::limits::PAGE_BYTES {
+            break;
+        }
         let after = &rest[open + '\u{E000}'.len_utf8()..];
         let Some(close) = after.find('\u{E001}') else { break };
         let Some(sc) = after[..close].parse::<usize>().ok().and_then(|i| shortcodes.get(i)) else {

@@ -61,3 +61,23 @@ fn every_code_has_a_distinct_name() {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     }));
 }
+
+#[test]
+fn control_characters_from_the_input_never_reach_the_terminal_raw() {
+    let source = Source::new("data/x.csv", "period,value\n2024-01,\u{1b}[2J\u{7}12\n");
+    let d = Diagnostic::error_at(
+        Code::BadValue,
+        &source,
+        21..29,
+        "`\u{1b}[2J\u{7}12` is not a number\u{9b}",
+    )
+    .help("fix \u{202e}this");
+    let shown = d.to_string();
+    assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+    assert!(shown.contains("`␛[2J␇12` is not a number�"), "{shown}");
+    assert!(shown.contains("2 | 2024-01,␛[2J␇12"), "{shown}");
+    // The caret stays under the value: one visible character for each.
+    assert!(shown.contains("  |         ^^^^^^^\n"), "{shown}");
+    assert!(shown.contains("fix �this"));
+    assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+}

@@ -206,6 +206,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
             _ => {}
         }
     }
+    check_metric_count(&metric_files, &mut diags);
     snapshots::attach(root, &site, &mut metric_files, &mut diags);
     check_addresses(&pages_out, &mut diags);
     let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);
@@ -283,14 +284,34 @@ pub fn metric_files(root: &Path) -> Result<(SiteConfig, Source, Spans, Vec<Metri
             Err(d) => diags.push(d),
         }
     }
+    check_metric_count(&out, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
     Ok((site, site_source, site_spans, out))
 }
 
+/// Refuses a site with more metrics than [`crate::limits::METRICS`].
+fn check_metric_count<F: std::borrow::Borrow<MetricFile>>(files: &[F], diags: &mut Diagnostics) {
+    let count: usize = files.iter().map(|f| f.borrow().doc.metrics.len()).sum();
+    if count > crate::limits::METRICS {
+        diags.push(
+            Diagnostic::error(
+                Code::TooLarge,
+                "content/metrics/",
+                format!("the site defines {count} metrics, more than {}", crate::limits::METRICS),
+            )
+            .help("palanca builds sites of up to 100,000 metrics; split the site, or keep fewer series"),
+        );
+    }
+}
+
 /// The top-level folders of the output that palanca writes itself.
 const RESERVED: &[&str] = &["metrics", "updates", "consistency", "data", "assets"];
+
+/// The top-level files palanca writes itself: a page named after one
+/// (`content/sitemap.xml.md`) would need a folder of that name.
+const RESERVED_FILES: &[&str] = &["index.html", "404.html", "sitemap.xml", "atom.xml"];
 
 /// Two pages written to one address (`plan/goals.md` beside
 /// `plan/goals/_index.md`), or a page where palanca writes its own files,
@@ -300,7 +321,22 @@ fn check_addresses(pages: &[std::sync::Arc<Page>], diags: &mut Diagnostics) {
     for p in pages {
         let href = p.href();
         let top = p.slug.split('/').next().unwrap_or("");
-        if RESERVED.contains(&top) {
+        if RESERVED_FILES.contains(&top) || p.slug.split('/').any(|part| part == "index.html") {
+            diags.push(
+                Diagnostic::error(
+                    Code::PathCollision,
+                    p.source.path.clone(),
+                    format!(
+                        "`{}` would be written to {href}, a folder where palanca writes a file of that name",
+                        p.source.path
+                    ),
+                )
+                .help(format!(
+                    "rename the page; palanca writes {} at the top of the site, and each page as `index.html` in its folder",
+                    RESERVED_FILES.join(", ")
+                )),
+            );
+        } else if RESERVED.contains(&top) {
             diags.push(
                 Diagnostic::error(
                     Code::PathCollision,
@@ -327,3 +363,6 @@ fn check_addresses(pages: &[std::sync::Arc<Page>], diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

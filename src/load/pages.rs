@@ -26,7 +26,7 @@ pub enum PageKind {
 }
 
 /// Who may read a page, an update or a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Anyone: the default.
@@ -647,6 +647,22 @@ pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Op
 /// when it is rendered.
 fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::Tasks, Vec<Shortcode>) {
     let text = &source.text[body..];
+    if let Some(at) = crate::markdown::too_nested(text) {
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        diags.push(
+            Diagnostic::error_at(
+                Code::TooLarge,
+                source,
+                body + at..body + line_end,
+                format!(
+                    "this line opens more than {} block quotes and list items at once",
+                    limits::MARKDOWN_NESTING
+                ),
+            )
+            .help("nest quotes and lists less deeply; no page needs this depth"),
+        );
+        return (super::Tasks::default(), Vec::new());
+    }
     if !text.contains("{{") {
         let tasks = match shortcode::may_have_tasks(text) {
             true => super::Tasks::later(),

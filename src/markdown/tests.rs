@@ -142,3 +142,30 @@ fn the_render_counts_tasks_as_the_scan_does() {
         assert_eq!(tasks, crate::shortcode::scan(body).tasks, "{body}");
     }
 }
+
+#[test]
+fn lines_that_open_too_many_containers_are_found_in_one_pass() {
+    let limit = crate::limits::MARKDOWN_NESTING;
+    let ok = format!("{}text\n", "> ".repeat(limit));
+    assert_eq!(too_nested(&ok), None);
+    for deep in [
+        ">".repeat(limit + 1),
+        "> ".repeat(limit + 1),
+        "- ".repeat(limit + 1) + "x",
+        "1. ".repeat(limit + 1) + "x",
+        "> - ".repeat(limit / 2 + 1),
+    ] {
+        let text = format!("# Title\n\nintro\n{deep}\n");
+        assert_eq!(too_nested(&text), Some("# Title\n\nintro\n".len()), "{deep}");
+    }
+    // Thematic breaks, code and plain text open nothing.
+    for plain in [
+        "- ".repeat(100),
+        "* ".repeat(100),
+        format!("    {}", ">".repeat(100)),
+        format!("text {}", ">".repeat(100)),
+        "2024. was a year\n".to_string(),
+    ] {
+        assert_eq!(too_nested(&plain), None, "{plain}");
+    }
+}

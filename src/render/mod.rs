@@ -398,7 +398,29 @@ impl Renderer<'_> {
     /// Bytes from the render cache are handed over shared, not copied.
     pub fn emit(&self, path: &str, bytes: impl Into<bytes::Bytes>) {
         self.count(path);
-        self.written(path, self.sink.put_shared(path, bytes.into()));
+        let bytes = bytes.into();
+        if self.within_limit(path, &bytes) {
+            self.written(path, self.sink.put_shared(path, bytes));
+        }
+    }
+
+    /// Refuses a page larger than [`crate::limits::PAGE_BYTES`]: what made
+    /// it so large (a body repeating a chart thousands of times) is a
+    /// mistake no reader's browser would survive.
+    fn within_limit(&self, path: &str, bytes: &[u8]) -> bool {
+        let limit = crate::limits::PAGE_BYTES;
+        if !path.ends_with(".html") || bytes.len() <= limit {
+            return true;
+        }
+        self.fail(
+            Diagnostic::error(
+                Code::TooLarge,
+                path,
+                format!("the page `{path}` would be larger than {} MiB", limit / (1024 * 1024)),
+            )
+            .help("its content makes it too large to read: split it, or show fewer charts and tables on it"),
+        );
+        false
     }
 
     /// Like [`Renderer::emit`] for a file with a key from its inputs: a
@@ -412,7 +434,10 @@ impl Renderer<'_> {
         if self.sink.keep(path, key) {
             return self.cache.count_hit();
         }
-        self.written(path, self.sink.put_keyed(path, key, make()));
+        let bytes = make();
+        if self.within_limit(path, &bytes) {
+            self.written(path, self.sink.put_keyed(path, key, bytes));
+        }
     }
 
     /// Like [`Renderer::emit_by`] for a large file, streamed to a sink on

@@ -8,6 +8,7 @@ mod email;
 mod encrypted;
 mod example;
 mod fixtures;
+mod hardening;
 mod investor_plans;
 mod output;
 mod postgres;
