@@ -31,9 +31,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::output::Sink;
-use crate::pipeline::Finish;
-use crate::render::RenderOptions;
+use crate::render::{FileKind, Finish, Sink};
 
 /// PBKDF2 rounds: OWASP's figure for PBKDF2-HMAC-SHA256 (2023 on).
 pub const ITERATIONS: u32 = 600_000;
@@ -293,29 +291,32 @@ impl Sealed {
 }
 
 impl Finish for Sealed {
-    fn render_options(&self) -> RenderOptions {
-        RenderOptions {
-            feeds: false,
-            email: false,
-            ..RenderOptions::default()
-        }
+    /// No feed or sitemap (they would list titles in the clear), no
+    /// letters (sealed, they would be useless; `send` makes its own).
+    fn keeps(&self, kind: FileKind) -> bool {
+        !matches!(kind, FileKind::Listing | FileKind::Letter)
+    }
+
+    fn passes_through(&self) -> bool {
+        false
     }
 
     /// Pages become shells; downloads become scripts carrying them
     /// encrypted; the theme's assets pass as they are, with the unlocking
     /// script added.
-    fn put(&self, sink: &dyn Sink, path: &str, bytes: &[u8]) -> io::Result<()> {
-        if path.starts_with("assets/") {
-            if path == "assets/style.css" {
-                sink.put("assets/unlock.js", UNLOCK_JS.as_bytes())?;
+    fn put(&self, sink: &dyn Sink, kind: FileKind, path: &str, bytes: &[u8]) -> io::Result<()> {
+        match kind {
+            FileKind::Asset => {
+                if path == "assets/style.css" {
+                    sink.put("assets/unlock.js", UNLOCK_JS.as_bytes())?;
+                }
+                return sink.put(path, bytes);
             }
-            return sink.put(path, bytes);
-        }
-        if matches!(path, "atom.xml" | "sitemap.xml") {
-            return Ok(());
+            FileKind::Listing | FileKind::Letter => return Ok(()),
+            FileKind::Page | FileKind::Download => {}
         }
         let payload = self.seal(bytes)?;
-        if path.ends_with(".html") {
+        if kind == FileKind::Page {
             return sink.put(path, self.shell_page(path, &payload).as_bytes());
         }
         let name = path.rsplit('/').next().unwrap_or(path);

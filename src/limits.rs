@@ -1,4 +1,5 @@
-//! Every limit palanca puts on its input, in one place.
+//! Every limit palanca puts on its input, in one place (and, last, the
+//! size of the pieces work is split into across threads).
 //!
 //! A report tool reads files that people edit by hand, sometimes generate,
 //! and now and then get wrong in absurd ways. Each limit below is far above
@@ -90,3 +91,10 @@ pub const MARKDOWN_NESTING: usize = 32;
 
 /// Largest page palanca writes, in bytes.
 pub const PAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The most items (files, pages, metrics) a stage hands one thread at a
+/// time. rayon splits work only as deep as there are threads, so on two
+/// cores a list of 10,000 pages became four runs of 2,500, and the last
+/// one ran alone while the other core waited; runs this short keep every
+/// core busy to the end, at a cost too small to measure.
+pub const PARALLEL_PIECE: usize = 16;

@@ -1,5 +1,7 @@
 //! The `palanca` binary: parse the command line, run, exit with its status.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

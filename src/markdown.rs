@@ -87,6 +87,12 @@ fn placeholder(i: usize) -> String {
     format!("\u{E000}{i}\u{E001}")
 }
 
+/// The mark a done task's box stands as in prepared HTML.
+const DONE: char = '\u{E002}';
+
+/// The mark an open task's box stands as in prepared HTML.
+const OPEN: char = '\u{E003}';
+
 /// Renders `body` to HTML; `shortcodes` (found in `body` when it was
 /// loaded) are rendered by `shortcode`.
 pub fn render(
@@ -106,6 +112,26 @@ pub fn render_counting(
     options: &Options,
     shortcode: &dyn Fn(&Shortcode) -> String,
 ) -> (String, (usize, usize)) {
+    let prepared = prepare(body, shortcodes, options.raw_html, options.prefix);
+    let html = finish(&prepared.html, shortcodes, options.task_labels, shortcode);
+    (html, prepared.tasks)
+}
+
+/// A body made HTML before the page it goes on is known: its shortcodes
+/// stand as placeholders and its task boxes as marks (the boxes' names
+/// are the theme's words), and its tasks are counted. What the render
+/// adds later takes one pass ([`finish`]); the Markdown is parsed once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The HTML, with placeholders and marks.
+    pub html: String,
+    /// Done and total tasks.
+    pub tasks: (usize, usize),
+}
+
+/// Parses `body` into [`Prepared`] HTML: raw HTML kept or shown as text as
+/// `raw_html` says, footnote ids prefixed with `prefix`.
+pub fn prepare(body: &str, shortcodes: &[Shortcode], raw_html: bool, prefix: &str) -> Prepared {
     let text = with_placeholders(body, shortcodes);
     let mut tasks = (0, 0);
     // Streamed from the parser to the HTML: only a heading's own events
@@ -117,23 +143,21 @@ pub fn render_counting(
                 tasks.1 += 1;
             }
         })
-        .map(|e| task_box(safe(e, options.raw_html), options.task_labels))
-        .map(|e| prefix_footnote(e, options.prefix));
-    let mut out = String::with_capacity(text.len() * 2);
-    html::push_html(&mut out, HeadingIds::new(events));
-    if shortcodes.is_empty() {
-        return (out, tasks);
-    }
-    (put_back(&out, shortcodes, shortcode), tasks)
+        .map(|e| task_mark(safe(e, raw_html)))
+        .map(|e| prefix_footnote(e, prefix));
+    let mut html = String::with_capacity(text.len() * 2);
+    html::push_html(&mut html, HeadingIds::new(events));
+    Prepared { html, tasks }
 }
 
 /// The body with each shortcode replaced by its placeholder, in one pass;
 /// the body itself when it has neither shortcodes nor placeholder marks.
 fn with_placeholders<'a>(body: &'a str, shortcodes: &[Shortcode]) -> std::borrow::Cow<'a, str> {
     // Private-use characters written by the author would be mistaken for
-    // placeholders: they are dropped (they show nothing anyway).
-    let marks = ['\u{E000}', '\u{E001}'];
-    if shortcodes.is_empty() && !body.contains(marks) {
+    // placeholders and marks: they are dropped (they show nothing anyway).
+    let marks = ['\u{E000}', '\u{E001}', DONE, OPEN];
+    // Every mark starts with the byte 0xEE (U+E000 to U+EFFF): one fast search.
+    if shortcodes.is_empty() && memchr::memchr(0xEE, body.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(body);
     }
     let clean = |s: &str| s.replace(marks, "");
@@ -151,40 +175,72 @@ fn with_placeholders<'a>(body: &'a str, shortcodes: &[Shortcode]) -> std::borrow
     std::borrow::Cow::Owned(out)
 }
 
-/// The HTML with each placeholder replaced by its shortcode's HTML, in one
-/// pass. A shortcode alone on its line became a paragraph of its own: the
+/// Finishes [`Prepared`] HTML in one pass: each task mark becomes its box,
+/// named with `labels` (done, open), and each placeholder its shortcode's
+/// HTML. A shortcode alone on its line became a paragraph of its own: the
 /// paragraph goes, so block HTML is not nested in `<p>`.
-fn put_back(html: &str, shortcodes: &[Shortcode], shortcode: &dyn Fn(&Shortcode) -> String) -> String {
-    let mut out = String::with_capacity(html.len());
+pub fn finish(
+    html: &str,
+    shortcodes: &[Shortcode],
+    [done, open]: [&str; 2],
+    shortcode: &dyn Fn(&Shortcode) -> String,
+) -> String {
+    let boxes = [task_box("task done", done), task_box("task", open)];
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
-    while let Some(open) = rest.find('\u{E000}') {
+    // Every mark and placeholder starts with the byte 0xEE (U+E000 to U+EFFF).
+    while let Some(at) = memchr::memchr(0xEE, rest.as_bytes()) {
         // Past the largest page palanca writes, drawing more is wasted:
         // the page is refused when it is written (see `limits::PAGE_BYTES`).
         if out.len() > crate::limits::PAGE_BYTES {
             break;
         }
-        let after = &rest[open + '\u{E000}'.len_utf8()..];
-        let Some(close) = after.find('\u{E001}') else { break };
-        let Some(sc) = after[..close].parse::<usize>().ok().and_then(|i| shortcodes.get(i)) else {
-            out.push_str(&rest[..open + '\u{E000}'.len_utf8()]);
-            rest = after;
-            continue;
-        };
-        let tail = &after[close + '\u{E001}'.len_utf8()..];
-        let before = &rest[..open];
-        let alone = before.ends_with("<p>") && tail.starts_with("</p>");
-        if alone {
-            out.push_str(&before[..before.len() - 3]);
-            out.push_str(&shortcode(sc));
-            rest = &tail[4..];
-        } else {
-            out.push_str(before);
-            out.push_str(&shortcode(sc));
-            rest = tail;
+        let mark = rest[at..].chars().next().unwrap_or(' ');
+        let after = &rest[at + mark.len_utf8()..];
+        match mark {
+            DONE | OPEN => {
+                out.push_str(&rest[..at]);
+                out.push_str(&boxes[usize::from(mark == OPEN)]);
+                rest = after;
+            }
+            '\u{E000}' => rest = put_back_one(&mut out, &rest[..at], after, shortcodes, shortcode),
+            _ => {
+                out.push_str(&rest[..at + mark.len_utf8()]);
+                rest = after;
+            }
         }
     }
     out.push_str(rest);
     out
+}
+
+/// Writes what comes `before` a placeholder and its shortcode's HTML (in
+/// place of its paragraph, when it is alone in one); returns the rest.
+fn put_back_one<'a>(
+    out: &mut String,
+    before: &str,
+    after: &'a str,
+    shortcodes: &[Shortcode],
+    shortcode: &dyn Fn(&Shortcode) -> String,
+) -> &'a str {
+    let found = after.find('\u{E001}').and_then(|close| {
+        let sc = after[..close].parse::<usize>().ok().and_then(|i| shortcodes.get(i))?;
+        Some((sc, &after[close + '\u{E001}'.len_utf8()..]))
+    });
+    let Some((sc, tail)) = found else {
+        out.push_str(before);
+        out.push('\u{E000}');
+        return after;
+    };
+    if before.ends_with("<p>") && tail.starts_with("</p>") {
+        out.push_str(&before[..before.len() - 3]);
+        out.push_str(&shortcode(sc));
+        &tail[4..]
+    } else {
+        out.push_str(before);
+        out.push_str(&shortcode(sc));
+        tail
+    }
 }
 
 /// URL schemes a link or image may use; anything else (`javascript:`,
@@ -236,19 +292,22 @@ fn safe(event: Event, raw_html: bool) -> Event {
     }
 }
 
-/// A task's box as an image with a name, rather than a disabled checkbox
-/// (a form control that no label names).
-fn task_box<'a>(event: Event<'a>, [done, open]: [&str; 2]) -> Event<'a> {
+/// A task's box as a mark, which [`finish`] makes the box: an image with
+/// a name, rather than a disabled checkbox (a form control that no label
+/// names).
+fn task_mark(event: Event<'_>) -> Event<'_> {
     match event {
-        Event::TaskListMarker(ticked) => {
-            let (class, label) = if ticked { ("task done", done) } else { ("task", open) };
-            Event::InlineHtml(CowStr::from(format!(
-                "<span class=\"{class}\" role=\"img\" aria-label=\"{}\"></span>",
-                label.replace('"', "&quot;")
-            )))
-        }
+        Event::TaskListMarker(ticked) => Event::InlineHtml(CowStr::from(if ticked { DONE } else { OPEN }.to_string())),
         other => other,
     }
+}
+
+/// A task's box, named with `label`.
+fn task_box(class: &str, label: &str) -> String {
+    format!(
+        "<span class=\"{class}\" role=\"img\" aria-label=\"{}\"></span>",
+        label.replace('"', "&quot;")
+    )
 }
 
 /// A footnote's label with the page's prefix, so that sections sharing a

@@ -4,30 +4,16 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::{self, LoadOptions};
+use crate::model::lint::letters::PLACEHOLDERS;
 use crate::model::{self, Model};
 use crate::period::{Month, parse_period};
-
-/// The sentences the skeleton's letter starts with, in Spanish and in
-/// English: an update still holding one is unfinished (see
-/// [`crate::model::lint::letters`]).
-pub const PLACEHOLDERS: [[&str; 2]; 2] = [
-    [
-        "Resumen del mes en una frase.",
-        "Detalle: ingresos, producto, equipo, caja y runway.",
-    ],
-    [
-        "The month in one sentence.",
-        "Detail: revenue, product, team, cash and runway.",
-    ],
-];
 
 /// Writes `content/updates/<period>.md` in the site at `root` and returns its
 /// path. Without a period it takes the month after the latest update, or the
 /// latest month with actuals, or the plan's first month. It never
 /// overwrites a file.
 pub fn new_update(root: &Path, period: Option<&str>) -> Result<PathBuf, Diagnostics> {
-    let (project, _) = load::load(root, LoadOptions { drafts: true })?;
+    let (project, _) = crate::pipeline::load(root, true, &crate::load::LoadCache::default())?;
     let model = model::resolve(project)?;
     let month = match period {
         Some(text) => parse_period(text, model.start).map_err(|_| {

@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 mod previous;
 use previous::Previous;
 
+use crate::render::{Sink, Writer};
+
 /// The file that marks a folder as written by palanca.
 pub const MARKER: &str = ".palanca-output";
 
@@ -62,50 +64,6 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-/// What writes a large file piece by piece (see [`Sink::put_with`]).
-pub type Writer<'a> = dyn FnMut(&mut dyn io::Write) -> io::Result<()> + 'a;
-
-/// Where rendered files go, one at a time, as they are made.
-pub trait Sink: Sync {
-    /// Stores the file at `path` (relative, `/`-separated).
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
-
-    /// Stores the file `write` produces. A sink that writes to disk
-    /// streams it, so a large file (the site's JSON) is never held whole;
-    /// the others collect it and [`Sink::put`] it.
-    fn put_with(&self, path: &str, write: &mut Writer) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        write(&mut bytes)?;
-        self.put(path, &bytes)
-    }
-
-    /// Stores bytes that may be shared with a cache: a sink that keeps
-    /// files in memory keeps these without copying them.
-    fn put_shared(&self, path: &str, bytes: bytes::Bytes) -> io::Result<()> {
-        self.put(path, &bytes)
-    }
-
-    /// Keeps the file at `path` that an earlier build made from inputs
-    /// with `key`, and says so; false when this sink holds no such file
-    /// and it must be made. Only `serve`'s site on disk remembers.
-    fn keep(&self, _path: &str, _key: u64) -> bool {
-        false
-    }
-
-    /// Stores a file made from inputs with `key` (see [`Sink::keep`]).
-    fn put_keyed(&self, path: &str, _key: u64, bytes: bytes::Bytes) -> io::Result<()> {
-        self.put_shared(path, bytes)
-    }
-
-    /// Like [`Sink::put_keyed`] for a file `write` produces, streamed by a
-    /// sink on disk (see [`Sink::put_with`]).
-    fn put_keyed_with(&self, path: &str, key: u64, write: &mut Writer) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        write(&mut bytes)?;
-        self.put_keyed(path, key, bytes.into())
     }
 }
 

@@ -20,18 +20,11 @@ use std::time::Instant;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
 use crate::encrypt::{Passphrase, Sealed, Shell, ShellStrings};
-use crate::load::{self, Audience, LoadCache, LoadOptions};
+use crate::load::{self, Audience, Bodies, LoadCache, LoadOptions, Project};
 use crate::model::{self, Model};
-use crate::output::{Output, Sink};
-use crate::render::{self, MemorySite, RenderCache, RenderOptions, Stats};
+use crate::output::Output;
+use crate::render::{self, Finish, MemorySite, Plain, RenderCache, RenderOptions, Sink, Stats};
 use crate::theme::Theme;
-
-/// The most items (files, pages, metrics) a stage hands one thread at a
-/// time. rayon splits work only as deep as there are threads, so on two
-/// cores a list of 10,000 pages became four runs of 2,500, and the last
-/// one ran alone while the other core waited; runs this short keep every
-/// core busy to the end, at a cost too small to measure.
-pub const PARALLEL_PIECE: usize = 16;
 
 /// What a run includes and how it reports.
 #[derive(Debug, Clone, Copy)]
@@ -108,16 +101,25 @@ impl Caches {
 pub struct Resolved {
     /// Every figure.
     pub model: Model,
+    /// Where the pages' bodies are, for the render to read them back.
+    pub bodies: std::sync::Arc<Bodies>,
     /// The theme, with the site's overrides.
     pub theme: Theme,
     /// Warnings so far (audience, checks).
     pub warnings: Diagnostics,
 }
 
+/// Reads the site at `root`, with the snapshots of its sources attached:
+/// the load stage as every command sees it.
+pub fn load(root: &Path, drafts: bool, cache: &LoadCache) -> Result<(Project, Diagnostics), Diagnostics> {
+    load::load_with(root, LoadOptions { drafts }, cache, &crate::sources::attach)
+}
+
 /// Loads, restricts to the audience and resolves the site at `root`.
 pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolved, Diagnostics> {
     let mut clock = Stopwatch::new(options.verbose);
-    let (project, mut warnings) = load::load_with(root, LoadOptions { drafts: options.drafts }, &caches.load)?;
+    let (project, mut warnings) = load(root, options.drafts, &caches.load)?;
+    let bodies = std::sync::Arc::clone(&project.bodies);
     clock.lap("load");
     let (project, hidden) = crate::audience::restrict(project, options.audience);
     warnings.extend(hidden);
@@ -134,7 +136,12 @@ pub fn resolve(root: &Path, options: Options, caches: &Caches) -> Result<Resolve
             .retain(|d| d.code.kind() != crate::diagnostic::CodeKind::Advice);
     }
     clock.lap("resolve");
-    Ok(Resolved { model, theme, warnings })
+    Ok(Resolved {
+        model,
+        bodies,
+        theme,
+        warnings,
+    })
 }
 
 /// `palanca check`: every diagnostic, without rendering a page. Templates
@@ -150,55 +157,6 @@ pub struct Report {
     pub stats: Stats,
     /// Every warning.
     pub warnings: Diagnostics,
-}
-
-/// How a build treats what it renders before it is written.
-pub trait Finish: Sync {
-    /// The render options it needs (an encrypted build has no feeds).
-    fn render_options(&self) -> RenderOptions {
-        RenderOptions::default()
-    }
-
-    /// Whether files pass through unchanged, so they can be streamed to
-    /// the sink (an encrypted build needs each file whole to seal it).
-    fn streams(&self) -> bool {
-        false
-    }
-
-    /// Writes `bytes` for `path` into `sink`, transformed as needed.
-    fn put(&self, sink: &dyn Sink, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        sink.put(path, bytes)
-    }
-}
-
-/// A plain build: files are written as rendered.
-pub struct Plain;
-
-impl Finish for Plain {
-    fn streams(&self) -> bool {
-        true
-    }
-}
-
-/// A sink that passes every file through a [`Finish`] on its way.
-struct Through<'a> {
-    finish: &'a dyn Finish,
-    sink: &'a dyn Sink,
-}
-
-impl Sink for Through<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.finish.put(self.sink, path, bytes)
-    }
-
-    fn put_with(&self, path: &str, write: &mut crate::output::Writer) -> std::io::Result<()> {
-        if self.finish.streams() {
-            return self.sink.put_with(path, write);
-        }
-        let mut bytes = Vec::new();
-        write(&mut bytes)?;
-        self.put(path, &bytes)
-    }
 }
 
 /// Whether a build is readable by anyone who has it, or only with a
@@ -236,17 +194,15 @@ pub fn build(root: &Path, out: &Path, options: Options, protection: &Protection)
         }
     };
     let output = Output::begin(out).map_err(|e| output_error(out, &e))?;
-    let sink = Through { finish, sink: &output };
-    let stats = render::render(
-        &resolved.model,
-        &resolved.theme,
-        &RenderCache::disabled(),
-        &sink,
-        RenderOptions {
-            author: options.drafts,
-            ..finish.render_options()
-        },
-    )
+    let stats = render::render(render::Input {
+        model: &resolved.model,
+        theme: &resolved.theme,
+        bodies: &resolved.bodies,
+        cache: &RenderCache::disabled(),
+        sink: &output,
+        finish,
+        options: RenderOptions { author: options.drafts },
+    })
     .map_err(|mut errors| {
         errors.extend(resolved.warnings.clone());
         errors
@@ -287,16 +243,15 @@ pub struct Rendered {
 pub fn render_into(root: &Path, options: Options, caches: &Caches, sink: &dyn Sink) -> Result<Rendered, Diagnostics> {
     let resolved = resolve(root, options, caches)?;
     let mut clock = Stopwatch::new(options.verbose);
-    let stats = render::render(
-        &resolved.model,
-        &resolved.theme,
-        &caches.render,
+    let stats = render::render(render::Input {
+        model: &resolved.model,
+        theme: &resolved.theme,
+        bodies: &resolved.bodies,
+        cache: &caches.render,
         sink,
-        RenderOptions {
-            author: true,
-            ..RenderOptions::default()
-        },
-    )?;
+        finish: &Plain,
+        options: RenderOptions { author: true },
+    })?;
     clock.lap("render");
     Ok(Rendered {
         model: resolved.model,

@@ -9,17 +9,14 @@
 //! restated — an earlier month whose value changed or vanished — which is
 //! flagged, because restated numbers are what investors ask about.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location, Source};
-use crate::load::{self, SiteConfig, Spans};
+use crate::load;
 use crate::period::Month;
 use crate::snapshot::{self, Snapshot};
-use crate::sources::{self, Decimal, Origin, Pulled, Spec, csv_file, query};
+use crate::sources::{self, Decimal, Pulled, Spec};
 use crate::units::NumberStyle;
 
 /// How to pull.
@@ -73,7 +70,13 @@ pub fn pull(
     if diags.has_errors() {
         return Err(diags);
     }
-    let pulled = read_sources(root, &site, (&site_source, &site_spans), &specs, env)?;
+    let context = sources::Context {
+        root,
+        site: &site,
+        site_yaml: (&site_source, &site_spans),
+        env,
+    };
+    let pulled = sources::read(&context, &specs)?;
     let style = NumberStyle::for_language(site.number_style.unwrap_or(site.language).code(), &site.currency);
     let mut report = PullReport {
         dry_run: options.dry_run,
@@ -164,79 +167,6 @@ fn cannot_write(path: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Output, path, format!("cannot write the snapshots: {e}")).help(
         "no snapshot was changed; make content/snapshots/ a plain, writable folder of plain files (no symbolic link) and pull again",
     )
-}
-
-/// One source's months, or its problem.
-type Read = Result<Pulled, Diagnostic>;
-
-/// Reads every source: each CSV file once for all the metrics that use it
-/// (files in parallel), then the queries on one connection. Returns each
-/// spec's months, or every problem found.
-fn read_sources(
-    root: &Path,
-    site: &SiteConfig,
-    site_yaml: (&Source, &Spans),
-    specs: &[Spec],
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Vec<Pulled>, Diagnostics> {
-    let mut results: Vec<Option<Read>> = vec![None; specs.len()];
-    let mut by_file: BTreeMap<(&str, u8), Vec<usize>> = BTreeMap::new();
-    let mut queries = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
-        match &spec.origin {
-            Origin::Csv(c) => by_file.entry((c.path.as_str(), c.delimiter)).or_default().push(i),
-            Origin::Sql(q) => queries.push((i, q.as_str())),
-        }
-    }
-    let read: Vec<(&Vec<usize>, Vec<Read>)> = by_file
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|&indexes| {
-            let list: Vec<_> = indexes
-                .iter()
-                .filter_map(|&i| match &specs[i].origin {
-                    Origin::Csv(c) => Some((&specs[i], c)),
-                    Origin::Sql(_) => None,
-                })
-                .collect();
-            (indexes, csv_file::read(root, &list))
-        })
-        .collect();
-    for (indexes, found) in read {
-        for (&i, r) in indexes.iter().zip(found) {
-            results[i] = Some(r);
-        }
-    }
-    let mut diags = Diagnostics::default();
-    if !queries.is_empty() {
-        let db = query::Database {
-            variable: site.database_url_env.as_deref().unwrap_or_default(),
-            site: site_yaml,
-            env,
-            timeout_secs: site.query_timeout,
-        };
-        let list: Vec<(&Spec, &str)> = queries.iter().map(|&(i, q)| (&specs[i], q)).collect();
-        match query::read(&db, &list) {
-            Ok(found) => {
-                for (&(i, _), r) in queries.iter().zip(found) {
-                    results[i] = Some(r);
-                }
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    let mut out = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Ok(p) => out.push(p),
-            Err(d) => diags.push(d),
-        }
-    }
-    if diags.has_errors() || out.len() != specs.len() {
-        return Err(diags);
-    }
-    Ok(out)
 }
 
 /// What changed from `old` to `values` for one metric; restated months go

@@ -66,7 +66,7 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
         .from
         .parse()
         .map_err(|e| one(not_sendable(format!("`email.from` is not an address: {e}"))))?;
-    let letter = crate::render::letter(&resolved.model, &resolved.theme, month)?
+    let letter = crate::render::letter(&resolved.model, &resolved.theme, &resolved.bodies, month)?
         .ok_or_else(|| one(not_sendable(format!("there is no update for {month}"))))?;
     // A run that sends holds the log's lock to its end: two runs of the
     // same month at once would otherwise both send to everyone.

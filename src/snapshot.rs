@@ -22,10 +22,13 @@ use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 
+use crate::decimal::Decimal;
 use crate::diagnostic::{Code, Diagnostic, Source};
 use crate::disk::Folder;
 use crate::period::Month;
-use crate::sources::{Decimal, Pulled};
+
+/// A month's value as pulled.
+pub type Pulled = std::collections::BTreeMap<Month, Decimal>;
 
 /// The folder of the snapshots, in the site.
 pub const FOLDER: &str = "content/snapshots";

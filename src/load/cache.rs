@@ -21,16 +21,17 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
-use super::Document;
-use crate::period::Month;
+use super::document::{Document, ReadWith};
 
 /// Parsed files kept between loads. Disabled (and free) for one-off builds.
 #[derive(Default)]
 pub struct LoadCache {
     pub(super) enabled: bool,
+    /// Where the bodies of the pages it keeps are (see [`super::bodies`]).
+    pub(super) bodies: std::sync::Arc<super::bodies::Bodies>,
     docs: Mutex<HashMap<String, Cached>>,
-    /// The content files of the last load, and its plan's start month.
-    last: Mutex<Option<(Known, Month)>>,
+    /// The content files of the last load, and what they were read with.
+    last: Mutex<Option<(Known, ReadWith)>>,
     /// What the watcher said changed since the last load.
     notes: Mutex<Option<Notes>>,
 }
@@ -40,7 +41,7 @@ struct Cached {
     /// The file's metadata when it was read, if it can be trusted to
     /// change with its text (see [`Stamp::of`]).
     stamp: Option<Stamp>,
-    /// The hash of its text and the plan's start month.
+    /// The hash of its text and what it was read with.
     hash: u64,
     doc: Document,
 }
@@ -106,8 +107,8 @@ pub(super) struct Stamp {
     modified: (i64, i64),
     changed: (i64, i64),
     inode: (u64, u64),
-    /// The plan's start month, which changes how a file parses.
-    start: Month,
+    /// What it was read with, which changes how a file parses.
+    with: ReadWith,
 }
 
 /// How close to "now" a file's times may be before its stamp is not
@@ -117,7 +118,7 @@ const RACY_SECONDS: i64 = 2;
 impl Stamp {
     /// The stamp of `path`, or none when it cannot be trusted.
     #[cfg(unix)]
-    pub(super) fn of(path: &Path, start: Month) -> Option<Stamp> {
+    pub(super) fn of(path: &Path, with: ReadWith) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
         let meta = std::fs::metadata(path).ok()?;
         let now = std::time::SystemTime::now()
@@ -132,22 +133,21 @@ impl Stamp {
             modified: (meta.mtime(), meta.mtime_nsec()),
             changed: (meta.ctime(), meta.ctime_nsec()),
             inode: (meta.dev(), meta.ino()),
-            start,
+            with,
         })
     }
 
     /// Elsewhere metadata is not trusted: every file is read.
     #[cfg(not(unix))]
-    pub(super) fn of(_: &Path, _: Month) -> Option<Stamp> {
+    pub(super) fn of(_: &Path, _: ReadWith) -> Option<Stamp> {
         None
     }
 }
 
-/// The key of a file's parsed form: its text and the plan's start month,
-/// which changes how `M<n>` keys read.
-pub(super) fn text_hash(text: &str, start: Month) -> u64 {
+/// The key of a file's parsed form: its text and what it is read with.
+pub(super) fn text_hash(text: &str, with: ReadWith) -> u64 {
     let mut h = DefaultHasher::new();
-    (text, start).hash(&mut h);
+    (text, with).hash(&mut h);
     h.finish()
 }
 
@@ -192,12 +192,12 @@ impl LoadCache {
     }
 
     /// How the next load finds its files: from the watcher's notes when
-    /// they account for every change and the start month is the same.
-    pub(super) fn plan(&self, start: Month) -> Plan {
+    /// they account for every change and the files are read as before.
+    pub(super) fn plan(&self, with: ReadWith) -> Plan {
         let notes = self.notes.lock().ok().and_then(|mut n| n.take());
         let last = self.last.lock().ok().and_then(|l| l.clone());
         match (notes, last) {
-            (Some(Notes::Only(changed)), Some((known, last_start))) if last_start == start => Plan::Reuse {
+            (Some(Notes::Only(changed)), Some((known, last_start))) if last_start == with => Plan::Reuse {
                 files: known.files,
                 changed,
             },
@@ -206,9 +206,9 @@ impl LoadCache {
     }
 
     /// Remembers the files of a load.
-    pub(super) fn loaded(&self, files: Vec<String>, start: Month) {
+    pub(super) fn loaded(&self, files: Vec<String>, with: ReadWith) {
         if let (true, Ok(mut last)) = (self.enabled, self.last.lock()) {
-            *last = Some((Known::new(files), start));
+            *last = Some((Known::new(files), with));
         }
     }
 

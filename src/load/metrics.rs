@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::spans::Spans;
 use super::yaml;
 use crate::diagnostic::{Diagnostics, Source};
+use crate::roles::{Comparison, MetricKind};
 use crate::units::{Direction, RawValue, Unit};
 
 /// A series as written: period key to value, in file order. The keys
@@ -222,18 +223,6 @@ pub struct RawRevision {
     pub target: RawSeries,
 }
 
-/// What a metric's value is, for adding it up over a quarter or a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MetricKind {
-    /// A balance read at a period's end: ARR, cash, customers.
-    Stock,
-    /// An amount over a period, summed: revenue, burn, new customers.
-    Flow,
-    /// A ratio or rate, averaged over a period: churn, margin, CAC.
-    Rate,
-}
-
 /// How the plan is read between two targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -245,17 +234,6 @@ pub enum Interpolation {
     Linear,
     /// No plan between targets.
     None,
-}
-
-/// How actual is compared with plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Comparison {
-    /// Actual over target (target over actual when lower is better).
-    Ratio,
-    /// For bounded metrics such as uptime: the error budget the plan
-    /// allows (1 − target) over the one used (1 − actual).
-    Budget,
 }
 
 /// An identity between metrics, such as `mrr = customers * arpu`.
@@ -325,7 +303,7 @@ pub struct RawMetric {
     /// The standard metric it is (`arr`, `cash`, `churn`…): gives its kind,
     /// range and direction, and the identities palanca checks with it.
     #[serde(default)]
-    pub role: Option<crate::model::roles::Role>,
+    pub role: Option<crate::roles::Role>,
     /// Stock, flow or rate (default: from the role, else by unit).
     #[serde(default)]
     pub kind: Option<MetricKind>,
@@ -360,6 +338,13 @@ pub struct RawMetric {
 }
 
 impl RawMetric {
+    /// Its kind as written, else its role's, else its unit's default.
+    pub fn kind(&self) -> MetricKind {
+        self.kind
+            .or(self.role.map(|r| r.traits().kind))
+            .unwrap_or_else(|| crate::roles::default_kind(self.unit))
+    }
+
     /// Drops the values as written, once the model has converted them.
     pub fn forget_values(&mut self) {
         self.target = RawSeries::new();

@@ -4,44 +4,50 @@
 //! Together with [`crate::output`] this is the only stage that touches the
 //! disk. Problems are collected, not thrown: one run reports every bad file.
 
+mod bodies;
 mod cache;
+mod document;
 mod files;
 mod frontmatter;
 mod metrics;
 mod pages;
 mod site;
-mod snapshots;
 mod spans;
 mod tasks;
 mod theme;
 mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use bodies::BodyBudget;
+pub use bodies::{Bodies, Html};
 pub use cache::LoadCache;
+use document::{Document, ReadWith, parse_document};
 pub use files::read_text;
 pub use spans::Spans;
 pub use yaml::parse as parse_yaml_range;
 
-/// Parses a whole YAML file into `T`, with a diagnostic on failure.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
-    yaml::parse(source, 0, source.text.len(), what).map(|(value, _)| value)
-}
 pub use metrics::{
-    Comparison, IdentityCheck, Interpolation, MetricFile, MetricFileDoc, MetricKind, RawEvent, RawFilter, RawMetric,
-    RawRevision, RawSeries, RawSource, TotalOf,
+    IdentityCheck, Interpolation, MetricFile, MetricFileDoc, RawEvent, RawFilter, RawMetric, RawRevision, RawSeries,
+    RawSource, TotalOf,
 };
 pub use pages::{
     Audience, Body, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update,
     UpdateFront, href as pages_href, kind_name,
 };
 pub use site::{EmailSettings, Security, SiteConfig};
-pub use tasks::{Progress, Tasks};
+pub use tasks::Progress;
 pub use theme::ThemeFiles;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
+
+/// Parses a whole YAML file into `T`, with a diagnostic on failure.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &Source, what: &str) -> Result<T, Diagnostic> {
+    yaml::parse(source, 0, source.text.len(), what).map(|(value, _)| value)
+}
 
 /// Everything read from a site folder.
 #[derive(Debug)]
@@ -62,6 +68,8 @@ pub struct Project {
     pub updates: Vec<Update>,
     /// The site's theme overrides, if it names a theme.
     pub theme: ThemeFiles,
+    /// Where the pages' prepared bodies are, for the render.
+    pub bodies: Arc<Bodies>,
 }
 
 /// Options that decide what is loaded.
@@ -71,38 +79,9 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// One parsed file of `content/`.
-#[derive(Clone)]
-enum Document {
-    Metrics(std::sync::Arc<MetricFile>),
-    Page(std::sync::Arc<Page>),
-    Update(Box<Update>),
-}
-
-/// Parses a file by where it lives: metric files, updates, other pages.
-fn parse_document(rel: &str, source: Source, start: crate::period::Month, diags: &mut Diagnostics) -> Option<Document> {
-    if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml")) {
-        metrics::parse_metric_file(source, diags).map(|f| Document::Metrics(std::sync::Arc::new(f)))
-    } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
-        pages::parse_update(source, start, diags).map(|u| Document::Update(Box::new(u)))
-    } else if rel.ends_with(".md") {
-        pages::parse_page(source, start, diags).map(|p| Document::Page(std::sync::Arc::new(p)))
-    } else {
-        None
-    }
-}
-
-/// Reads the site at `root`. Returns the project and any warnings, or every
-/// error found.
-pub fn load(root: &Path, options: LoadOptions) -> Result<(Project, Diagnostics), Diagnostics> {
-    load_with(root, options, &LoadCache::default())
-}
-
-/// How many bytes of page bodies a build keeps in memory. Up to this, a
-/// body stays where it was read (a founder's plan is well within it);
-/// beyond, each is left in its file and read again when its page is
-/// rendered (see [`Body`]). Reading a body twice was a twentieth of a
-/// 10,000-page build.
+/// How many bytes of page bodies a build keeps in memory as HTML (see
+/// [`bodies`]). Up to this, a body's HTML stays where it was made (a
+/// founder's plan is well within it); beyond, it goes to the spill file.
 pub const KEPT_BODIES_BYTES: usize = 32 * 1024 * 1024;
 
 /// A site with more content files than this keeps no body in memory: its
@@ -110,37 +89,33 @@ pub const KEPT_BODIES_BYTES: usize = 32 * 1024 * 1024;
 /// MiB only so).
 pub const KEPT_BODIES_FILES: usize = 20_000;
 
-/// What is left of [`KEPT_BODIES_BYTES`] in one load, taken by the pages
-/// as they are parsed, in parallel. `serve` keeps none: its loads add up.
-pub(crate) struct BodyBudget(pub(crate) std::sync::atomic::AtomicUsize);
-
-impl BodyBudget {
-    /// Takes `bytes` from the budget if they fit.
-    pub(crate) fn take(&self, bytes: usize) -> bool {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.0
-            .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(bytes))
-            .is_ok()
-    }
-}
-
-/// A page's body kept while the budget lasts, else left in its file once
-/// read: what keeps a large site's memory flat.
-fn lighten(doc: Document, root: &std::sync::Arc<Path>, budget: &BodyBudget) -> Document {
+/// A page's body made HTML, kept while the budget lasts, else spilled:
+/// what keeps a large site's memory flat.
+fn lighten(doc: Document, raw_html: bool, bodies: &Bodies, budget: &BodyBudget) -> Document {
     match doc {
-        Document::Page(p) if !p.shortcodes.is_empty() || budget.take(p.source.text.len() - p.body_offset) => {
-            Document::Page(p)
-        }
         Document::Page(mut p) => {
-            std::sync::Arc::make_mut(&mut p).leave_body_on_disk(root);
+            std::sync::Arc::make_mut(&mut p).prepare(raw_html, bodies, budget);
             Document::Page(p)
         }
         other => other,
     }
 }
 
-/// [`load`], reusing the files `cache` parsed before when their text is the same.
-pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result<(Project, Diagnostics), Diagnostics> {
+/// A step the driver adds to loading: it sees the metric files once they
+/// are read, before the load decides whether it failed, so its errors are
+/// reported with the loader's. The sources attach their snapshots so
+/// (see `crate::sources`).
+pub type Attach<'a> = &'a (dyn Fn(&Path, &SiteConfig, &mut [Arc<MetricFile>], &mut Diagnostics) + Sync);
+
+/// Reads the site at `root`, reusing the files `cache` parsed before when
+/// their text is the same. Returns the project and any warnings, or every
+/// error found.
+pub fn load_with(
+    root: &Path,
+    options: LoadOptions,
+    cache: &LoadCache,
+    attach: Attach,
+) -> Result<(Project, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let site_loaded = site::load_site(root, &mut diags);
     let content = root.join("content");
@@ -160,12 +135,13 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         Some(s) => s,
         None => return Err(diags),
     };
-    let start = site.start_month();
-    // One allocation of the site's path for every page left on disk.
-    let shared_root: std::sync::Arc<Path> = std::sync::Arc::from(root);
+    let with = ReadWith {
+        start: site.start_month(),
+        raw_html: site.raw_html,
+    };
     // The watcher may have said which files changed; otherwise every
     // file's metadata tells (see [`cache`]).
-    let (files, changed) = match cache.plan(start) {
+    let (files, changed) = match cache.plan(with) {
         cache::Plan::Walk => (files::walk_content(root, &mut diags), None),
         cache::Plan::Reuse { files, changed } => (files, Some(changed)),
     };
@@ -178,20 +154,20 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
     }));
     let parsed: Vec<(Option<Document>, Diagnostics)> = files
         .par_iter()
-        .with_max_len(crate::pipeline::PARALLEL_PIECE)
+        .with_max_len(crate::limits::PARALLEL_PIECE)
         .map(|rel| {
             let kept = match &changed {
                 Some(changed) => cache.kept(rel).filter(|_| !changed.contains(rel)),
-                None if cache.enabled => cache.unchanged(rel, cache::Stamp::of(&root.join(rel), start)),
+                None if cache.enabled => cache.unchanged(rel, cache::Stamp::of(&root.join(rel), with)),
                 None => None,
             };
             match kept {
                 Some(doc) => (Some(doc), Diagnostics::default()),
-                None => read_document(&shared_root, rel, start, cache, &budget),
+                None => read_document(root, rel, with, cache, &budget),
             }
         })
         .collect();
-    cache.loaded(files, start);
+    cache.loaded(files, with);
     let mut metric_files = Vec::new();
     // Sized once: a site of 100,000 pages would otherwise double it, and
     // hold the old copy while moving, several times over.
@@ -207,7 +183,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         }
     }
     check_metric_count(&metric_files, &mut diags);
-    snapshots::attach(root, &site, &mut metric_files, &mut diags);
+    attach(root, &site, &mut metric_files, &mut diags);
     check_addresses(&pages_out, &mut diags);
     let theme = theme::load_theme(root, site.theme.as_deref(), &mut diags);
     if diags.has_errors() {
@@ -222,6 +198,7 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
         pages: pages_out,
         updates,
         theme,
+        bodies: std::sync::Arc::clone(&cache.bodies),
     };
     Ok((project, diags))
 }
@@ -230,18 +207,15 @@ pub fn load_with(root: &Path, options: LoadOptions, cache: &LoadCache) -> Result
 /// text is the one parsed before. A file with problems is dropped from the
 /// cache, so that a later load never reuses an older version of it.
 fn read_document(
-    root: &std::sync::Arc<Path>,
+    root: &Path,
     rel: &str,
-    start: crate::period::Month,
+    with: ReadWith,
     cache: &LoadCache,
     budget: &BodyBudget,
 ) -> (Option<Document>, Diagnostics) {
     let mut local = Diagnostics::default();
     // Taken before reading: a write after it is seen by the next load.
-    let stamp = cache
-        .enabled
-        .then(|| cache::Stamp::of(&root.join(rel), start))
-        .flatten();
+    let stamp = cache.enabled.then(|| cache::Stamp::of(&root.join(rel), with)).flatten();
     let source = match files::read_walked_text(root, rel) {
         Ok(source) => source,
         Err(d) => {
@@ -250,15 +224,18 @@ fn read_document(
             return (None, local);
         }
     };
+    let parse = |source, local: &mut Diagnostics| {
+        parse_document(rel, source, with, local).map(|d| lighten(d, with.raw_html, &cache.bodies, budget))
+    };
     if !cache.enabled {
-        let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root, budget));
+        let doc = parse(source, &mut local);
         return (doc, local);
     }
-    let hash = cache::text_hash(&source.text, start);
+    let hash = cache::text_hash(&source.text, with);
     if let Some(doc) = cache.same_text(rel, hash, stamp) {
         return (Some(doc), local);
     }
-    let doc = parse_document(rel, source, start, &mut local).map(|d| lighten(d, root, budget));
+    let doc = parse(source, &mut local);
     match (&doc, local.0.is_empty()) {
         (Some(d), true) => cache.put(rel, hash, stamp, d),
         _ => cache.forget(rel),

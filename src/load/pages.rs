@@ -202,95 +202,79 @@ pub struct Page {
     pub front: PageFront,
     /// Where the Markdown body starts in the file.
     pub body_offset: usize,
-    /// Its task list items, done and total, once counted (see
-    /// [`Page::tasks`]).
-    pub tasks: super::Tasks,
+    /// Its task list items, done and total, counted when it was loaded.
+    pub tasks: super::tasks::Progress,
     /// The shortcodes of its body, with spans relative to the body.
     pub shortcodes: Vec<Shortcode>,
     /// Where each front matter value is written.
     pub spans: Spans,
-    /// Where its Markdown body is kept.
+    /// Its body: the Markdown, or the HTML it was made when loaded.
     pub body_at: Body,
 }
 
-/// Where a page's Markdown body is: in memory, or left in its file and
-/// read again when the page is rendered, so that a site of 100,000 pages
-/// is never held in memory whole. Only a body without shortcodes is left
-/// on disk: everything else the model needs of it (tasks, headings) was
-/// read when it was loaded.
+/// A page's body. A page with shortcodes keeps its Markdown: the model
+/// checks the shortcodes, the audience stage may blank some out, and the
+/// render parses it once the figures are known. Any other page was made
+/// HTML when it was loaded, and its Markdown is not kept (see
+/// [`super::bodies`]).
 #[derive(Debug, Clone)]
 pub enum Body {
     /// In [`Page::source`], from [`Page::body_offset`].
-    Kept,
-    /// In this file, from [`Page::body_offset`]; the hash tells whether the
-    /// file changed since it was loaded.
-    OnDisk {
-        /// The site folder (one allocation shared by every page; the file
-        /// is this joined with [`Source::path`]).
-        root: std::sync::Arc<std::path::Path>,
-        /// The hash of the body as loaded.
+    Markdown,
+    /// Made HTML when loaded ([`crate::markdown::prepare`]): task boxes
+    /// and nothing else left to fill in.
+    Html {
+        /// The HTML, in memory or spilled.
+        html: super::bodies::Html,
+        /// The hash of the Markdown it was made from, for cache keys.
         hash: u64,
     },
 }
 
 impl Page {
-    /// Its tasks, done and total: counted when it was loaded or rendered,
-    /// or now, from its body. A body that cannot be read again counts
-    /// none; rendering the page reports why, and the build fails.
-    pub fn tasks(&self) -> super::Progress {
-        self.tasks.get_or(|| match self.body() {
-            Ok(body) => {
-                let (done, total) = shortcode::scan(&body).tasks;
-                super::Progress { done, total }
-            }
-            Err(_) => super::Progress::default(),
-        })
+    /// Its tasks, done and total.
+    pub fn tasks(&self) -> super::tasks::Progress {
+        self.tasks
     }
 
-    /// The Markdown body, read again from its file when it was left there.
-    /// A file that changed since the build read it is an error: the page
-    /// would not match the figures computed from the first reading.
-    pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        let Body::OnDisk { root, hash } = &self.body_at else {
-            return Ok(std::borrow::Cow::Borrowed(&self.source.text[self.body_offset..]));
-        };
-        let changed = || {
-            Diagnostic::error(
-                Code::ReadFailed,
-                self.source.path.clone(),
-                format!("`{}` changed while the site was being built", self.source.path),
-            )
-            .help("build again once the file is saved")
-        };
-        // The file was within the size limit when loaded; one that grew
-        // past it has changed, and is never read whole.
-        let file = std::fs::File::open(root.join(&self.source.path)).map_err(|_| changed())?;
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::Read::take(file, limits::FILE_BYTES + 1), &mut text)
-            .map_err(|_| changed())?;
-        if text.len() as u64 > limits::FILE_BYTES {
-            return Err(changed());
+    /// Its Markdown body, when it is kept (see [`Body`]).
+    pub fn markdown(&self) -> Option<&str> {
+        match self.body_at {
+            Body::Markdown => Some(&self.source.text[self.body_offset..]),
+            Body::Html { .. } => None,
         }
-        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
-        let same_front = text[bom..].starts_with(&*self.source.text);
-        let body_start = bom + self.body_offset;
-        if !same_front || text.get(body_start..).is_none_or(|body| body_hash(body) != *hash) {
-            return Err(changed());
-        }
-        text.drain(..body_start);
-        Ok(std::borrow::Cow::Owned(text))
     }
 
-    /// Leaves the body in its file under `root` when nothing needs it
-    /// before rendering (it has no shortcodes), keeping the front matter.
-    pub fn leave_body_on_disk(&mut self, root: &std::sync::Arc<std::path::Path>) {
-        if !self.shortcodes.is_empty() || matches!(self.body_at, Body::OnDisk { .. }) {
+    /// The prefix of its footnotes' ids, so that notes of several pages
+    /// shown together stay apart: the home page's are `home`, any other
+    /// page's its address.
+    pub fn footnote_prefix(&self) -> String {
+        if self.slug == "_index" {
+            "home".into()
+        } else {
+            crate::markdown::slugify(&self.slug)
+        }
+    }
+
+    /// Makes the body HTML now, when it has no shortcodes, keeping the
+    /// front matter only; the HTML goes where `bodies` and `budget` say.
+    pub(crate) fn prepare(
+        &mut self,
+        raw_html: bool,
+        bodies: &super::bodies::Bodies,
+        budget: &super::bodies::BodyBudget,
+    ) {
+        if !self.shortcodes.is_empty() || !matches!(self.body_at, Body::Markdown) {
             return;
         }
-        let hash = body_hash(&self.source.text[self.body_offset..]);
+        let body = &self.source.text[self.body_offset..];
+        let prepared = crate::markdown::prepare(body, &[], raw_html, &self.footnote_prefix());
+        let (done, total) = prepared.tasks;
+        self.tasks = super::tasks::Progress { done, total };
+        let hash = body_hash(body);
         self.source.text = self.source.text[..self.body_offset].into();
-        self.body_at = Body::OnDisk {
-            root: std::sync::Arc::clone(root),
+        self.body_at = Body::Html {
+            html: bodies.keep(prepared.html, budget),
             hash,
         };
     }
@@ -410,7 +394,7 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
         shortcodes,
         spans,
         source,
-        body_at: Body::Kept,
+        body_at: Body::Markdown,
     };
     check_fields(&page, diags);
     check_claims(&page, start, diags);
@@ -643,9 +627,9 @@ pub fn parse_update(source: Source, start: Month, diags: &mut Diagnostics) -> Op
 
 /// Finds a body's shortcodes, counting its tasks in the same pass; a
 /// shortcode that cannot be read is an error pointing at it. A body
-/// without `{{` has no shortcode and is not parsed: its tasks are counted
-/// when it is rendered.
-fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::Tasks, Vec<Shortcode>) {
+/// without `{{` has no shortcode and is not parsed here: its tasks are
+/// counted when it is made HTML ([`Page::prepare`]).
+fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::tasks::Progress, Vec<Shortcode>) {
     let text = &source.text[body..];
     if let Some(at) = crate::markdown::too_nested(text) {
         let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
@@ -661,14 +645,10 @@ fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::T
             )
             .help("nest quotes and lists less deeply; no page needs this depth"),
         );
-        return (super::Tasks::default(), Vec::new());
+        return (super::tasks::Progress::default(), Vec::new());
     }
     if !text.contains("{{") {
-        let tasks = match shortcode::may_have_tasks(text) {
-            true => super::Tasks::later(),
-            false => super::Tasks::known(super::Progress::default()),
-        };
-        return (tasks, Vec::new());
+        return (super::tasks::Progress::default(), Vec::new());
     }
     let scan = shortcode::scan(text);
     for e in scan.errors {
@@ -680,7 +660,7 @@ fn scan_body(source: &Source, body: usize, diags: &mut Diagnostics) -> (super::T
         diags.push(Diagnostic::error_at(code, source, body + e.span.start..body + e.span.end, e.message).help(e.help));
     }
     let (done, total) = scan.tasks;
-    (super::Tasks::known(super::Progress { done, total }), scan.shortcodes)
+    (super::tasks::Progress { done, total }, scan.shortcodes)
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub struct SiteConfig {
     /// Dated events of the whole company, drawn on the headline charts and
     /// listed in the update of their month.
     #[serde(default)]
-    pub events: Vec<super::RawEvent>,
+    pub events: Vec<super::metrics::RawEvent>,
     /// A planned runway shorter than this many months is a finding.
     #[serde(default = "default_runway_alert")]
     pub runway_alert: f64,

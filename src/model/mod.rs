@@ -5,7 +5,6 @@
 pub mod lint;
 pub mod metrics;
 pub mod plan;
-pub mod roles;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,9 +12,9 @@ use std::sync::{Arc, Mutex};
 pub use metrics::{Group, Metric, Scenario, Section, Series};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
-use crate::load::Comparison;
 use crate::load::{Page, Project, SiteConfig, Spans, ThemeFiles, Update};
 use crate::period::Month;
+use crate::roles::Comparison;
 use crate::shortcode::{ArgKind, Shortcode};
 use crate::units::{Change, Direction, NumberStyle, change};
 
@@ -44,9 +43,8 @@ pub struct Model {
     /// no copy of 100,000 slugs.
     pub page_index: Vec<u32>,
     /// Task progress of every folder, by folder (`plan/roadmap`; `""` is
-    /// the whole site), summed once, when first asked (see
-    /// [`Model::progress_under`]).
-    pub folder_progress: std::sync::OnceLock<HashMap<String, plan::Progress>>,
+    /// the whole site).
+    pub folder_progress: HashMap<String, plan::Progress>,
     /// Monthly updates, oldest first.
     pub updates: Vec<Update>,
     /// Theme overrides.
@@ -267,7 +265,7 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
     Ok(Model {
         plan,
         page_index,
-        folder_progress: std::sync::OnceLock::new(),
+        folder_progress: plan::folder_progress(&pages),
         calendar,
         site: project.site,
         start,
@@ -375,8 +373,8 @@ fn missing_folder_indexes(pages: &[Arc<Page>]) -> Vec<Arc<Page>> {
                 slug: format!("{folder}/_index"),
                 front,
                 body_offset,
-                body_at: crate::load::Body::Kept,
-                tasks: crate::load::Tasks::known(plan::Progress::default()),
+                body_at: crate::load::Body::Markdown,
+                tasks: plan::Progress::default(),
                 shortcodes: Vec::new(),
                 spans: Spans::default(),
                 source,
@@ -603,6 +601,11 @@ impl Model {
         }
     }
 
+    /// The KPIs an update shows: its own list, else the site's headline.
+    pub fn kpi_ids<'a>(&'a self, u: &'a Update) -> &'a [String] {
+        u.front.kpis.as_deref().unwrap_or(&self.site.headline)
+    }
+
     /// The page with `slug`.
     pub fn page(&self, slug: &str) -> Option<&Page> {
         let at = self
@@ -612,27 +615,10 @@ impl Model {
         Some(&*self.pages[self.page_index[at] as usize])
     }
 
-    /// Counts, in parallel, the tasks of every page whose Markdown was not
-    /// rendered yet (folder indexes, pages the render skipped), and sums
-    /// the folders': what [`Model::progress_under`] reads.
-    pub fn count_tasks(&self) {
-        use rayon::prelude::*;
-        let pages = self.pages.par_iter().with_max_len(crate::pipeline::PARALLEL_PIECE);
-        pages.filter(|p| !p.tasks.is_known()).for_each(|p| {
-            p.tasks();
-        });
-        self.progress_under("");
-    }
-
     /// Task progress of everything under `folder` (the whole site when
-    /// empty). Summed when first asked: a page's tasks are known once its
-    /// Markdown is rendered, so the render asks after the pages are done.
+    /// empty).
     pub fn progress_under(&self, folder: &str) -> plan::Progress {
-        self.folder_progress
-            .get_or_init(|| plan::folder_progress(&self.pages))
-            .get(folder)
-            .copied()
-            .unwrap_or_default()
+        self.folder_progress.get(folder).copied().unwrap_or_default()
     }
 
     /// Plan month number of `month` (M1 = start).

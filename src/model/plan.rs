@@ -91,8 +91,7 @@ pub struct Phase {
 }
 
 impl Phase {
-    /// Its milestones' tasks. Counted when asked, not when the plan is
-    /// made: a page's tasks are known once its Markdown is rendered.
+    /// Its milestones' tasks.
     pub fn progress(&self, pages: &[std::sync::Arc<Page>]) -> Progress {
         self.pages
             .iter()
@@ -249,9 +248,7 @@ fn quarters(monthly: &BTreeMap<u32, Span>, start: Month) -> Vec<Quarter> {
 
 /// The task progress of every folder (and of the whole site, `""`): each
 /// page's tasks are added to each folder it lives under, once, so a site of
-/// any size costs one pass. (A page whose tasks were not counted yet is
-/// counted here; [`crate::model::Model::count_tasks`] does them all in
-/// parallel first.)
+/// any size costs one pass.
 pub fn folder_progress(pages: &[std::sync::Arc<Page>]) -> std::collections::HashMap<String, Progress> {
     let mut out: std::collections::HashMap<String, Progress> = std::collections::HashMap::new();
     for p in pages {

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use super::Renderer;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
 use crate::diagnostic::Diagnostic;
 
 #[derive(Serialize)]
@@ -32,7 +33,20 @@ fn sentence(r: &Renderer, d: &Diagnostic) -> String {
         .unwrap_or_else(|| d.message.clone())
 }
 
-pub(crate) fn render(r: &Renderer) {
+/// The consistency page: every finding of the plan checks.
+pub struct Consistency;
+
+impl Job for Consistency {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Page]
+    }
+
+    fn render(&self, r: &Renderer) {
+        render(r);
+    }
+}
+
+fn render(r: &Renderer) {
     let path = "consistency/index.html";
     let mut ctx = r.base_context(path, "consistency", &r.text("consistency"), "consistency");
     let rows: Vec<FindingRow> = r
@@ -53,5 +67,5 @@ pub(crate) fn render(r: &Renderer) {
         .collect();
     ctx.insert("findings", &rows);
     ctx.insert("author", &r.options.author);
-    r.emit(path, r.page("consistency.html", &ctx));
+    r.emit(FileKind::Page, path, r.page("consistency.html", &ctx));
 }

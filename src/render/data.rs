@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Renderer;
-use crate::load::MetricKind;
-use crate::model::roles::Role;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
 use crate::model::{Metric, Model, Scenario};
+use crate::roles::MetricKind;
+use crate::roles::Role;
 use crate::units::{Change, Direction, Unit};
 
 #[derive(Serialize)]
@@ -107,7 +108,24 @@ struct Figure {
     unit: &'static str,
 }
 
-pub(crate) fn render(r: &Renderer) {
+/// `data/metrics.json`: every metric, for other tools.
+pub struct MetricsData;
+
+impl Job for MetricsData {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Download]
+    }
+
+    fn long(&self) -> bool {
+        true
+    }
+
+    fn render(&self, r: &Renderer) {
+        render(r);
+    }
+}
+
+fn render(r: &Renderer) {
     let model = r.model;
     let doc = Document {
         site: &model.site.title,
@@ -119,20 +137,20 @@ pub(crate) fn render(r: &Renderer) {
     let path = "data/metrics.json";
     // `serve` keeps the document, redone when any metric changes; a build
     // streams it to disk, never holding it whole.
-    let key = r.keys.as_ref().map(|k| k.all_metrics(r));
+    let key = r.keys.as_ref().map(|k| k.all_metrics(model));
     if let Some(key) = key.filter(|_| !r.cache.keeps_files()) {
         // `serve`'s site on disk: streamed too.
-        return r.emit_by_with(path, key, &mut |out| {
+        return r.emit_by_with(FileKind::Download, path, key, &mut |out| {
             serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::other)
         });
     }
     if let Some(key) = key {
-        return r.emit_by(path, Some(key), || {
+        return r.emit_by(FileKind::Download, path, Some(key), || {
             r.cache
                 .file(Some(key), || serde_json::to_vec_pretty(&doc).unwrap_or_default().into())
         });
     }
-    r.emit_with(path, &mut |out| {
+    r.emit_with(FileKind::Download, path, &mut |out| {
         serde_json::to_writer_pretty(out, &doc).map_err(std::io::Error::other)
     });
 }

@@ -5,7 +5,11 @@
 
 use serde::Serialize;
 
-use super::{Renderer, updates, widgets};
+use rayon::prelude::*;
+
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
+use super::{prose, widgets};
 use crate::email::raster::{Png, Rasterizer};
 use crate::email::{GREETING_SLOT, Image, Letter, image_slot, inline, mime};
 use crate::load::Update;
@@ -54,15 +58,33 @@ struct EmailChart {
     picture: Picture,
 }
 
-/// Writes the email files of every update (not in an encrypted build,
+/// Each update's letter, ready to mail: `email.html`, its images and
+/// `update.eml`, beside the update's page (not in an encrypted build,
 /// where they would be sealed and useless; `palanca send` makes its own).
-pub(crate) fn render(r: &Renderer, u: &Update) {
+pub struct Letters;
+
+impl Job for Letters {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Letter]
+    }
+
+    fn render(&self, r: &Renderer) {
+        r.model.updates.par_iter().with_max_len(1).for_each(|u| render(r, u));
+    }
+}
+
+/// Writes the email files of update `u`.
+fn render(r: &Renderer, u: &Update) {
     let letter = letter(r, u);
     let dir = format!("updates/{}", u.period);
     let html = letter.html_for(None, |image| image.name.clone());
-    r.emit(&format!("{dir}/email.html"), html);
+    r.emit(FileKind::Letter, &format!("{dir}/email.html"), html);
     for image in &letter.images {
-        r.emit(&format!("{dir}/{}", image.name), image.png.bytes.clone());
+        r.emit(
+            FileKind::Letter,
+            &format!("{dir}/{}", image.name),
+            image.png.bytes.clone(),
+        );
     }
     let message = sender(r).map_err(|e| e.to_string()).and_then(|from| {
         let addressing = mime::Addressing {
@@ -75,7 +97,7 @@ pub(crate) fn render(r: &Renderer, u: &Update) {
         mime::message(&letter, &addressing).map_err(|e| e.to_string())
     });
     match message {
-        Ok(message) => r.emit(&format!("{dir}/update.eml"), message.formatted()),
+        Ok(message) => r.emit(FileKind::Letter, &format!("{dir}/update.eml"), message.formatted()),
         Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
             crate::diagnostic::Code::Output,
             format!("{dir}/update.eml"),
@@ -96,14 +118,11 @@ fn sender(r: &Renderer) -> Result<lettre::message::Mailbox, lettre::address::Add
 
 /// The update made into a letter: cards, lists, letter and charts as of
 /// its month, images drawn as PNG.
-pub(crate) fn letter(r: &Renderer, u: &Update) -> Letter {
+pub fn letter(r: &Renderer, u: &Update) -> Letter {
     let model = r.model;
     let raster = Rasterizer::new();
     let mut images = Vec::new();
-    let metrics: Vec<&Metric> = updates::kpi_ids(model, u)
-        .iter()
-        .filter_map(|id| model.metric(id))
-        .collect();
+    let metrics: Vec<&Metric> = model.kpi_ids(u).iter().filter_map(|id| model.metric(id)).collect();
     let cards: Vec<Card> = metrics
         .iter()
         .map(|m| card(r, m, u.period, &raster, &mut images))
@@ -152,13 +171,13 @@ pub(crate) fn letter(r: &Renderer, u: &Update) -> Letter {
 /// The letter's Markdown as the web page renders it.
 fn web_letter(r: &Renderer, u: &Update) -> String {
     let path = format!("updates/{}/email.html", u.period);
-    r.markdown(
+    prose::markdown(
+        r,
         u.body(),
         &u.shortcodes,
         &format!("u{}", u.period),
         &path,
         Some(u.period),
-        None,
     )
 }
 

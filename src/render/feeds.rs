@@ -12,28 +12,36 @@ use std::io::Cursor;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::Renderer;
+use super::prose;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
 use crate::model::Model;
 
-type Xml = Writer<Cursor<Vec<u8>>>;
-type XmlResult = std::io::Result<()>;
+/// The Atom feed of the updates and the sitemap: lists of the site's
+/// pages for machines, with titles in the clear.
+pub struct Feeds;
 
-pub(crate) fn render(r: &Renderer) {
-    let model = r.model;
-    if r.options.feeds {
+impl Job for Feeds {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Listing]
+    }
+
+    fn render(&self, r: &Renderer) {
+        let model = r.model;
         // Streamed: 100,000 pages make a sitemap of 10 MB.
-        r.emit_with("sitemap.xml", &mut |out| sitemap(model, out));
+        r.emit_with(FileKind::Listing, "sitemap.xml", &mut |out| sitemap(model, out));
         if !model.updates.is_empty() {
             finish(r, "atom.xml", atom(r));
         }
     }
-    let ctx = r.base_context("404.html", "", &r.text("not_found_title"), "not-found");
-    r.emit("404.html", r.page("404.html", &ctx));
 }
+
+type Xml = Writer<Cursor<Vec<u8>>>;
+type XmlResult = std::io::Result<()>;
 
 fn finish(r: &Renderer, path: &str, xml: std::io::Result<Vec<u8>>) {
     match xml {
-        Ok(bytes) => r.emit(path, bytes),
+        Ok(bytes) => r.emit(FileKind::Listing, path, bytes),
         Err(e) => r.fail(crate::diagnostic::Diagnostic::error(
             crate::diagnostic::Code::Output,
             path,
@@ -88,13 +96,13 @@ fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
                 .write_inner_content(|w| text(w, "name", model.site.author.as_deref().unwrap_or(&model.site.title)))?;
             for u in model.updates.iter().rev() {
                 let url = format!("{base}updates/{}/index.html", u.period);
-                let html = r.markdown(
+                let html = prose::markdown(
+                    r,
                     u.body(),
                     &u.shortcodes,
                     &format!("feed{}", u.period),
                     "updates/x/index.html",
                     Some(u.period),
-                    None,
                 );
                 w.create_element("entry").write_inner_content(|w| -> XmlResult {
                     text(w, "title", &u.front.title)?;

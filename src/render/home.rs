@@ -3,29 +3,25 @@
 
 use serde::Serialize;
 
-use super::{Renderer, widgets};
+use super::prose;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
+use super::widgets::{self, progress_ctx};
 use crate::model::plan::Progress;
 
-#[derive(Serialize)]
-struct ProgressCtx {
-    done: usize,
-    total: usize,
-    percent: u32,
-}
+/// The home page, and the page a host shows for a missing address.
+pub struct Home;
 
-impl ProgressCtx {
-    fn of(p: Progress) -> Option<ProgressCtx> {
-        p.ratio().map(|r| ProgressCtx {
-            done: p.done,
-            total: p.total,
-            percent: (r * 100.0).round() as u32,
-        })
+impl Job for Home {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Page]
     }
-}
 
-/// Progress for templates: none when there are no tasks.
-pub(crate) fn progress_ctx(p: Progress) -> Option<impl Serialize> {
-    ProgressCtx::of(p)
+    fn render(&self, r: &Renderer) {
+        render(r);
+        let ctx = r.base_context("404.html", "", &r.text("not_found_title"), "not-found");
+        r.emit(FileKind::Page, "404.html", r.page("404.html", &ctx));
+    }
 }
 
 #[derive(Serialize)]
@@ -41,16 +37,13 @@ struct LatestUpdate {
     href: String,
 }
 
-pub(crate) fn render(r: &Renderer) {
+fn render(r: &Renderer) {
     let model = r.model;
     let path = "index.html";
     let home = model.pages.iter().find(|p| p.slug == "_index");
     let title = home.map_or(model.site.title.as_str(), |p| p.front.title.as_str());
     let mut ctx = r.base_context(path, "home", title, "home");
-    ctx.insert(
-        "intro",
-        &home.map(|p| r.page_markdown(p, "home", path)).unwrap_or_default(),
-    );
+    ctx.insert("intro", &home.map(|p| prose::page_html(r, p, path)).unwrap_or_default());
     ctx.insert(
         "description",
         &home
@@ -83,7 +76,7 @@ pub(crate) fn render(r: &Renderer) {
             href: format!("updates/{}/index.html", u.period),
         }),
     );
-    r.emit(path, r.page("home.html", &ctx));
+    r.emit(FileKind::Page, path, r.page("home.html", &ctx));
 }
 
 #[derive(Serialize)]

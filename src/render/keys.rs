@@ -11,104 +11,147 @@
 //! metric, the roadmap and lever overviews read the whole plan — gets no
 //! key here and takes the full path.
 //!
-//! A dependency forgotten here would serve a stale page, so the cache has
-//! a verifying mode ([`super::RenderCache::verifying`]) that renders every
-//! hit again and counts the differences; the serve tests run with it.
+//! A plan page's key is the hash of its [`PageInputs`], which its context
+//! is built from; a metric's part of a key names every field of
+//! [`Metric`] (a field added does not compile until it is hashed). Should
+//! a dependency still be missed, the cache has a verifying mode
+//! ([`super::cache::RenderCache::verifying`]) that renders every hit again
+//! and counts the differences; the serve tests run with it.
 
 use std::fmt::{Debug, Write as _};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::Renderer;
-use crate::load::{Body, Page};
+use crate::load::{Body, Page, Progress};
 use crate::model::metrics::Series;
-use crate::model::{Group, Metric};
+use crate::model::{Group, Metric, Model};
+
+/// What a plan page shows beyond the site-wide settings (the settings,
+/// theme, navigation and dated events of [`Keys`]): its key is the hash of
+/// exactly this, and its context is built from it, so what the page shows
+/// and what its key covers cannot drift apart.
+pub struct PageInputs<'a> {
+    /// The page.
+    pub page: &'a Page,
+    /// What a folder's index lists: the pages and folders directly in it.
+    pub children: &'a [&'a Page],
+    /// The indexes of the folders above, outermost first: its breadcrumbs.
+    pub ancestors: Vec<&'a Page>,
+    /// Its progress: its own tasks, or for a folder's index the folder's.
+    pub progress: Progress,
+    /// Whether it shows an overview of the plan (roadmap, levers, risks).
+    pub overview: bool,
+}
+
+impl<'a> PageInputs<'a> {
+    /// The inputs of `page` in `model`.
+    pub fn of(model: &'a Model, page: &'a Page, children: &'a [&'a Page], overview: bool) -> PageInputs<'a> {
+        let mut ancestors = Vec::new();
+        let mut folder = if page.is_index() {
+            parent(page.folder())
+        } else {
+            page.folder()
+        };
+        while !folder.is_empty() {
+            if let Some(p) = model.page(&format!("{folder}/_index")) {
+                ancestors.push(p);
+            }
+            folder = parent(folder);
+        }
+        ancestors.reverse();
+        let progress = if page.is_index() {
+            model.progress_under(page.folder())
+        } else {
+            page.tasks()
+        };
+        PageInputs {
+            page,
+            children,
+            ancestors,
+            progress,
+            overview,
+        }
+    }
+}
+
+/// The folder that holds `folder` (`""` at the top).
+fn parent(folder: &str) -> &str {
+    folder.rfind('/').map_or("", |i| &folder[..i])
+}
 
 /// The site-wide part of every key of one render.
-pub(crate) struct Keys {
+pub struct Keys {
     site: u64,
 }
 
 impl Keys {
-    /// The keys of a render, or none when its cache is off.
-    pub fn new(r: &Renderer) -> Option<Keys> {
-        if !r.cache.is_enabled() {
-            return None;
-        }
-        let m = r.model;
+    /// The keys of a render of `m` with a theme of `theme_fingerprint`,
+    /// for its `author` or not, with the navigation's `top_pages`.
+    pub fn new(m: &Model, theme_fingerprint: u64, author: bool, top_pages: &[(String, String, String)]) -> Keys {
         let mut h = Fingerprint::new("site");
         h.debug(&m.site);
-        h.debug(&(m.start, &m.events, &r.options, &r.top_pages));
-        (r.theme.fingerprint, m.updates.is_empty(), m.metrics.is_empty()).hash(&mut h.0);
-        Some(Keys { site: h.finish() })
+        h.debug(&(m.start, &m.events, author, top_pages));
+        (theme_fingerprint, m.updates.is_empty(), m.metrics.is_empty()).hash(&mut h.0);
+        Keys { site: h.finish() }
     }
 
-    /// A plan page's key: its text, its children and ancestors, and for a
-    /// folder's index its folder's progress. None for a page with
-    /// shortcodes or an overview (roadmap, levers, risks) among its parts.
-    pub fn plan_page(&self, r: &Renderer, page: &Page, children: &[&Page], overview: bool) -> Option<u64> {
-        if overview || !page.shortcodes.is_empty() {
+    /// A plan page's key: the hash of its [`PageInputs`], which is what
+    /// its context is built from. None for a page with shortcodes or an
+    /// overview (roadmap, levers, risks) among its parts: those read any
+    /// metric or the whole plan, and take the full path.
+    pub fn plan_page(&self, inputs: &PageInputs) -> Option<u64> {
+        let PageInputs {
+            page,
+            children,
+            ancestors,
+            progress,
+            overview,
+        } = inputs;
+        if *overview || !page.shortcodes.is_empty() {
             return None;
         }
         let mut h = Fingerprint::new("plan-page");
         self.site.hash(&mut h.0);
         page_text(&mut h, page);
-        // An index shows its folder's progress; any other page its own,
-        // read from its text.
-        if page.is_index() {
-            r.model.progress_under(page.folder()).hash(&mut h.0);
-        }
-        for child in children {
+        progress.hash(&mut h.0);
+        for child in children.iter() {
             page_text(&mut h, child);
         }
-        // The breadcrumbs: the titles of the folders above (a superset).
-        let mut folder = page.folder();
-        loop {
-            let slug = if folder.is_empty() {
-                "_index".to_string()
-            } else {
-                format!("{folder}/_index")
-            };
-            if let Some(p) = r.model.page(&slug) {
-                (&p.slug, &p.front.title).hash(&mut h.0);
-            }
-            let Some(i) = folder.rfind('/') else { break };
-            folder = &folder[..i];
+        for a in ancestors {
+            (&a.slug, &a.front.title).hash(&mut h.0);
         }
         Some(h.finish())
     }
 
     /// A metric group's page and CSV: the group and its metrics' series.
-    pub fn group(&self, r: &Renderer, g: &Group, what: &str) -> u64 {
+    pub fn group(&self, model: &Model, g: &Group, what: &str) -> u64 {
         let mut h = Fingerprint::new(what);
         self.site.hash(&mut h.0);
         (&g.id, &g.title, &g.description).hash(&mut h.0);
         for &i in &g.metrics {
-            metric(&mut h, &r.model.metrics[i]);
+            metric(&mut h, &model.metrics[i]);
         }
         h.finish()
     }
 
     /// Every metric: what `data/metrics.json` is made of.
-    pub fn all_metrics(&self, r: &Renderer) -> u64 {
+    pub fn all_metrics(&self, model: &Model) -> u64 {
         let mut h = Fingerprint::new("all-metrics");
         self.site.hash(&mut h.0);
-        for g in r.model.groups.iter() {
+        for g in model.groups.iter() {
             g.id.hash(&mut h.0);
         }
-        for m in r.model.metrics.iter() {
+        for m in model.metrics.iter() {
             metric(&mut h, m);
         }
         h.finish()
     }
 }
 
-/// A page as written: its path and text, and the hash of a body left on
-/// disk (its text holds only the front matter then).
+/// A page as written: its path and text, and the hash of a body made
+/// HTML when loaded (its text holds only the front matter then).
 fn page_text(h: &mut Fingerprint, page: &Page) {
-    // Its tasks are read from that text: not hashed, so taking a key
-    // does not count them before the page is rendered.
     (&page.source.path, &*page.source.text).hash(&mut h.0);
-    if let Body::OnDisk { hash, .. } = &page.body_at {
+    if let Body::Html { hash, .. } = &page.body_at {
         hash.hash(&mut h.0);
     }
 }

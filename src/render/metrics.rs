@@ -6,7 +6,10 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Renderer, widgets};
+use super::cache::Ctx;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
+use super::{data, widgets};
 use crate::model::{Group, Metric, Model, Scenario};
 use crate::period::Month;
 use crate::units::format_plain;
@@ -52,7 +55,20 @@ struct DetailRow {
     original: String,
 }
 
-pub(crate) fn render(r: &Renderer) {
+/// The metric pages: one per group, with its CSV, and their index.
+pub struct Groups;
+
+impl Job for Groups {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Page, FileKind::Download]
+    }
+
+    fn render(&self, r: &Renderer) {
+        render(r);
+    }
+}
+
+fn render(r: &Renderer) {
     let model = r.model;
     if model.metrics.is_empty() {
         return;
@@ -60,13 +76,13 @@ pub(crate) fn render(r: &Renderer) {
     // A group is a page, a CSV and a chart per metric: one at a time.
     model.groups.par_iter().with_max_len(1).for_each(|g| {
         let path = format!("metrics/{}/index.html", g.id);
-        let key = r.keys.as_ref().map(|k| k.group(r, g, "group-page"));
-        r.emit_by(&path, key, || {
+        let key = r.keys.as_ref().map(|k| k.group(model, g, "group-page"));
+        r.emit_by(FileKind::Page, &path, key, || {
             r.page_by(key, "metric_group.html", || group_context(r, g, &path))
         });
-        let key = r.keys.as_ref().map(|k| k.group(r, g, "group-csv"));
+        let key = r.keys.as_ref().map(|k| k.group(model, g, "group-csv"));
         let csv_path = format!("metrics/{}.csv", g.id);
-        r.emit_by(&csv_path, key, || {
+        r.emit_by(FileKind::Download, &csv_path, key, || {
             r.cached(key, true, || {
                 csv(model, g)
                     .map(bytes::Bytes::from)
@@ -94,11 +110,11 @@ pub(crate) fn render(r: &Renderer) {
         })
         .collect();
     ctx.insert("groups", &groups);
-    r.emit(path, r.page("metrics_index.html", &ctx));
+    r.emit(FileKind::Page, path, r.page("metrics_index.html", &ctx));
 }
 
 /// Everything `metric_group.html` shows of a group.
-fn group_context(r: &Renderer, g: &Group, path: &str) -> super::cache::Ctx {
+fn group_context(r: &Renderer, g: &Group, path: &str) -> Ctx {
     let model = r.model;
     let root = Renderer::root_of(path);
     let metrics: Vec<&Metric> = g.metrics.iter().map(|&i| &model.metrics[i]).collect();
@@ -250,11 +266,11 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
         "attainment",
         "derived",
     ])?;
-    let number = |v: f64| format_plain(super::data::tidy(v));
+    let number = |v: f64| format_plain(data::tidy(v));
     for &i in &g.metrics {
         let m = &model.metrics[i];
         // What every row of the metric repeats, made once.
-        let unit = crate::render::plan::serde_plain(&m.unit);
+        let unit = crate::units::name_of(&m.unit);
         let label = spreadsheet_safe(&m.label);
         let derived = if m.is_derived() { "true" } else { "false" };
         for month in months_of(m) {
@@ -263,7 +279,7 @@ fn csv(model: &Model, g: &Group) -> Result<Vec<u8>, csv::Error> {
                 .actual
                 .get(&month)
                 .map(|&a| model.reading(m, Scenario::Actual, month, a));
-            let change = reading.and_then(|rd| rd.change).map(super::data::change_figure);
+            let change = reading.and_then(|rd| rd.change).map(data::change_figure);
             let interpolated = m.plan.contains_key(&month) && !m.is_stated_target(month);
             w.write_field(month.to_string())?;
             w.write_field(model.plan_month(month).to_string())?;

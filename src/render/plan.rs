@@ -4,9 +4,15 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Renderer, cache::Ctx, home::progress_ctx};
+use super::cache::Ctx;
+use super::keys::PageInputs;
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
+use super::widgets::progress_ctx;
+use super::{prose, roadmap};
 use crate::load::{Page, PageKind};
 use crate::model::Model;
+use crate::units::name_of;
 use std::collections::HashMap;
 
 /// The output path of a page, relative to the site root.
@@ -79,34 +85,32 @@ struct Crumb {
     href: String,
 }
 
-/// Renders every page that is not a folder's index. Their Markdown's
-/// parse counts their tasks, which the indexes show: these come first.
-pub(crate) fn render_pages(r: &Renderer) {
-    let kinds = FolderKinds::new();
-    r.model
-        .pages
-        .par_iter()
-        .with_max_len(crate::pipeline::PARALLEL_PIECE)
-        .enumerate()
-        .filter(|(_, p)| !p.is_index())
-        .for_each(|(i, p)| render_page(r, i, &[], &kinds, &p.href()));
-}
+/// Every plan page but the home page; a folder's index lists the pages
+/// under it, with their progress.
+pub struct Pages;
 
-/// Renders every folder's index (the home page aside), with the progress
-/// of the pages under it: after [`render_pages`].
-pub(crate) fn render_indexes(r: &Renderer) {
-    let children = children_by_folder(r.model);
-    let kinds = kinds_by_folder(r.model);
-    r.model
-        .pages
-        .par_iter()
-        .with_max_len(crate::pipeline::PARALLEL_PIECE)
-        .enumerate()
-        .filter(|(_, p)| p.is_index() && p.slug != "_index")
-        .for_each(|(i, p)| {
-            let kids = children.get(p.folder()).map(Vec::as_slice).unwrap_or_default();
-            render_page(r, i, kids, &kinds, &p.href());
-        });
+impl Job for Pages {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Page]
+    }
+
+    fn render(&self, r: &Renderer) {
+        let children = children_by_folder(r.model);
+        let kinds = kinds_by_folder(r.model);
+        r.model
+            .pages
+            .par_iter()
+            .with_max_len(crate::limits::PARALLEL_PIECE)
+            .enumerate()
+            .filter(|(_, p)| p.slug != "_index")
+            .for_each(|(i, p)| {
+                let kids = match p.is_index() {
+                    true => children.get(p.folder()).map(Vec::as_slice).unwrap_or_default(),
+                    false => &[],
+                };
+                render_page(r, i, kids, &kinds, &p.href());
+            });
+    }
 }
 
 fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKinds, path: &str) {
@@ -115,30 +119,26 @@ fn render_page(r: &Renderer, index: usize, children: &[&Page], kinds: &FolderKin
     let overview = [PageKind::Milestone, PageKind::Lever, PageKind::Risk]
         .into_iter()
         .any(has);
-    let key = r.keys.as_ref().and_then(|k| k.plan_page(r, page, children, overview));
-    r.emit_by(path, key, || {
-        r.page_by(key, "page.html", || page_context(r, page, children, &has, path))
+    let inputs = PageInputs::of(r.model, page, children, overview);
+    let key = r.keys.as_ref().and_then(|k| k.plan_page(&inputs));
+    r.emit_by(FileKind::Page, path, key, || {
+        r.page_by(key, "page.html", || page_context(r, &inputs, &has, path))
     });
 }
 
-/// Everything `page.html` shows of a plan page.
-fn page_context(r: &Renderer, page: &Page, children: &[&Page], has: &dyn Fn(PageKind) -> bool, path: &str) -> Ctx {
-    let model = r.model;
+/// Everything `page.html` shows of a plan page: its inputs, and the
+/// site-wide settings the renderer holds.
+fn page_context(r: &Renderer, inputs: &PageInputs, has: &dyn Fn(PageKind) -> bool, path: &str) -> Ctx {
+    let (page, children) = (inputs.page, inputs.children);
     let root = Renderer::root_of(path);
     let section = page.slug.split('/').next().unwrap_or("");
     let mut ctx = r.base_context(path, section, &page.front.title, "page");
-    let prefix = crate::markdown::slugify(&page.slug);
-    ctx.insert_text("content", &r.page_markdown(page, &prefix, path));
+    ctx.insert_text("content", &prose::page_html(r, page, path));
     ctx.insert("description", &page.front.description);
     ctx.insert("kind", &page.front.kind);
     ctx.insert("kind_label", &kind_label(r, page.front.kind));
     ctx.insert("facts", &facts(r, page));
-    let progress = if page.is_index() {
-        model.progress_under(page.folder())
-    } else {
-        page.tasks()
-    };
-    ctx.insert("progress", &progress_ctx(progress));
+    ctx.insert("progress", &progress_ctx(inputs.progress));
     let children: Vec<Child> = children
         .iter()
         .map(|c| Child {
@@ -153,18 +153,16 @@ fn page_context(r: &Renderer, page: &Page, children: &[&Page], has: &dyn Fn(Page
     ctx.insert("children", &children);
     ctx.insert(
         "roadmap",
-        &has(PageKind::Milestone)
-            .then(|| super::roadmap::roadmap(r, &root))
-            .flatten(),
+        &has(PageKind::Milestone).then(|| roadmap::roadmap(r, &root)).flatten(),
     );
     if has(PageKind::Lever) {
-        ctx.insert("levers", &super::roadmap::levers(r, &root));
-        ctx.insert("levers_total", &super::roadmap::levers_total(r));
+        ctx.insert("levers", &roadmap::levers(r, &root));
+        ctx.insert("levers_total", &roadmap::levers_total(r));
     }
     if has(PageKind::Risk) {
-        ctx.insert("risks", &super::roadmap::risks(r, &root));
+        ctx.insert("risks", &roadmap::risks(r, &root));
     }
-    ctx.insert("breadcrumbs", &breadcrumbs(model, page, &root));
+    ctx.insert("breadcrumbs", &breadcrumbs(&inputs.ancestors, &root));
     ctx
 }
 
@@ -201,25 +199,15 @@ fn kind_label(r: &Renderer, kind: PageKind) -> Option<String> {
     }
 }
 
-fn breadcrumbs(model: &Model, page: &Page, root: &str) -> Vec<Crumb> {
-    let mut crumbs = Vec::new();
-    let mut folder = if page.is_index() {
-        parent_folder(page.folder())
-    } else {
-        page.folder()
-    };
-    while !folder.is_empty() {
-        let slug = format!("{folder}/_index");
-        if let Some(p) = model.page(&slug) {
-            crumbs.push(Crumb {
-                title: p.front.title.clone(),
-                href: format!("{root}{}", p.href()),
-            });
-        }
-        folder = parent_folder(folder);
-    }
-    crumbs.reverse();
-    crumbs
+/// The links to the folders above a page, outermost first.
+fn breadcrumbs(ancestors: &[&Page], root: &str) -> Vec<Crumb> {
+    ancestors
+        .iter()
+        .map(|p| Crumb {
+            title: p.front.title.clone(),
+            href: format!("{root}{}", p.href()),
+        })
+        .collect()
 }
 
 /// A page's structured fields as label/value pairs, in the site's style.
@@ -254,16 +242,13 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
             )
         }),
     );
-    push("priority", f.priority.map(|p| r.text(&serde_plain(&p))));
-    push("status", f.status.map(|s| r.text(&serde_plain(&s))));
+    push("priority", f.priority.map(|p| r.text(&name_of(&p))));
+    push("status", f.status.map(|s| r.text(&name_of(&s))));
     push("owner", f.owner.clone());
     push("date", f.date.clone());
     push("tags", (!f.tags.is_empty()).then(|| f.tags.join(", ")));
-    push("likelihood", f.likelihood.map(|l| r.text(&serde_plain(&l))));
-    push(
-        "impact",
-        f.impact.map(|l| r.text(&format!("impact_{}", serde_plain(&l)))),
-    );
+    push("likelihood", f.likelihood.map(|l| r.text(&name_of(&l))));
+    push("impact", f.impact.map(|l| r.text(&format!("impact_{}", name_of(&l)))));
     push("mitigation", f.mitigation.clone());
     push("contingency", f.contingency.clone());
     push("monitoring", f.monitoring.clone());
@@ -285,7 +270,7 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
     let style = &r.model.style;
     let mut parts = Vec::new();
     if let Some(p) = f.priority {
-        parts.push(format!("{}: {}", r.text("priority"), r.text(&serde_plain(&p))));
+        parts.push(format!("{}: {}", r.text("priority"), r.text(&name_of(&p))));
     }
     if let Some([a, b]) = f.months {
         parts.push(if a == b {
@@ -305,13 +290,8 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
         parts.push(format!(
             "{}: {}",
             r.text("impact"),
-            r.text(&format!("impact_{}", serde_plain(&l)))
+            r.text(&format!("impact_{}", name_of(&l)))
         ));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
-}
-
-/// The name serde gives an enum value (`in_progress`), used as a UI string key.
-pub(crate) fn serde_plain<T: Serialize>(value: &T) -> String {
-    crate::units::name_of(value)
 }

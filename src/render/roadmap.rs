@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::Renderer;
+use super::renderer::Renderer;
 use crate::charts::{self, Bar};
 use crate::load::{Page, PageKind};
 use crate::model::Model;
@@ -113,7 +113,7 @@ fn item_row(r: &Renderer, item: &Item, root: &str) -> ItemRow {
         group: match item.kind {
             PageKind::Lever => item
                 .priority
-                .map_or_else(String::new, |p| r.text(&super::plan::serde_plain(&p))),
+                .map_or_else(String::new, |p| r.text(&crate::units::name_of(&p))),
             _ => item.phase.clone().unwrap_or_default(),
         },
         window: window(item.months),
@@ -198,11 +198,7 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
     priorities.dedup();
     legend.extend(priorities.into_iter().map(|p| LegendItem {
         colour: colour_hex(lever_colour(Some(p))),
-        label: format!(
-            "{}: {}",
-            r.text("lever_priority"),
-            r.text(&super::plan::serde_plain(&p))
-        ),
+        label: format!("{}: {}", r.text("lever_priority"), r.text(&crate::units::name_of(&p))),
     }));
     let axis = |v: f64| money(model, v);
     let month_label = |m: u32| calendar.abbr(month_of(m)).to_string();
@@ -267,7 +263,7 @@ pub(crate) fn levers_total(r: &Renderer) -> String {
 
 /// The risk register.
 pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
-    let level = |l: Option<crate::load::Level>| l.map_or_else(|| "—".into(), |l| r.text(&super::plan::serde_plain(&l)));
+    let level = |l: Option<crate::load::Level>| l.map_or_else(|| "—".into(), |l| r.text(&crate::units::name_of(&l)));
     r.model
         .plan
         .risks
@@ -281,7 +277,7 @@ pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
                 likelihood: level(f.likelihood),
                 impact: f.impact.map_or_else(
                     || "—".into(),
-                    |l| r.text(&format!("impact_{}", super::plan::serde_plain(&l))),
+                    |l| r.text(&format!("impact_{}", crate::units::name_of(&l))),
                 ),
                 mitigation: f.mitigation.clone().unwrap_or_default(),
                 contingency: f.contingency.clone().unwrap_or_default(),

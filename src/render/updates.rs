@@ -4,9 +4,10 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Renderer, widgets};
+use super::renderer::{Job, Renderer};
+use super::sink::FileKind;
+use super::{prose, widgets};
 use crate::load::Update;
-use crate::model::Model;
 
 #[derive(Serialize)]
 struct UpdateLink {
@@ -22,22 +23,27 @@ struct KpiBrief {
     value: String,
 }
 
-/// The KPIs an update shows: its own list, else the site's headline.
-pub(crate) fn kpi_ids<'a>(model: &'a Model, u: &'a Update) -> &'a [String] {
-    u.front.kpis.as_deref().unwrap_or(&model.site.headline)
+/// The updates' pages, each as of its month, and their archive.
+pub struct Updates;
+
+impl Job for Updates {
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Page]
+    }
+
+    fn render(&self, r: &Renderer) {
+        render(r);
+    }
 }
 
-pub(crate) fn render(r: &Renderer) {
+fn render(r: &Renderer) {
     let model = r.model;
     if model.updates.is_empty() {
         return;
     }
     model.updates.par_iter().with_max_len(1).for_each(|u| {
         let (path, bytes) = render_update(r, u);
-        r.emit(&path, bytes);
-        if r.options.email {
-            super::email::render(r, u);
-        }
+        r.emit(FileKind::Page, &path, bytes);
     });
     let path = "updates/index.html";
     let mut ctx = r.base_context(path, "updates", &r.text("updates"), "updates");
@@ -49,7 +55,8 @@ pub(crate) fn render(r: &Renderer) {
             title: u.front.title.clone(),
             period: widgets::period_label(model, u.period),
             href: format!("{}/index.html", u.period),
-            kpis: kpi_ids(model, u)
+            kpis: model
+                .kpi_ids(u)
                 .iter()
                 .filter_map(|id| model.metric(id))
                 .filter_map(|m| {
@@ -63,7 +70,7 @@ pub(crate) fn render(r: &Renderer) {
         })
         .collect();
     ctx.insert("updates", &links);
-    r.emit(path, r.page("updates_index.html", &ctx));
+    r.emit(FileKind::Page, path, r.page("updates_index.html", &ctx));
 }
 
 /// An update reads nothing after its month, so it renders the same bytes
@@ -73,13 +80,15 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
     let path = format!("updates/{}/index.html", u.period);
     let root = Renderer::root_of(&path);
     let mut ctx = r.base_context(&path, "updates", &u.front.title, "update");
-    let kpis: Vec<_> = kpi_ids(model, u)
+    let kpis: Vec<_> = model
+        .kpi_ids(u)
         .iter()
         .filter_map(|id| model.metric(id))
         .map(|m| widgets::kpi(r, m, Some(u.period), &root))
         .collect();
     ctx.insert("kpis", &kpis);
-    let charts: Vec<_> = kpi_ids(model, u)
+    let charts: Vec<_> = model
+        .kpi_ids(u)
         .iter()
         .filter_map(|id| model.metric(id))
         .map(|m| widgets::chart(r, m, &root, Some(u.period)))
@@ -107,13 +116,13 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
     ctx.insert("asks", &u.front.asks);
     ctx.insert_text(
         "content",
-        &r.markdown(
+        &prose::markdown(
+            r,
             u.body(),
             &u.shortcodes,
             &format!("u{}", u.period),
             &path,
             Some(u.period),
-            None,
         ),
     );
     let bytes = r.page("update.html", &ctx);

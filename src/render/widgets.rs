@@ -1,196 +1,19 @@
 //! Pieces several pages share: charts, KPI cards, tables of metrics, and
 //! the shortcodes that embed them in Markdown.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::Renderer;
-use crate::charts::{self, LineChart};
+use super::lines::{ChartData, ChartWords, cut, events_of};
+use super::renderer::Renderer;
+use super::roadmap;
+use crate::charts;
+use crate::load::Progress;
 use crate::model::{Metric, Model, Reading, Series, Standing};
 use crate::period::Month;
 use crate::shortcode::{Shortcode, ShortcodeKind};
 use crate::units::{Change, Direction};
-
-/// Every metric's line chart, drawn when a page first needs it: nothing
-/// holds the charts of the whole site (with `serve`'s cache, each is drawn
-/// once and reused by the home page, the group pages and shortcodes).
-pub(crate) struct Charts {
-    words: ChartWords,
-    /// How many metrics have a chart.
-    count: usize,
-}
-
-/// The words charts write into their point titles, from the theme.
-pub(crate) struct ChartWords {
-    actual: String,
-    target: String,
-    interpolated: String,
-}
-
-impl ChartWords {
-    pub(crate) fn from(strings: &BTreeMap<String, String>) -> ChartWords {
-        let get = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
-        ChartWords {
-            actual: get("actual"),
-            target: get("target"),
-            interpolated: get("interpolated"),
-        }
-    }
-
-    fn words(&self) -> charts::Words<'_> {
-        charts::Words {
-            actual: &self.actual,
-            target: &self.target,
-            interpolated: &self.interpolated,
-        }
-    }
-}
-
-/// What a metric's chart shows up to a month (all of it without one).
-struct ChartData<'a> {
-    actual: Cow<'a, Series>,
-    plan: Cow<'a, Series>,
-    targets: Cow<'a, Series>,
-    band: Option<(Series, Series)>,
-    original: Option<Series>,
-    events: Vec<(Month, usize)>,
-}
-
-impl<'a> ChartData<'a> {
-    fn of(model: &Model, m: &'a Metric, as_of: Option<Month>) -> ChartData<'a> {
-        let band = scenario_band(m).map(|(lo, hi)| (cut(&lo, as_of).into_owned(), cut(&hi, as_of).into_owned()));
-        ChartData {
-            actual: cut(&m.actual, as_of),
-            plan: cut(&m.plan, as_of),
-            targets: cut(&m.target, as_of),
-            band,
-            original: m
-                .original
-                .as_ref()
-                .map(|o| cut(&crate::model::metrics::interpolate(o, m.interpolation), as_of).into_owned()),
-            events: events_of(model, m, as_of)
-                .into_iter()
-                .map(|(n, e)| (e.month, n))
-                .collect(),
-        }
-    }
-
-    fn draw(&self, model: &Model, m: &Metric, words: &ChartWords, dom_id: &str) -> String {
-        let format = |v: f64| model.style.format(v, m.unit);
-        let largest = self
-            .plan
-            .values()
-            .chain(self.actual.values())
-            .fold(0.0f64, |a, v| a.max(v.abs()));
-        let axis = model.style.axis_format(m.unit, largest);
-        charts::line_chart(&LineChart {
-            title: &m.label,
-            actual: &self.actual,
-            plan: &self.plan,
-            targets: &self.targets,
-            band: self.band.as_ref().map(|(lo, hi)| (lo, hi)),
-            original: self.original.as_ref(),
-            events: &self.events,
-            format: &format,
-            axis: &axis,
-            calendar: model.calendar,
-            words: words.words(),
-            dom_id,
-            allow_log: true,
-        })
-    }
-
-    fn log(&self) -> bool {
-        let mut all: Vec<&Series> = vec![&self.actual, &self.plan];
-        if let Some((lo, hi)) = &self.band {
-            all.extend([lo, hi]);
-        }
-        charts::wants_log(&all)
-    }
-}
-
-/// The lowest and highest of a metric's scenarios (and its base plan) in
-/// every month they all cover, each read between its targets like the plan.
-fn scenario_band(m: &Metric) -> Option<(Series, Series)> {
-    if m.scenarios.is_empty() {
-        return None;
-    }
-    let cases: Vec<Series> = m
-        .scenarios
-        .iter()
-        .map(|(_, s)| crate::model::metrics::interpolate(s, m.interpolation))
-        .chain(std::iter::once(m.plan.clone()))
-        .collect();
-    let months: BTreeSet<Month> = cases.iter().flat_map(|c| c.keys().copied()).collect();
-    let (mut lo, mut hi) = (Series::new(), Series::new());
-    for month in months {
-        let values: Vec<f64> = cases.iter().filter_map(|c| c.get(&month).copied()).collect();
-        if values.len() == cases.len() {
-            lo.insert(month, values.iter().copied().fold(f64::INFINITY, f64::min));
-            hi.insert(month, values.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-        }
-    }
-    (!lo.is_empty()).then_some((lo, hi))
-}
-
-/// The events shown on `m`'s charts up to `as_of`, numbered from 1.
-fn events_of<'a>(model: &'a Model, m: &Metric, as_of: Option<Month>) -> Vec<(usize, &'a crate::model::Event)> {
-    let limit = as_of.unwrap_or(Month(i32::MAX));
-    model
-        .events
-        .iter()
-        .filter(|e| e.month <= limit && e.metrics.contains(&m.id))
-        .enumerate()
-        .map(|(i, e)| (i + 1, e))
-        .collect()
-}
-
-impl Charts {
-    /// Ready to draw the charts of `model`'s metrics.
-    pub fn new(model: &Model, strings: &BTreeMap<String, String>) -> Charts {
-        Charts {
-            words: ChartWords::from(strings),
-            count: model
-                .metrics
-                .iter()
-                .filter(|m| !m.actual.is_empty() || !m.target.is_empty())
-                .count(),
-        }
-    }
-
-    /// The chart of `m` (empty when it has no values), from the cache when
-    /// it was drawn before with the same inputs.
-    pub fn line(&self, model: &Model, m: &Metric, cache: &super::RenderCache) -> String {
-        if m.actual.is_empty() && m.target.is_empty() {
-            return String::new();
-        }
-        let data = ChartData::of(model, m, None);
-        let words = &self.words;
-        // Only a keeping cache needs the key; one-off builds skip building it.
-        let key = cache.is_enabled().then(|| {
-            let points = |s: &Series| s.iter().map(|(k, v)| (k.0, *v)).collect::<Vec<_>>();
-            let inputs = (
-                (&m.id, &m.label, m.unit),
-                (points(&data.actual), points(&data.plan), points(&data.targets)),
-                (
-                    data.band.as_ref().map(|(l, h)| (points(l), points(h))),
-                    data.original.as_ref().map(points),
-                ),
-                data.events.iter().map(|(mo, n)| (mo.0, *n)).collect::<Vec<_>>(),
-                (&words.actual, &words.target, &words.interpolated),
-            );
-            cache.key("chart", &(inputs, format!("{:?}{:?}", model.style, model.calendar)))
-        });
-        cache.text(key.flatten(), || data.draw(model, m, words, &format!("chart-{}", m.id)))
-    }
-
-    /// How many metrics have a chart.
-    pub fn count(&self) -> usize {
-        self.count
-    }
-}
 
 /// A KPI card.
 #[derive(Serialize)]
@@ -340,16 +163,6 @@ struct ChartRow {
     target: String,
     target_interpolated: bool,
     actual: String,
-}
-
-/// The values of `s` up to `as_of` (all of them without one).
-fn cut(s: &Series, as_of: Option<Month>) -> Cow<'_, Series> {
-    match as_of {
-        Some(limit) if s.keys().next_back().is_some_and(|last| *last > limit) => {
-            Cow::Owned(s.range(..=limit).map(|(k, v)| (*k, *v)).collect())
-        }
-        _ => Cow::Borrowed(s),
-    }
 }
 
 /// The chart of `m` with its numbers, as of a month when given (an
@@ -545,12 +358,12 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
         ShortcodeKind::Objectives => {
             let list = sc.arg("metrics").map_or("", |(l, _)| l);
             let ids: Vec<&str> = list.split(',').map(str::trim).collect();
-            ctx.insert("table", &super::roadmap::objectives(r, &ids, until));
+            ctx.insert("table", &roadmap::objectives(r, &ids, until));
             ("partials/quarters.html", None)
         }
         ShortcodeKind::Projections => {
             let id = sc.arg("metric").map_or("", |(id, _)| id);
-            ctx.insert("table", &super::roadmap::projections(r, id, until));
+            ctx.insert("table", &roadmap::projections(r, id, until));
             ("partials/quarters.html", None)
         }
         ShortcodeKind::Table => {
@@ -578,4 +391,26 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
             String::new()
         }
     }
+}
+
+#[derive(Serialize)]
+struct ProgressCtx {
+    done: usize,
+    total: usize,
+    percent: u32,
+}
+
+impl ProgressCtx {
+    fn of(p: Progress) -> Option<ProgressCtx> {
+        p.ratio().map(|r| ProgressCtx {
+            done: p.done,
+            total: p.total,
+            percent: (r * 100.0).round() as u32,
+        })
+    }
+}
+
+/// Progress for templates: none when there are no tasks.
+pub fn progress_ctx(p: Progress) -> Option<impl Serialize> {
+    ProgressCtx::of(p)
 }

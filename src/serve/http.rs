@@ -33,10 +33,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::connections::{Busy, Connections, State};
-use super::{Shared, content_type, percent_decode, with_preview_script};
+use super::preview::{EVENTS, Shared, content_type, percent_decode, with_preview_script};
 
-/// Where pages listen for reloads.
-pub const EVENTS: &str = "/__palanca/events";
 /// How long a client has to send its request headers (also how long an
 /// idle connection is kept between requests).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);

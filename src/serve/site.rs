@@ -25,7 +25,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 
-use crate::output::Sink;
+use crate::render::{Sink, Writer};
 
 /// The prefix of serve's folders in the temporary folder.
 const PREFIX: &str = "palanca-serve-";
@@ -213,7 +213,7 @@ impl Rebuild<'_> {
 
     /// Streams what `write` produces to the staging folder, hashing it on
     /// the way (the same hash as [`Rebuild::stage`]'s).
-    fn stage_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) -> io::Result<()> {
+    fn stage_with(&self, path: &str, key: u64, write: &mut Writer) -> io::Result<()> {
         check(path)?;
         let target = self.staged_path(path)?;
         let mut out = Hashing {
@@ -300,7 +300,7 @@ impl Sink for Rebuild<'_> {
         self.stage(path, Some(key), &bytes)
     }
 
-    fn put_keyed_with(&self, path: &str, key: u64, write: &mut crate::output::Writer) -> io::Result<()> {
+    fn put_keyed_with(&self, path: &str, key: u64, write: &mut Writer) -> io::Result<()> {
         self.stage_with(path, key, write)
     }
 }

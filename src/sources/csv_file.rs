@@ -13,10 +13,156 @@ use std::io::Read;
 use std::path::Path;
 use std::rc::Rc;
 
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use super::group::{GroupError, Grouper, read_period};
-use super::{CsvSource, Pulled, Spec};
-use crate::diagnostic::{Code, Diagnostic, Location};
+use super::kind::{Context, SourceKind, Spec};
+use super::settings::{Settings, check_path};
+use crate::decimal::NumberFormat;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::limits;
+use crate::load::SiteConfig;
+use crate::snapshot::Pulled;
+use crate::units::Unit;
+
+/// One metric's months, or its problem.
+type Months = Result<Pulled, Diagnostic>;
+
+/// The CSV kind of source: `source: { csv: data/file.csv, … }`.
+pub struct Csv;
+
+/// A CSV source, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvSource {
+    /// The file, relative to the site folder, with `/` separators.
+    pub path: String,
+    /// The column of the period.
+    pub period: String,
+    /// The column of the value.
+    pub value: String,
+    /// Keep only rows whose column (first) holds the text (second).
+    pub filter: Option<(String, String)>,
+    /// How numbers are written.
+    pub format: NumberFormat,
+    /// The byte between columns.
+    pub delimiter: u8,
+}
+
+impl SourceKind for Csv {
+    fn key(&self) -> &'static str {
+        "csv"
+    }
+
+    fn check(&self, spec: &Spec, s: &Settings, _site: &SiteConfig) -> Result<Arc<dyn Any + Send + Sync>, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        let mut fail = |field: &str, message: String, help: &str| {
+            errors.push(spec.error(Code::BadSource, field, message).help(help.to_string()));
+        };
+        let format = match s.format.as_deref().map(NumberFormat::parse) {
+            None => NumberFormat::default(),
+            Some(Ok(f)) => f,
+            Some(Err(why)) => {
+                fail(
+                    "format",
+                    format!(
+                        "the number format `{}` {why}",
+                        crate::diagnostic::quote(s.format.as_deref().unwrap_or_default())
+                    ),
+                    "write one number as the file writes it, with its decimal mark: `1,234.56`, `1.234,56`, `1 234,56`, `$1,234.56`, `1.234,56 €` or `12.5%`",
+                );
+                NumberFormat::default()
+            }
+        };
+        if format.is_percent() && spec.unit != Unit::Percent {
+            fail(
+                "format",
+                format!(
+                    "the format `{format}` reads percentages, but `{}` is not measured in percent",
+                    spec.metric
+                ),
+                "remove the `%` from the format, or give the metric `unit: percent`",
+            );
+        }
+        if format.has_currency() && spec.unit != Unit::Currency {
+            fail(
+                "format",
+                format!(
+                    "the format `{format}` has a currency sign, but `{}` is not measured in currency",
+                    spec.metric
+                ),
+                "remove the sign from the format, or give the metric `unit: currency`",
+            );
+        }
+        let delimiter = match s.delimiter.as_deref() {
+            None => b',',
+            Some(d) if d.len() == 1 && d != "\"" && d != "\n" => d.as_bytes()[0],
+            Some(d) => {
+                fail(
+                    "delimiter",
+                    format!("`delimiter: {}` is not one character", crate::diagnostic::quote(d)),
+                    "write the character between columns, e.g. `delimiter: \";\"` or `delimiter: \"\\t\"` for tabs",
+                );
+                b','
+            }
+        };
+        let path = s.csv.clone().unwrap_or_default();
+        if let Err(why) = check_path(&path) {
+            fail(
+                "csv",
+                format!("`csv: {}` {why}", crate::diagnostic::quote(&path)),
+                "write the file's path relative to the site folder, e.g. `csv: data/stripe.csv`, and keep the file inside the site",
+            );
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(Arc::new(CsvSource {
+            path,
+            period: s.period.clone().unwrap_or_else(|| "period".into()),
+            value: s.value.clone().unwrap_or_else(|| "value".into()),
+            filter: s.filter.clone().map(|f| (f.column, f.equals)),
+            format,
+            delimiter,
+        }))
+    }
+
+    fn describe(&self, spec: &Spec) -> String {
+        spec.settings::<CsvSource>()
+            .map_or_else(String::new, |c| c.path.clone())
+    }
+
+    /// Each file once for all the metrics that read it, files in parallel.
+    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics> {
+        let mut by_file: BTreeMap<(&str, u8), Vec<usize>> = BTreeMap::new();
+        let csv: Vec<Option<&CsvSource>> = specs.iter().map(|s| s.settings::<CsvSource>()).collect();
+        for (i, c) in csv.iter().enumerate() {
+            if let Some(c) = c {
+                by_file.entry((c.path.as_str(), c.delimiter)).or_default().push(i);
+            }
+        }
+        let read: Vec<(&Vec<usize>, Vec<Months>)> = by_file
+            .values()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&indexes| {
+                let list: Vec<(&Spec, &CsvSource)> =
+                    indexes.iter().filter_map(|&i| Some((specs[i], csv[i]?))).collect();
+                (indexes, read(context.root, &list))
+            })
+            .collect();
+        let mut out: Vec<Option<Months>> = vec![None; specs.len()];
+        for (indexes, found) in read {
+            for (&i, r) in indexes.iter().zip(found) {
+                out[i] = Some(r);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+}
 
 /// One metric reading the file.
 struct Reader<'a> {

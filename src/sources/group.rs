@@ -12,9 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use super::number::Decimal;
-use crate::load::MetricKind;
+use crate::decimal::Decimal;
 use crate::period::Month;
+use crate::roles::MetricKind;
 
 /// Reads a period cell: `2024-03`, `2024-03-31`, or a date and time
 /// (`2024-03-31 23:59:59`, `2024-03-31T23:59:59Z`). Returns its month and

@@ -15,11 +15,87 @@ use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 
+use std::any::Any;
+use std::sync::Arc;
+
 use super::group::{GroupError, Grouper, read_period};
-use super::{Decimal, Pulled, Spec};
+use super::kind::{Context, SourceKind, Spec};
+use super::settings::Settings;
+use crate::decimal::Decimal;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::limits;
-use crate::load::Spans;
+use crate::load::{SiteConfig, Spans};
+use crate::snapshot::Pulled;
+
+/// The SQL kind of source: `source: { sql: "select …" }`.
+pub struct Sql;
+
+impl SourceKind for Sql {
+    fn key(&self) -> &'static str {
+        "sql"
+    }
+
+    fn check(&self, spec: &Spec, s: &Settings, site: &SiteConfig) -> Result<Arc<dyn Any + Send + Sync>, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        let mut fail = |field: &str, message: String, help: &str| {
+            errors.push(spec.error(Code::BadSource, field, message).help(help.to_string()));
+        };
+        for (field, given) in s.given().into_iter().filter(|(f, _)| !matches!(*f, "csv" | "sql")) {
+            if given {
+                fail(
+                    field,
+                    format!(
+                        "`{field}` applies to CSV sources, but the source of `{}` is a SQL query",
+                        spec.metric
+                    ),
+                    "a query returns (period, value) rows: select, filter and convert in the SQL itself",
+                );
+            }
+        }
+        let query = s.sql.clone().unwrap_or_default();
+        if query.trim().is_empty() || query.chars().count() > limits::QUERY_CHARS {
+            fail(
+                "sql",
+                "the SQL query is empty or longer than 10,000 characters".into(),
+                "write a query returning (period, value) rows, or keep a long one as a view in the database",
+            );
+        }
+        if site.database_url_env.is_none() {
+            fail(
+                "sql",
+                format!("`{}` reads a SQL query, but site.yaml names no database", spec.metric),
+                "add `database_url_env: PALANCA_DATABASE_URL` to site.yaml and put the database's URL in that environment variable",
+            );
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(Arc::new(Query(query)))
+    }
+
+    fn describe(&self, _spec: &Spec) -> String {
+        "SQL".into()
+    }
+
+    /// Every query on one connection, in one read-only transaction.
+    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics> {
+        let db = Database {
+            variable: context.site.database_url_env.as_deref().unwrap_or_default(),
+            site: context.site_yaml,
+            env: context.env,
+            timeout_secs: context.site.query_timeout,
+        };
+        let list: Vec<(&Spec, &str)> = specs
+            .iter()
+            .map(|s| (*s, s.settings::<Query>().map_or("", |q| q.0.as_str())))
+            .collect();
+        read(&db, &list)
+    }
+}
+
+/// A SQL source's query, checked.
+#[derive(Debug, Clone)]
+pub struct Query(pub String);
 
 /// How long to wait for the server when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,7 +1,9 @@
 //! Unit tests of the parent module and its readers' pure parts.
 
 use super::group::{GroupError, Grouper, read_period};
-use super::*;
+use super::settings::check_path;
+use crate::decimal::{Decimal, NumberFormat};
+use crate::roles::MetricKind;
 
 fn fmt(sample: &str) -> NumberFormat {
     NumberFormat::parse(sample).unwrap_or_else(|e| panic!("{sample}: {e}"))

@@ -2,6 +2,16 @@
 
 use super::*;
 use crate::load::{LoadOptions, load_with};
+use crate::period::Month;
+
+/// No step added to loading.
+fn nothing(
+    _: &Path,
+    _: &crate::load::SiteConfig,
+    _: &mut [std::sync::Arc<crate::load::MetricFile>],
+    _: &mut crate::diagnostic::Diagnostics,
+) {
+}
 use std::path::PathBuf;
 
 /// A small site of its own: site.yaml, a home page and two plan pages.
@@ -21,7 +31,7 @@ fn site() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn title_of(root: &Path, cache: &LoadCache, slug: &str) -> Result<String, String> {
-    let (project, _) = load_with(root, LoadOptions::default(), cache)
+    let (project, _) = load_with(root, LoadOptions::default(), cache, &nothing)
         .map_err(|d| d.0.iter().map(|d| d.to_string()).collect::<String>())?;
     let page = project.pages.iter().find(|p| p.slug == slug).ok_or("no such page")?;
     Ok(page.front.title.clone())
@@ -86,7 +96,11 @@ fn a_noted_change_is_read_and_the_rest_reused() {
     assert_eq!(title_of(&root, &cache, "plan/a").unwrap(), "A");
     std::fs::write(root.join("content/plan/a.md"), "---\ntitle: A2\n---\nFirst.\n").unwrap();
     cache.note_changes(&root, &[root.join("content/plan/a.md")]);
-    assert!(matches!(cache.plan(Month(0)), Plan::Walk), "another start month");
+    let other = ReadWith {
+        start: Month(0),
+        raw_html: true,
+    };
+    assert!(matches!(cache.plan(other), Plan::Walk), "another start month");
     cache.note_changes(&root, &[root.join("content/plan/a.md")]);
     assert_eq!(title_of(&root, &cache, "plan/a").unwrap(), "A2");
 }
@@ -141,31 +155,42 @@ fn lost_events_make_the_next_load_look_at_everything() {
     title_of(&root, &cache, "plan/a").unwrap();
     cache.note_changes(&root, &[root.join("content/plan/a.md")]);
     cache.note_everything();
-    assert!(matches!(cache.plan(Month::new(2024, 1).unwrap()), Plan::Walk));
+    let same = ReadWith {
+        start: Month::new(2024, 1).unwrap(),
+        raw_html: true,
+    };
+    assert!(matches!(cache.plan(same), Plan::Walk));
 }
 
 #[test]
-fn a_build_keeps_small_bodies_in_memory_and_serve_leaves_them_in_their_files() {
+fn a_build_keeps_small_bodies_in_memory_and_serve_spills_them() {
     let (_dir, root) = site();
     let body_of = |cache: &LoadCache| {
-        let (project, _) = load_with(&root, LoadOptions::default(), cache).unwrap();
+        let (project, _) = load_with(&root, LoadOptions::default(), cache, &nothing).unwrap();
         let page = project.pages.iter().find(|p| p.slug == "plan/a").unwrap().clone();
+        let crate::load::Body::Html { html, .. } = &page.body_at else {
+            panic!("made HTML when loaded")
+        };
         (
-            matches!(page.body_at, crate::load::Body::Kept),
-            page.body().unwrap().into_owned(),
+            matches!(html, crate::load::Html::Kept(_)),
+            project.bodies.read(html).unwrap().into_owned(),
         )
     };
     assert_eq!(
         body_of(&LoadCache::default()),
-        (true, "First.\n".to_string()),
+        (true, "<p>First.</p>\n".to_string()),
         "a build's"
     );
-    assert_eq!(body_of(&LoadCache::new()), (false, "First.\n".to_string()), "serve's");
+    assert_eq!(
+        body_of(&LoadCache::new()),
+        (false, "<p>First.</p>\n".to_string()),
+        "serve's"
+    );
 }
 
 #[test]
 fn the_body_budget_is_taken_until_it_runs_out() {
-    let budget = crate::load::BodyBudget(std::sync::atomic::AtomicUsize::new(10));
+    let budget = crate::load::bodies::BodyBudget(std::sync::atomic::AtomicUsize::new(10));
     assert!(budget.take(6));
     assert!(!budget.take(6), "only 4 bytes are left");
     assert!(budget.take(4));

@@ -9,10 +9,10 @@
 //! | monthly logo churn above 5% | about half the customers gone within a year |
 //! | burn multiple above 2 | more than $2 burned per $1 of net new ARR |
 
-use super::Subject;
+use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::metrics::{Metric, Section, Series};
-use crate::model::roles::Role;
+use crate::roles::Role;
 
 /// A rule: its code, the metric it reads (by role), and when it trips.
 struct Rule {

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::{Subject, cmgr};
+use super::subject::{Subject, cmgr};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Subject as About};
 use crate::load::{Claim, Page};
 use crate::model::metrics::Metric;

@@ -22,12 +22,12 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::Subject;
+use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Subject as About};
 use crate::formula::{self, Expr};
 use crate::model::metrics::{Group, Metric};
-use crate::model::roles::Role;
 use crate::period::Month;
+use crate::roles::Role;
 use crate::units::Unit;
 
 /// Relative difference allowed between the sides of a standard identity.
@@ -356,7 +356,7 @@ fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
         .warning(
             Code::IdentityMismatch,
             m,
-            m.value_place(s.groups, crate::model::Section::Target, month),
+            m.value_place(s.groups, crate::model::metrics::Section::Target, month),
             format!(
                 "`{}` does not hold in the targets: at {} `{}` is {shown_l}, which {relation} {shown_r}{}",
                 check.name,
@@ -500,7 +500,7 @@ fn roll_forward(s: &Subject, check: &RollForward, diags: &mut Diagnostics) {
         .warning(
             Code::IdentityMismatch,
             stock,
-            stock.value_place(s.groups, crate::model::Section::Target, month),
+            stock.value_place(s.groups, crate::model::metrics::Section::Target, month),
             format!(
                 "`{}` does not hold in the targets: at {} `{}` is {}, but its earlier target and the flows give {}{}",
                 check.name,

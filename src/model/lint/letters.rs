@@ -4,7 +4,20 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Subject};
 use crate::load::Update;
-use crate::newupdate::PLACEHOLDERS;
+
+/// The sentences the skeleton's letter starts with, in Spanish and in
+/// English: `palanca new update` writes them, and an update
+/// still holding one is unfinished.
+pub const PLACEHOLDERS: [[&str; 2]; 2] = [
+    [
+        "Resumen del mes en una frase.",
+        "Detalle: ingresos, producto, equipo, caja y runway.",
+    ],
+    [
+        "The month in one sentence.",
+        "Detail: revenue, product, team, cash and runway.",
+    ],
+];
 
 /// What is unfinished in `u`, one diagnostic per list or placeholder.
 /// Drafts are expected to be unfinished and are left alone.

@@ -24,74 +24,12 @@ mod identities;
 pub mod letters;
 mod ranges;
 pub mod stated;
+mod subject;
 mod totals;
 
-use std::collections::HashMap;
-use std::ops::Range;
+pub use subject::{Subject, cmgr};
 
-use super::metrics::{Group, Metric};
-use super::plan::Plan;
-use super::roles::Role;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::Page;
-use crate::period::{Calendar, Month, plan_month};
-use crate::units::{NumberStyle, Unit};
-
-/// What the checks read.
-pub struct Subject<'a> {
-    /// All metrics.
-    pub metrics: &'a [Metric],
-    /// Metric index by id.
-    pub index: &'a HashMap<String, usize>,
-    /// Metric groups (their files and identity checks).
-    pub groups: &'a [Group],
-    /// Plan pages.
-    pub pages: &'a [std::sync::Arc<Page>],
-    /// The plan's aggregates.
-    pub plan: &'a Plan,
-    /// Month 1.
-    pub start: Month,
-    /// Number style for the figures in messages.
-    pub style: &'a NumberStyle,
-    /// Month names for readers.
-    pub calendar: Calendar,
-    /// A runway shorter than this many months is a finding.
-    pub runway_alert: f64,
-}
-
-impl Subject<'_> {
-    fn metric(&self, id: &str) -> Option<&Metric> {
-        self.index.get(id).map(|&i| &self.metrics[i])
-    }
-
-    /// The metric with a standard role, if the plan has one.
-    fn role(&self, role: Role) -> Option<&Metric> {
-        self.metrics.iter().find(|m| m.role == Some(role))
-    }
-
-    fn show(&self, m: &Metric, v: f64) -> String {
-        self.style.format(v, m.unit)
-    }
-
-    fn money(&self, v: f64) -> String {
-        self.style.format(v, Unit::Currency)
-    }
-
-    /// A month for the author: `M12 (2024-12)`.
-    fn when(&self, month: Month) -> String {
-        format!("M{} ({month})", plan_month(month, self.start))
-    }
-
-    /// A month for a reader: `diciembre de 2024`.
-    fn month(&self, month: Month) -> String {
-        self.calendar.long(month)
-    }
-
-    /// A warning about metric `m`, pointing at `span` of its file.
-    fn warning(&self, code: Code, m: &Metric, span: Range<usize>, message: String) -> Diagnostic {
-        Diagnostic::warning_at(code, &self.groups[m.group].source, span, message).metric(&m.id)
-    }
-}
+use crate::diagnostic::Diagnostics;
 
 /// Runs every consistency check and returns the warnings (advice
 /// included: the driver keeps it only when asked for).
@@ -122,11 +60,6 @@ pub fn lint_metrics(s: &Subject) -> Diagnostics {
     ranges::check_runway(s, &mut diags);
     advice::check(s, &mut diags);
     diags
-}
-
-/// Compound monthly growth from `a` to `b` over `months` intervals.
-pub fn cmgr(a: f64, b: f64, months: i32) -> Option<f64> {
-    (a > 0.0 && b > 0.0 && months > 0).then(|| (b / a).powf(1.0 / f64::from(months)) - 1.0)
 }
 
 #[cfg(test)]

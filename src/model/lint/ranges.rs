@@ -2,10 +2,10 @@
 //! their unit or role allows, targets moving against the metric's
 //! direction, and a runway shorter than the site's alert.
 
-use super::Subject;
+use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::metrics::{Section, Series};
-use crate::model::roles::Role;
+use crate::roles::Role;
 use crate::units::{Direction, NumberStyle, Unit};
 
 /// Values outside what their unit allows (a percentage above 100%, a
@@ -121,8 +121,8 @@ pub fn check_directions(s: &Subject, diags: &mut Diagnostics) {
 /// net burn where the plan has both roles.
 fn runway<'a>(
     s: &'a Subject<'a>,
-    series: fn(&crate::model::Metric) -> &Series,
-) -> Option<(Series, &'a crate::model::Metric)> {
+    series: fn(&crate::model::metrics::Metric) -> &Series,
+) -> Option<(Series, &'a crate::model::metrics::Metric)> {
     if let Some(r) = s.role(Role::Runway) {
         return Some((series(r).clone(), r));
     }
@@ -143,9 +143,9 @@ pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
     for (section, series) in [
         (
             Section::Target,
-            (|m: &crate::model::Metric| &m.target) as fn(&crate::model::Metric) -> &Series,
+            (|m: &crate::model::metrics::Metric| &m.target) as fn(&crate::model::metrics::Metric) -> &Series,
         ),
-        (Section::Actual, |m: &crate::model::Metric| &m.actual),
+        (Section::Actual, |m: &crate::model::metrics::Metric| &m.actual),
     ] {
         let Some((months, about)) = runway(s, series) else {
             continue;

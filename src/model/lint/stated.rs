@@ -4,7 +4,7 @@
 //! because a plan that writes "$100M" means roughly $100M, not anything
 //! from $50M to $150M.
 
-use super::Subject;
+use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::metrics::Section;
 

@@ -4,7 +4,7 @@
 //! of the milestones of the months since its previous target; and all its
 //! targets together within the whole roadmap's range and the levers'.
 
-use super::Subject;
+use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::TotalOf;
 use crate::model::metrics::Section;

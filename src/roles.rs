@@ -1,15 +1,40 @@
-//! Standard roles: what a metric *is*, in the vocabulary investors read a
-//! plan with (`../shared/notes/metrics.md`).
+//! What a metric is: its kind (stock, flow or rate), how its actual is
+//! compared with plan, and its standard role in the vocabulary investors
+//! read a plan with (`../shared/notes/metrics.md`). Shared by every stage:
+//! the loader reads them, sources add rows up by kind, the model and the
+//! linter reason with them.
 //!
 //! A role gives a metric its defaults — stock, flow or rate; the values
 //! that make sense; whether moving down is a warning sign — and, when the
 //! roles an identity needs are all present, lets the linter check that
-//! identity without anyone writing it (see [`super::identities`]).
+//! identity without anyone writing it (see the linter's identities).
 
 use serde::{Deserialize, Serialize};
 
-use crate::load::{Comparison, MetricKind};
 use crate::units::{Direction, Unit};
+
+/// What a metric's value is, for adding it up over a quarter or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricKind {
+    /// A balance read at a period's end: ARR, cash, customers.
+    Stock,
+    /// An amount over a period, summed: revenue, burn, new customers.
+    Flow,
+    /// A ratio or rate, averaged over a period: churn, margin, CAC.
+    Rate,
+}
+
+/// How actual is compared with plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Comparison {
+    /// Actual over target (target over actual when lower is better).
+    Ratio,
+    /// For bounded metrics such as uptime: the error budget the plan
+    /// allows (1 − target) over the one used (1 − actual).
+    Budget,
+}
 
 /// A standard metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
@@ -143,13 +168,6 @@ impl Role {
     pub fn name(self) -> String {
         crate::units::name_of(&self)
     }
-}
-
-/// A metric's kind as written, else its role's, else its unit's default.
-pub fn kind_of(raw: &crate::load::RawMetric) -> MetricKind {
-    raw.kind
-        .or(raw.role.map(|r| r.traits().kind))
-        .unwrap_or_else(|| default_kind(raw.unit))
 }
 
 /// The kind of a metric without a role: money and counts are read at the

@@ -1,5 +1,5 @@
 //! The actuals pulled from sources, attached to their metrics as the site
-//! is loaded: each metric with a `source:` gets its snapshot from
+//! is loaded (the driver hands [`attach`] to the loader): each metric with a `source:` gets its snapshot from
 //! `content/snapshots/` (see [`crate::snapshot`]). Its source is checked
 //! here too, so `check` finds a bad source without pulling; the source
 //! itself is never read by a build.
@@ -7,14 +7,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{MetricFile, SiteConfig, files};
 use crate::diagnostic::{Code, Diagnostics};
+use crate::load::{MetricFile, SiteConfig, read_text};
 use crate::snapshot;
 
 /// Checks every source and attaches each one's snapshot; a metric with a
 /// source and no snapshot yet is an error that says to pull.
 pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [Arc<MetricFile>], diags: &mut Diagnostics) {
-    for (fi, mi, spec) in crate::sources::specs(metric_files, site, diags) {
+    for (fi, mi, spec) in super::registry::specs(metric_files, site, diags) {
         let Some(rel) = snapshot::path_of(&spec.metric) else {
             continue;
         };
@@ -33,7 +33,7 @@ pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [Arc<MetricFile
             );
             continue;
         }
-        match files::read_text(root, &rel).and_then(snapshot::parse) {
+        match read_text(root, &rel).and_then(snapshot::parse) {
             Ok(s) => Arc::make_mut(&mut metric_files[fi]).doc.metrics[mi].pulled = Some(Arc::new(s)),
             Err(d) => diags.push(d),
         }

@@ -1,0 +1,11 @@
+//! Metrics resolved: series converted to months and units, formulas parsed,
+//! checked for unknown inputs and cycles, and evaluated.
+mod convert;
+mod formulas;
+mod metric;
+mod plans;
+
+pub use convert::collect;
+pub use formulas::resolve_formulas;
+pub use metric::{Group, Metric, Places, Scenario, Section, Series, interpolate};
+pub use plans::fill_plans;
