@@ -88,3 +88,299 @@ fn a_path_hashed_piece_by_piece_is_the_path_hashed_whole() {
     let s = Spans::parse(&text, 0, text.len());
     assert_eq!(at(&text, s.value("list[11]")), "v11");
 }
+
+/// A YAML document as the property test below writes it: every scalar
+/// with the text written for it, and the value serde must read from it.
+#[derive(Debug, Clone)]
+enum Node {
+    Scalar(Scalar),
+    Map(Vec<(Scalar, Node)>, bool),
+    Seq(Vec<Node>, bool),
+}
+
+#[derive(Debug, Clone)]
+struct Scalar {
+    written: String,
+    value: String,
+}
+
+mod yaml_docs {
+    use super::{Node, Scalar};
+    use proptest::prelude::*;
+
+    fn word() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9_]{0,7}".prop_filter("not a YAML word", |w| {
+            !matches!(
+                w.as_str(),
+                "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "nan" | "inf"
+            )
+        })
+    }
+
+    /// Scalars of every style palanca's files use.
+    pub fn scalar(in_flow: bool) -> impl Strategy<Value = Scalar> {
+        let plain = word().prop_map(|w| Scalar {
+            written: w.clone(),
+            value: w,
+        });
+        let spaced = (word(), word()).prop_map(|(a, b)| {
+            let w = format!("{a} {b}");
+            Scalar {
+                written: w.clone(),
+                value: w,
+            }
+        });
+        let month = (2000u32..2100, 1u32..=12).prop_map(|(y, m)| {
+            let w = format!("{y}-{m:02}");
+            Scalar {
+                written: w.clone(),
+                value: w,
+            }
+        });
+        let plan_month = (1u32..600).prop_map(|n| Scalar {
+            written: format!("M{n}"),
+            value: format!("M{n}"),
+        });
+        let number = (1u32..10_000_000).prop_map(|n| Scalar {
+            written: n.to_string(),
+            value: n.to_string(),
+        });
+        let decimal = (0u32..1000, 1u32..100).prop_map(|(a, b)| {
+            let w = format!("{a}.{b:02}");
+            let v: f64 = w.parse().unwrap();
+            Scalar {
+                written: w,
+                value: v.to_string(),
+            }
+        });
+        let text = "[ a-zA-Z0-9:#,\\[\\]{}é€%'\"-]{0,12}";
+        let double = text.prop_map(|t: String| Scalar {
+            written: format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+            value: t,
+        });
+        let single = text.prop_map(|t: String| Scalar {
+            written: format!("'{}'", t.replace('\'', "''")),
+            value: t,
+        });
+        let _ = in_flow;
+        prop_oneof![plain, spaced, month, plan_month, number, decimal, double, single].boxed()
+    }
+
+    /// Keys: words, months, plan months; never two alike in one mapping.
+    fn keys(n: usize) -> impl Strategy<Value = Vec<Scalar>> {
+        let key = prop_oneof![
+            word(),
+            (2000u32..2100, 1u32..=12).prop_map(|(y, m)| format!("{y}-{m:02}")),
+            (1u32..600).prop_map(|n| format!("M{n}")),
+        ];
+        proptest::collection::btree_set(key, 1..=n).prop_map(|set| {
+            set.into_iter()
+                .map(|k| Scalar {
+                    written: k.clone(),
+                    value: k,
+                })
+                .collect()
+        })
+    }
+
+    /// Documents up to four levels deep, each collection in block or flow
+    /// style (inside a flow collection, everything is written in flow).
+    pub fn node() -> BoxedStrategy<Node> {
+        let leaf = scalar(false).prop_map(Node::Scalar);
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            let map_inner = inner.clone();
+            let map = (keys(6), any::<bool>()).prop_flat_map(move |(keys, flow)| {
+                proptest::collection::vec(map_inner.clone(), keys.len())
+                    .prop_map(move |values| Node::Map(keys.iter().cloned().zip(values).collect(), flow))
+            });
+            let seq = (proptest::collection::vec(inner, 1..6), any::<bool>())
+                .prop_map(|(items, flow)| Node::Seq(items, flow));
+            prop_oneof![map, seq]
+        })
+        .boxed()
+    }
+}
+
+/// Writes `node` at `indent` (block style) or inline (flow, and always
+/// inside a flow collection).
+fn write_yaml(node: &Node, indent: usize, out: &mut String) {
+    write_node(node, indent, false, out);
+}
+
+fn write_node(node: &Node, indent: usize, in_flow: bool, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let flow = in_flow
+        || match node {
+            Node::Map(_, f) | Node::Seq(_, f) => *f,
+            Node::Scalar(_) => false,
+        };
+    match node {
+        Node::Scalar(s) => out.push_str(&s.written),
+        Node::Map(entries, _) if entries.is_empty() => out.push_str("{}"),
+        Node::Seq(items, _) if items.is_empty() => out.push_str("[]"),
+        Node::Map(entries, _) if flow => {
+            out.push_str("{ ");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&k.written);
+                out.push_str(": ");
+                write_node(v, indent, true, out);
+            }
+            out.push_str(" }");
+        }
+        Node::Seq(items, _) if flow => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_node(v, indent, true, out);
+            }
+            out.push(']');
+        }
+        Node::Map(entries, _) => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    out.push_str(&pad);
+                }
+                out.push_str(&k.written);
+                out.push(':');
+                block_child(v, indent, out);
+            }
+        }
+        Node::Seq(items, _) => {
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    out.push_str(&pad);
+                }
+                out.push('-');
+                block_child(v, indent, out);
+            }
+        }
+    }
+}
+
+/// A value after `key:` or `-` in block style: a scalar or a flow
+/// collection on the same line (with a comment now and then), a block
+/// collection on the lines below.
+fn block_child(v: &Node, indent: usize, out: &mut String) {
+    match v {
+        Node::Map(e, false) if !e.is_empty() => {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent + 2));
+            write_yaml(v, indent + 2, out);
+        }
+        Node::Seq(items, false) if !items.is_empty() => {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent + 2));
+            write_yaml(v, indent + 2, out);
+        }
+        _ => {
+            out.push(' ');
+            write_yaml(v, indent, out);
+            if out.len().is_multiple_of(3) {
+                out.push_str("  # a note");
+            }
+        }
+    }
+}
+
+/// Every scalar of `node` and every key, with its path as [`Spans`] names it.
+fn leaves<'a>(node: &'a Node, path: String, out: &mut Vec<(String, &'a Scalar, bool)>) {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match node {
+        Node::Scalar(s) => out.push((path, s, false)),
+        Node::Map(entries, _) => {
+            for (k, v) in entries {
+                out.push((join(&k.value), k, true));
+                leaves(v, join(&k.value), out);
+            }
+        }
+        Node::Seq(items, _) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(v, format!("{path}[{i}]"), out);
+            }
+        }
+    }
+}
+
+/// The value serde read at `path` of `value`, as text.
+fn serde_at<'a>(value: &'a serde_yaml::Value, path: &[(Option<&str>, Option<usize>)]) -> Option<&'a serde_yaml::Value> {
+    let mut v = value;
+    for (key, index) in path {
+        v = match (key, index) {
+            (Some(k), _) => v.as_mapping()?.get(serde_yaml::Value::String(k.to_string()))?,
+            (_, Some(i)) => v.as_sequence()?.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+#[test]
+fn the_positions_parser_and_the_values_parser_agree_on_every_document_palanca_reads() {
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 600,
+        ..Default::default()
+    });
+    let top = yaml_docs::node().prop_filter(
+        "a mapping at the top",
+        |n| matches!(n, Node::Map(e, false) if !e.is_empty()),
+    );
+    runner
+        .run(&top, |doc| {
+            let mut text = String::new();
+            write_yaml(&doc, 0, &mut text);
+            text.push('\n');
+            // The values parser must read what was written…
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let spans = Spans::parse(&text, 0, text.len());
+            let mut all = Vec::new();
+            leaves(&doc, String::new(), &mut all);
+            for (path, scalar, is_key) in all {
+                // …and the positions parser point at it, path by path.
+                let span = if is_key { spans.key(&path) } else { spans.value(&path) };
+                let found = span.map(|s| &text[s]);
+                prop_assert_eq!(found, Some(scalar.written.as_str()), "{} of\n{}", path, text);
+                if is_key {
+                    continue;
+                }
+                let steps: Vec<(Option<&str>, Option<usize>)> = split_path(&path);
+                let read = serde_at(&value, &steps).map(|v| match v {
+                    serde_yaml::Value::String(s) => s.clone(),
+                    serde_yaml::Value::Number(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                });
+                prop_assert_eq!(read.as_deref(), Some(scalar.value.as_str()), "{} of\n{}", path, text);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// `a.b[2].c` as steps: keys and indexes.
+fn split_path(path: &str) -> Vec<(Option<&str>, Option<usize>)> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            steps.push((Some(key), None));
+        }
+        for index in rest.split('[').filter(|s| !s.is_empty()) {
+            steps.push((None, index.trim_end_matches(']').parse().ok()));
+        }
+    }
+    steps
+}
