@@ -1,6 +1,7 @@
 //! Integration tests: whole sites built by the real binary, and the HTML
 //! read back with an HTML parser.
 
+mod architecture;
 mod audience;
 mod browser;
 mod cdp;
