@@ -1,6 +1,10 @@
 //! Unit tests of the parent module.
 
-use super::*;
+use super::line::*;
+use super::svg::*;
+use crate::model::Series;
+use crate::period::{Calendar, Month};
+use plotters::prelude::RGBColor;
 
 fn series(points: &[(i32, f64)]) -> Series {
     points.iter().map(|(m, v)| (Month(*m), *v)).collect()
