@@ -223,6 +223,11 @@ fn hide_metrics(
     for file in &mut project.metric_files {
         let file = std::sync::Arc::make_mut(file);
         file.doc.metrics.retain(|m| !hidden.contains(&m.id));
+        // Cohorts are customers and their MRR by first month: they go
+        // with either.
+        if ["mrr", "customers"].iter().any(|id| hidden.contains(*id)) && file.doc.revenue.is_some() {
+            file.tables.clear();
+        }
         // A file left with nothing public is hidden as a whole: what names
         // it (a table of the group) goes with it.
         if file.doc.metrics.is_empty() {

@@ -25,6 +25,24 @@ impl Decimal {
     /// Zero.
     pub const ZERO: Decimal = Decimal { units: 0, scale: 0 };
 
+    /// `units / 10^scale`.
+    pub fn new(units: i128, scale: u32) -> Decimal {
+        Decimal { units, scale }
+    }
+
+    /// Its digits as an integer and how many of them are decimals.
+    pub fn parts(self) -> (i128, u32) {
+        (self.units, self.scale)
+    }
+
+    /// The product, or None when it would not fit.
+    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+        Some(Decimal {
+            units: self.units.checked_mul(other.units)?,
+            scale: self.scale.checked_add(other.scale).filter(|s| *s <= 36)?,
+        })
+    }
+
     /// The sum, or None when it would not fit (far beyond any real figure).
     pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
         let scale = self.scale.max(other.scale);
@@ -172,6 +190,11 @@ fn is_space(c: char) -> bool {
 const SEPARATORS: [char; 6] = [',', '.', ' ', '\u{a0}', '\u{202f}', '\''];
 
 impl NumberFormat {
+    /// Numbers as a database writes them: `1234.56`, `-0.5`.
+    pub fn plain() -> NumberFormat {
+        NumberFormat::parse("1234.56").unwrap_or_default()
+    }
+
     /// Reads a sample. The last separator in it is the decimal mark, another
     /// one before it separates groups of digits; a sign before or after the
     /// digits is a currency sign, a trailing `%` makes values percentages.

@@ -36,6 +36,10 @@ pub const YEARS: (i32, i32) = (1900, 2200);
 /// beyond it a figure is a typo, and charts could not place it.
 pub const MAGNITUDE: f64 = 1e15;
 
+/// Most rows of a table a pull writes beside the snapshots (a file's
+/// cohorts: a century of months by a century).
+pub const TABLE_ROWS: usize = 1_500_000;
+
 /// Most values in one series of one metric (a century of months).
 pub const SERIES_VALUES: usize = 1_200;
 

@@ -86,6 +86,98 @@ impl Month {
     }
 }
 
+/// A calendar day: what a service period starts and ends on. Days count
+/// from 1970-01-01, so a period's length is a subtraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub i32);
+
+impl Day {
+    /// The day `day` of `month`, None when the month has no such day.
+    pub fn new(month: Month, day: u32) -> Option<Day> {
+        (1..=month.last_day())
+            .contains(&day)
+            .then(|| Day(days_from_civil(month.year(), month.month(), day)))
+    }
+
+    /// Reads `YYYY-MM-DD`, alone or followed by a time (`2024-03-31
+    /// 23:59:59`, `2024-03-31T23:59:59Z`): the day written, in no time zone.
+    pub fn parse(text: &str) -> Option<Day> {
+        let text = text.trim();
+        let date = text.get(..10)?;
+        let rest = &text[10..];
+        if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+            return None;
+        }
+        let b = date.as_bytes();
+        if b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |s: &str| {
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        let month = Month::new(num(&date[..4])? as i32, num(&date[5..7])?)?;
+        Day::new(month, num(&date[8..10])?).filter(|d| in_years(d.month()))
+    }
+
+    /// Its month.
+    pub fn month(self) -> Month {
+        let (y, m, _) = civil_from_days(self.0);
+        Month(y * 12 + m as i32 - 1)
+    }
+
+    /// Its number within its month, 1 to 31.
+    pub fn of_month(self) -> u32 {
+        civil_from_days(self.0).2
+    }
+
+    /// The same day `k` months later, or the month's last day when it has
+    /// none (January 31 and one month is the end of February).
+    pub fn add_months(self, k: i32) -> Day {
+        let month = self.month().offset(k);
+        let day = self.of_month().min(month.last_day());
+        Day(days_from_civil(month.year(), month.month(), day))
+    }
+
+    /// The last day of `month`.
+    pub fn last_of(month: Month) -> Day {
+        Day(days_from_civil(month.year(), month.month(), month.last_day()))
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = civil_from_days(self.0);
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// Days from 1970-01-01 to a date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy as i32;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i32::from(m <= 2), m, d)
+}
+
 impl fmt::Display for Month {
     /// `YYYY-MM`, the form used in files, URLs and CSV.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

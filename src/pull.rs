@@ -37,6 +37,9 @@ pub struct PullReport {
     pub warnings: Diagnostics,
     /// Nothing was written.
     pub dry_run: bool,
+    /// Each table written beside the snapshots (a file's cohorts), and
+    /// whether it changed.
+    pub tables: Vec<(String, bool)>,
 }
 
 /// What changed in one metric's snapshot.
@@ -76,7 +79,7 @@ pub fn pull(
         site_yaml: (&site_source, &site_spans),
         env,
     };
-    let pulled = sources::read(&context, &specs)?;
+    let (pulled, tables) = sources::read(&context, &specs)?;
     let style = NumberStyle::for_language(site.number_style.unwrap_or(site.language).code(), &site.currency);
     let mut report = PullReport {
         dry_run: options.dry_run,
@@ -118,10 +121,26 @@ pub fn pull(
             .metrics
             .push(compare(spec, old.as_ref(), values, &new, &style, &mut report.warnings));
     }
+    let snapshots_changed = changed.len();
+    for (name, text) in tables {
+        let file = format!("{name}.csv");
+        let before = match folder.as_ref().map(|f| f.current_file(&file)).transpose() {
+            Ok(before) => before.flatten(),
+            Err(e) => {
+                unwritable.push(cannot_write(&format!("{}/{file}", snapshot::FOLDER), &e));
+                continue;
+            }
+        };
+        let fresh = before.as_deref() != Some(text.as_str());
+        report.tables.push((name, fresh));
+        if fresh {
+            changed.push((file, text));
+        }
+    }
     if unwritable.has_errors() {
         return Err(unwritable);
     }
-    report.written = changed.len();
+    report.written = snapshots_changed;
     if let Some(folder) = folder.filter(|_| !options.dry_run && !changed.is_empty()) {
         folder
             .write_all(&changed)
@@ -188,9 +207,13 @@ fn compare(
     };
     let show = |d: Decimal| style.format(d.to_f64(), spec.unit);
     let Some(old) = old else {
-        if let (Some(a), Some(b)) = (values.keys().next(), values.keys().next_back()) {
-            report.changes.push(format!("first pull, {a} to {b}"));
-        }
+        report
+            .changes
+            .push(match (values.keys().next(), values.keys().next_back()) {
+                (Some(a), Some(b)) => format!("first pull, {a} to {b}"),
+                // NRR, say, needs a year of lines before its first month.
+                _ => "first pull, no month has a value yet".to_string(),
+            });
         return report;
     };
     let before = old.values();
@@ -263,12 +286,18 @@ impl fmt::Display for PullReport {
         }
         for m in &self.metrics {
             let months = format!("{} month{}", m.months, if m.months == 1 { "" } else { "s" });
-            if m.changes.is_empty() {
+            if m.changes.is_empty() && m.months == 0 {
+                writeln!(f, "{} ← {}: no month has a value yet, unchanged", m.metric, m.from)?;
+            } else if m.changes.is_empty() {
                 writeln!(f, "{} ← {}: {months}, unchanged", m.metric, m.from)?;
             }
             for change in &m.changes {
                 writeln!(f, "{} ← {}: {change}", m.metric, m.from)?;
             }
+        }
+        for (name, fresh) in &self.tables {
+            let what = if *fresh { "updated" } else { "unchanged" };
+            writeln!(f, "{name}: table {what}")?;
         }
         let restated = self.warnings.0.len();
         let verb = if self.dry_run { "would write" } else { "wrote" };

@@ -90,7 +90,59 @@ pub enum Role {
     Valuation,
     /// Share of time the service is up, a fraction.
     Uptime,
+    /// MRR of customers who had none before, in the month.
+    NewMrr,
+    /// MRR added by customers who paid more than the month before.
+    ExpansionMrr,
+    /// MRR lost by customers who paid less, but still paid.
+    ContractionMrr,
+    /// MRR lost by customers who stopped paying.
+    ChurnedMrr,
+    /// MRR of customers who had paid before, stopped, and pay again.
+    ReactivationMrr,
+    /// Customers lost in the month over those at its start, a fraction.
+    LogoChurn,
+    /// Churned and contraction MRR over the month's starting MRR.
+    RevenueChurn,
+    /// Gross revenue retention over twelve months, a fraction up to 1.
+    Grr,
+    /// MRR per paying account.
+    Arpa,
 }
+
+/// The metrics a metric file's `revenue:` block gives, computed from
+/// invoice lines by `palanca pull`: each id with its role, and its label
+/// in English and Spanish.
+pub const REVENUE_FAMILY: &[(&str, Role, &str, &str)] = &[
+    ("mrr", Role::Mrr, "MRR", "MRR"),
+    ("arr", Role::Arr, "ARR", "ARR"),
+    ("customers", Role::Customers, "Customers", "Clientes"),
+    ("new_mrr", Role::NewMrr, "New MRR", "MRR nuevo"),
+    ("expansion_mrr", Role::ExpansionMrr, "Expansion MRR", "MRR de expansión"),
+    (
+        "contraction_mrr",
+        Role::ContractionMrr,
+        "Contraction MRR",
+        "MRR de contracción",
+    ),
+    ("churned_mrr", Role::ChurnedMrr, "Churned MRR", "MRR perdido"),
+    (
+        "reactivation_mrr",
+        Role::ReactivationMrr,
+        "Reactivation MRR",
+        "MRR reactivado",
+    ),
+    ("logo_churn", Role::LogoChurn, "Logo churn", "Cancelación de clientes"),
+    (
+        "revenue_churn",
+        Role::RevenueChurn,
+        "Revenue churn",
+        "Pérdida de ingresos",
+    ),
+    ("nrr", Role::Nrr, "NRR", "NRR"),
+    ("grr", Role::Grr, "GRR", "GRR"),
+    ("arpa", Role::Arpa, "ARPA", "ARPA"),
+];
 
 /// What a role implies for its metric.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +187,12 @@ impl Role {
             Runway => (Stock, Direction::Up, (0.0, f64::INFINITY), false),
             Headcount => (Stock, Direction::Up, (0.0, f64::INFINITY), false),
             BurnMultiple => (Rate, Direction::Down, (f64::NEG_INFINITY, f64::INFINITY), true),
+            NewMrr | ExpansionMrr | ReactivationMrr => (Flow, Direction::Up, (0.0, f64::INFINITY), true),
+            // Lost MRR rises with the base even when churn falls.
+            ContractionMrr | ChurnedMrr => (Flow, Direction::Down, (0.0, f64::INFINITY), false),
+            LogoChurn | RevenueChurn => (Rate, Direction::Down, (0.0, 1.0), true),
+            Grr => (Rate, Direction::Up, (0.0, 1.0), true),
+            Arpa => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
         };
         Traits {
             kind,
@@ -154,11 +212,12 @@ impl Role {
     pub fn unit(self) -> Unit {
         use Role::*;
         match self {
-            Arr | Mrr | Revenue | NetNewArr | Arpu | Cac | Ltv | Cash | NetBurn | Financing | Valuation => {
-                Unit::Currency
-            }
+            Arr | Mrr | Revenue | NetNewArr | Arpu | Cac | Ltv | Cash | NetBurn | Financing | Valuation | NewMrr
+            | ExpansionMrr | ContractionMrr | ChurnedMrr | ReactivationMrr | Arpa => Unit::Currency,
             Customers | NewCustomers | ChurnedCustomers | Headcount => Unit::Count,
-            GrossMargin | Churn | Retention | Nrr | Expansion | Uptime => Unit::Percent,
+            GrossMargin | Churn | Retention | Nrr | Expansion | Uptime | LogoChurn | RevenueChurn | Grr => {
+                Unit::Percent
+            }
             LtvCac | BurnMultiple => Unit::Ratio,
             CacPayback | Runway => Unit::Months,
         }

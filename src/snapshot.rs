@@ -114,6 +114,52 @@ pub fn parse(source: Source) -> Result<Snapshot, Diagnostic> {
     Ok(Snapshot { source, rows })
 }
 
+/// A table a pull writes beside the snapshots (a metric file's cohorts):
+/// a header line, then rows of plain cells, no cell quoted or holding a
+/// comma.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The file.
+    pub source: Source,
+    /// The column names.
+    pub header: Vec<String>,
+    /// Each row's cells and where the row is written.
+    pub rows: Vec<(Vec<String>, Range<usize>)>,
+}
+
+/// Reads a table, strictly: every row as wide as the header, at most
+/// [`crate::limits::TABLE_ROWS`] rows.
+pub fn parse_table(source: Source) -> Result<Table, Diagnostic> {
+    let text = std::sync::Arc::clone(&source.text);
+    let mut lines = text.split_inclusive('\n');
+    let header: Vec<String> = lines
+        .next()
+        .map(|l| l.trim_end().split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    if header.len() < 2 {
+        return Err(bad(&source, 0..0, "has no header of columns"));
+    }
+    let mut rows = Vec::new();
+    let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
+    for raw in lines {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let span = offset..offset + line.len();
+        offset += raw.len();
+        if line.trim().is_empty() {
+            continue;
+        }
+        if rows.len() == crate::limits::TABLE_ROWS {
+            return Err(bad(&source, span, "holds more rows than palanca reads"));
+        }
+        let cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if cells.len() != header.len() {
+            return Err(bad(&source, span, "has a row of another width than its header"));
+        }
+        rows.push((cells, span));
+    }
+    Ok(Table { source, header, rows })
+}
+
 /// The value a build takes from a snapshot's row for a metric in `unit`,
 /// or why it refuses it: `pull` asks the same before it writes, so it
 /// never writes a snapshot the build would refuse.
@@ -180,6 +226,11 @@ impl Snapshots {
     pub fn current(&self, id: &str) -> std::io::Result<Option<String>> {
         let Some(name) = file_name(id) else { return Ok(None) };
         self.folder.read_text(&name, crate::limits::FILE_BYTES)
+    }
+
+    /// The file `name` of the folder as it is now (a table: `ingresos.cohorts.csv`).
+    pub fn current_file(&self, name: &str) -> std::io::Result<Option<String>> {
+        self.folder.read_text(name, crate::limits::FILE_BYTES)
     }
 
     /// Writes each `(name, text)`, all or none: every file is written

@@ -125,6 +125,10 @@ codes! {
     SourceRows = "source-rows", Input;
     /// A query that the database refused, or whose rows are not (period, value).
     SourceQuery = "source-query", Input;
+    /// An invoice line that cannot be counted: a date or amount that does
+    /// not read, a period that ends before it starts, a currency without a
+    /// rate, a line written twice.
+    InvoiceLine = "invoice-line", Input;
     /// The database cannot be reached, or its address is not set.
     SourceConnection = "source-connection", Build;
     /// A metric with a source that has not been pulled yet.

@@ -3,6 +3,7 @@
 
 use super::metrics::{self, MetricFile};
 use super::pages::{self, Page, Update};
+use super::site::Language;
 use crate::diagnostic::{Diagnostics, Source};
 use crate::period::Month;
 
@@ -15,6 +16,8 @@ pub struct ReadWith {
     /// Whether raw HTML in Markdown reaches the page (bodies are made HTML
     /// when they are loaded).
     pub raw_html: bool,
+    /// The site's language (labels given by default are in it).
+    pub language: Language,
 }
 
 /// One parsed file of `content/`.
@@ -31,7 +34,8 @@ pub enum Document {
 /// Parses a file by where it lives: metric files, updates, other pages.
 pub fn parse_document(rel: &str, source: Source, with: ReadWith, diags: &mut Diagnostics) -> Option<Document> {
     if rel.starts_with("content/metrics/") && (rel.ends_with(".yaml") || rel.ends_with(".yml")) {
-        metrics::parse_metric_file(source, diags).map(|f| Document::Metrics(std::sync::Arc::new(f)))
+        metrics::parse_metric_file(source, with.language.code(), diags)
+            .map(|f| Document::Metrics(std::sync::Arc::new(f)))
     } else if rel.starts_with("content/updates/") && rel.ends_with(".md") {
         pages::parse_update(source, with.start, diags).map(|u| Document::Update(Box::new(u)))
     } else if rel.ends_with(".md") {

@@ -6,8 +6,9 @@ use serde::Deserialize;
 
 use super::spans::Spans;
 use super::yaml;
-use crate::diagnostic::{Diagnostics, Source};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::roles::{Comparison, MetricKind};
+use crate::roles::{REVENUE_FAMILY, Role};
 use crate::units::{Direction, RawValue, Unit};
 
 /// A series as written: period key to value, in file order. The keys
@@ -117,6 +118,9 @@ pub struct MetricFile {
     pub doc: MetricFileDoc,
     /// Where each of its values is written.
     pub spans: Spans,
+    /// The tables its sources' last pull wrote (its cohorts), by name,
+    /// attached by the loader.
+    pub tables: BTreeMap<String, std::sync::Arc<crate::snapshot::Table>>,
 }
 
 /// The YAML document of a metric file.
@@ -147,6 +151,9 @@ pub struct MetricFileDoc {
     /// they share, its period column, its number format).
     #[serde(default)]
     pub source: Option<RawSource>,
+    /// MRR and its movements, computed from invoice lines by `palanca pull`.
+    #[serde(default)]
+    pub revenue: Option<super::revenue::RawRevenue>,
 }
 
 /// Where a metric's actuals live, for `palanca pull` (see
@@ -268,9 +275,11 @@ pub enum TotalOf {
 pub struct RawMetric {
     /// Unique id across the site, used in formulas and links.
     pub id: String,
-    /// Human label.
+    /// Human label (a metric of a file's `revenue:` has one by default).
+    #[serde(default)]
     pub label: String,
-    /// The unit.
+    /// The unit (a metric of a file's `revenue:` has its own).
+    #[serde(default = "unit_not_written")]
     pub unit: Unit,
     /// Whether higher is better.
     #[serde(default)]
@@ -331,6 +340,10 @@ pub struct RawMetric {
     /// The actuals of its last pull, attached by the loader.
     #[serde(skip)]
     pub pulled: Option<std::sync::Arc<crate::snapshot::Snapshot>>,
+    /// One of the metrics of its file's `revenue:` (see
+    /// [`crate::roles::REVENUE_FAMILY`]).
+    #[serde(skip)]
+    pub from_revenue: bool,
     /// Its index in the file's `metrics`: positions are recorded by it,
     /// and it stays right when the audience stage removes metrics.
     #[serde(skip)]
@@ -364,8 +377,9 @@ impl RawMetric {
     }
 }
 
-/// Parses one metric file.
-pub fn parse_metric_file(source: Source, diags: &mut Diagnostics) -> Option<MetricFile> {
+/// Parses one metric file; `language` (`es`, `en`) names the revenue
+/// family its metrics when the file does not.
+pub fn parse_metric_file(source: Source, language: &str, diags: &mut Diagnostics) -> Option<MetricFile> {
     let id = source
         .path
         .rsplit('/')
@@ -378,13 +392,138 @@ pub fn parse_metric_file(source: Source, diags: &mut Diagnostics) -> Option<Metr
             doc.metrics.iter_mut().enumerate().for_each(|(i, m)| m.position = i);
             doc.checks.iter_mut().enumerate().for_each(|(i, c)| c.position = i);
             doc.events.iter_mut().enumerate().for_each(|(i, e)| e.position = i);
-            Some(MetricFile { source, id, doc, spans })
+            let file = MetricFile {
+                source,
+                id,
+                doc,
+                spans,
+                tables: BTreeMap::new(),
+            };
+            complete(file, language, diags)
         }
         Err(d) => {
             diags.push(d);
             None
         }
     }
+}
+
+/// Placeholder of a unit not written, until [`complete`] sees it.
+fn unit_not_written() -> Unit {
+    Unit::Count
+}
+
+/// Checks that every metric has its label and unit, and adds the metrics
+/// of the file's `revenue:`: one listed under `metrics:` takes its role,
+/// unit and (unless written) label from the revenue block, and may not say
+/// where its actuals come from; one not listed is added.
+fn complete(mut file: MetricFile, language: &str, diags: &mut Diagnostics) -> Option<MetricFile> {
+    let before = diags.error_count();
+    let revenue = file.doc.revenue.is_some();
+    let family = |id: &str| REVENUE_FAMILY.iter().find(|(f, ..)| *f == id).filter(|_| revenue);
+    let label_of = |entry: &(&'static str, Role, &'static str, &'static str)| -> &'static str {
+        if language == "es" { entry.3 } else { entry.2 }
+    };
+    let spans = &file.spans;
+    for m in &mut file.doc.metrics {
+        let path = |field: &str| m.path(field);
+        let given: Vec<&str> = ["label", "unit", "role", "formula", "source", "actual"]
+            .into_iter()
+            .filter(|f| spans.contains(&path(f)))
+            .collect();
+        let written = |field: &str| given.contains(&field);
+        let at = spans.value_or_key(&path("id")).unwrap_or(0..0);
+        let Some(entry) = family(&m.id) else {
+            for (field, given) in [("label", written("label")), ("unit", written("unit"))] {
+                if !given {
+                    diags.push(
+                        Diagnostic::error_at(
+                            Code::InvalidYaml,
+                            &file.source,
+                            at.clone(),
+                            format!("invalid metric file: `{}` has no `{field}`", m.id),
+                        )
+                        .help("add the field; it is required"),
+                    );
+                }
+            }
+            continue;
+        };
+        let (_, role, ..) = *entry;
+        if written("role") && m.role != Some(role) {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadValue,
+                    &file.source,
+                    spans.value(&m.path("role")).unwrap_or(at.clone()),
+                    format!(
+                        "`{}` is computed from invoice lines with the role `{}`, not another",
+                        m.id,
+                        crate::units::name_of(&role)
+                    ),
+                )
+                .metric(&m.id)
+                .help("remove `role:`; a metric of `revenue:` has the role of its id"),
+            );
+        }
+        m.from_revenue = true;
+        m.role = Some(role);
+        if !written("unit") {
+            m.unit = role.unit();
+        }
+        if !written("label") {
+            m.label = label_of(entry).to_string();
+        }
+        for field in ["formula", "source", "actual"].into_iter().filter(|f| written(f)) {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadSource,
+                    &file.source,
+                    spans.key(&m.path(field)).unwrap_or(at.clone()),
+                    format!(
+                        "`{}` takes its actuals from the file's `revenue:`, so it cannot have `{field}`",
+                        m.id
+                    ),
+                )
+                .metric(&m.id)
+                .help("remove the field; palanca computes it from the invoice lines (`palanca pull`)"),
+            );
+        }
+        if m.unit != role.unit() {
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadValue,
+                    &file.source,
+                    spans.value(&m.path("unit")).unwrap_or(at.clone()),
+                    format!(
+                        "`{}` is computed from invoice lines in {}, not in another unit",
+                        m.id,
+                        crate::units::name_of(&role.unit())
+                    ),
+                )
+                .metric(&m.id)
+                .help("remove `unit:`; a metric of `revenue:` has its own"),
+            );
+        }
+    }
+    if revenue {
+        for entry in REVENUE_FAMILY {
+            let (id, role, ..) = *entry;
+            if file.doc.metrics.iter().any(|m| m.id == id) {
+                continue;
+            }
+            let Ok(mut m) = serde_yaml::from_str::<RawMetric>(&format!("id: {id}")) else {
+                continue;
+            };
+            m.label = label_of(entry).to_string();
+            m.unit = role.unit();
+            m.role = Some(role);
+            m.from_revenue = true;
+            m.position = file.doc.metrics.len();
+            file.doc.metrics.push(m);
+        }
+    }
+    (diags.error_count() == before).then_some(file)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod files;
 mod frontmatter;
 mod metrics;
 mod pages;
+mod revenue;
 mod site;
 mod spans;
 mod tasks;
@@ -38,7 +39,8 @@ pub use pages::{
     Audience, Body, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update,
     UpdateFront, href as pages_href, kind_name,
 };
-pub use site::{EmailSettings, Security, SiteConfig};
+pub use revenue::{RawRevenue, RevenueColumns};
+pub use site::{EmailSettings, Language, Security, SiteConfig};
 pub use tasks::Progress;
 pub use theme::ThemeFiles;
 
@@ -138,6 +140,7 @@ pub fn load_with(
     let with = ReadWith {
         start: site.start_month(),
         raw_html: site.raw_html,
+        language: site.language,
     };
     // The watcher may have said which files changed; otherwise every
     // file's metadata tells (see [`cache`]).
@@ -257,7 +260,7 @@ pub fn metric_files(root: &Path) -> Result<(SiteConfig, Source, Spans, Vec<Metri
             continue;
         }
         match files::read_text(root, &rel) {
-            Ok(source) => out.extend(metrics::parse_metric_file(source, &mut diags)),
+            Ok(source) => out.extend(metrics::parse_metric_file(source, site.language.code(), &mut diags)),
             Err(d) => diags.push(d),
         }
     }

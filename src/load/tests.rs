@@ -9,7 +9,7 @@ fn a_site_with_more_metrics_than_the_limit_is_refused() {
         "title: A\nmetrics:\n  - { id: m, label: M, unit: count }\n",
     );
     let mut diags = Diagnostics::default();
-    let mut file = metrics::parse_metric_file(source, &mut diags).unwrap();
+    let mut file = metrics::parse_metric_file(source, "en", &mut diags).unwrap();
     let one = file.doc.metrics[0].clone();
     file.doc.metrics = vec![one; crate::limits::METRICS];
     check_metric_count(std::slice::from_ref(&file), &mut diags);

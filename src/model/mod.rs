@@ -2,9 +2,14 @@
 //! site shows: metrics with computed series, derived values, the plan's
 //! aggregates and the consistency findings. No disk access here.
 
+pub mod bridge;
+pub mod cohorts;
 pub mod lint;
 pub mod metrics;
 pub mod plan;
+mod references;
+
+use references::{Known, check_ids};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,7 +20,6 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject};
 use crate::load::{Page, Project, SiteConfig, Spans, ThemeFiles, Update};
 use crate::period::Month;
 use crate::roles::Comparison;
-use crate::shortcode::{ArgKind, Shortcode};
 use crate::units::{Change, Direction, NumberStyle, change};
 
 /// Everything the site shows, computed.
@@ -136,6 +140,9 @@ fn metric_key(project: &Project) -> u64 {
             m.id.hash(&mut h);
             format!("{:?}", m.pulled).hash(&mut h);
         }
+        for (name, table) in &file.tables {
+            (name, &*table.source.text).hash(&mut h);
+        }
         for check in &file.doc.checks {
             check.position.hash(&mut h);
         }
@@ -211,6 +218,7 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
     let mut diags = part.read.clone();
     let known = Known {
         index: &part.index,
+        metrics: &part.metrics,
         groups: &part.groups,
         start,
     };
@@ -382,134 +390,6 @@ fn missing_folder_indexes(pages: &[Arc<Page>]) -> Vec<Arc<Page>> {
         })
         .map(Arc::new)
         .collect()
-}
-
-/// What references are checked against: the metrics and files that exist.
-struct Known<'a> {
-    index: &'a HashMap<String, usize>,
-    groups: &'a [Group],
-    start: Month,
-}
-
-/// Ids listed in `key` (the headline, an update's KPIs) must be metrics.
-fn check_ids(ids: &[String], key: &str, (source, spans): (&Source, &Spans), known: &Known, diags: &mut Diagnostics) {
-    for id in ids.iter().filter(|id| !known.index.contains_key(*id)) {
-        let span = spans
-            .find_in_list(&source.text, key, id)
-            .or_else(|| spans.value_or_key(key))
-            .unwrap_or(0..0);
-        diags.push(
-            Diagnostic::error_at(
-                Code::UnknownMetric,
-                source,
-                span,
-                format!(
-                    "`{key}` names `{}`, which is not a metric",
-                    crate::diagnostic::quote(id)
-                ),
-            )
-            .help("list metric ids defined in content/metrics/*.yaml"),
-        );
-    }
-}
-
-impl Known<'_> {
-    /// Every shortcode's arguments against [`crate::shortcode::SPECS`]: the
-    /// ones it needs are there, it takes no others, and each names a
-    /// metric, file or month that exists.
-    fn check_shortcodes(
-        &self,
-        source: &Source,
-        body: usize,
-        shortcodes: &[Shortcode],
-        subject: &Subject,
-        diags: &mut Diagnostics,
-    ) {
-        for sc in shortcodes {
-            let spec = sc.kind.spec();
-            let whole = body + sc.span.start..body + sc.span.end;
-            let mut error = |code: Code, span: std::ops::Range<usize>, message: String, help: String| {
-                diags.push(
-                    Diagnostic::error_at(code, source, span, message)
-                        .about(subject.clone())
-                        .help(help),
-                );
-            };
-            if !spec.needs_one_of.iter().any(|a| sc.arg(a).is_some()) {
-                let wanted: Vec<String> = spec.needs_one_of.iter().map(|a| format!("`{a}=\"…\"`")).collect();
-                error(
-                    Code::ShortcodeArgument,
-                    whole.clone(),
-                    format!("`{}` needs {}", spec.name, wanted.join(" or ")),
-                    format!("write e.g. {}", spec.example),
-                );
-            }
-            for (name, _, span) in &sc.args {
-                if !spec.args.iter().any(|a| a.name == name) {
-                    let names: Vec<&str> = spec.args.iter().map(|a| a.name).collect();
-                    error(
-                        Code::ShortcodeArgument,
-                        body + span.start..body + span.end,
-                        format!("`{}` takes no argument `{name}`", spec.name),
-                        format!("its arguments are: {}", names.join(", ")),
-                    );
-                }
-            }
-            for (kind, id, span) in sc.references() {
-                let span = body + span.start..body + span.end.max(span.start + 1);
-                match kind {
-                    ArgKind::Metric | ArgKind::Metrics if !self.index.contains_key(id) => error(
-                        Code::UnknownMetric,
-                        span,
-                        format!("the shortcode names `{id}`, which is not a metric"),
-                        "use an id defined in content/metrics/*.yaml".into(),
-                    ),
-                    ArgKind::Group if !self.groups.iter().any(|g| g.id == id) => error(
-                        Code::UnknownGroup,
-                        span,
-                        format!("no metric file is named `{id}`"),
-                        format!(
-                            "groups are the file names in content/metrics/: {}",
-                            self.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    ),
-                    ArgKind::Month if crate::period::parse_period(id, self.start).is_err() => error(
-                        Code::BadPeriod,
-                        span,
-                        format!("`{id}` is not a month"),
-                        "write YYYY-MM or a plan month such as M12".into(),
-                    ),
-                    ArgKind::Choice(words) if !words.contains(&id) => error(
-                        Code::ShortcodeArgument,
-                        span,
-                        format!("`{}` is not one of {}", crate::diagnostic::quote(id), words.join(", ")),
-                        format!("write one of: {}", words.join(", ")),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    /// A claim must be about a metric that exists.
-    fn check_claims(&self, page: &Page, diags: &mut Diagnostics) {
-        for claim in page.front.claims.iter().filter(|c| !self.index.contains_key(&c.metric)) {
-            let span = page
-                .spans
-                .value(&format!("claims[{}].metric", claim.position))
-                .unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error_at(
-                    Code::UnknownMetric,
-                    &page.source,
-                    span,
-                    format!("the claim is about `{}`, which is not a metric", claim.metric),
-                )
-                .about(Subject::Page(page.slug.clone()))
-                .help("name a metric id defined in content/metrics/*.yaml"),
-            );
-        }
-    }
 }
 
 /// A metric's value in one month with its comparisons.

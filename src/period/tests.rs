@@ -71,3 +71,43 @@ fn closing_time_is_noon_of_the_last_day() {
     assert_eq!(Month::new(2024, 3).unwrap().closing_time(), 1_711_886_400);
     assert_eq!(Month::new(1970, 1).unwrap().closing_time(), 30 * 86_400 + 43_200);
 }
+
+#[test]
+fn days_read_count_and_add_months_as_calendars_do() {
+    let d = |t: &str| Day::parse(t).unwrap_or_else(|| panic!("{t}"));
+    assert_eq!(d("1970-01-01"), Day(0));
+    assert_eq!(d("2024-03-01").0 - d("2024-02-01").0, 29, "2024 is a leap year");
+    assert_eq!(d("2024-03-31 23:59:59"), d("2024-03-31"));
+    assert_eq!(d("2024-03-31T23:59:59Z"), d("2024-03-31"));
+    assert_eq!(
+        d("2024-01-31").add_months(1),
+        d("2024-02-29"),
+        "clamped to the month's end"
+    );
+    assert_eq!(d("2024-01-15").add_months(12), d("2025-01-15"));
+    assert_eq!(d("2024-11-30").add_months(3), d("2025-02-28"));
+    assert_eq!(d("2024-02-29").month(), Month::new(2024, 2).unwrap());
+    assert_eq!(Day::last_of(Month::new(2023, 2).unwrap()), d("2023-02-28"));
+    assert_eq!(d("2024-07-04").to_string(), "2024-07-04");
+    for bad in [
+        "2024-02-30",
+        "2024-13-01",
+        "2024-1-01",
+        "20240101",
+        "2024-01-01x",
+        "",
+        "1800-01-01",
+    ] {
+        assert_eq!(Day::parse(bad), None, "{bad}");
+    }
+    // Every day of four centuries reads back as written.
+    for n in -50_000..100_000 {
+        let day = Day(n);
+        assert_eq!(
+            Day::parse(&day.to_string())
+                .filter(|_| in_years(day.month()))
+                .map(|x| x.0),
+            in_years(day.month()).then_some(n)
+        );
+    }
+}

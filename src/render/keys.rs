@@ -127,6 +127,7 @@ impl Keys {
         let mut h = Fingerprint::new(what);
         self.site.hash(&mut h.0);
         (&g.id, &g.title, &g.description).hash(&mut h.0);
+        h.debug(&g.cohorts);
         for &i in &g.metrics {
             metric(&mut h, &model.metrics[i]);
         }

@@ -38,4 +38,21 @@ pub fn attach(root: &Path, site: &SiteConfig, metric_files: &mut [Arc<MetricFile
             Err(d) => diags.push(d),
         }
     }
+    for file in metric_files.iter_mut() {
+        let names: Vec<String> = super::registry::KINDS.iter().flat_map(|k| k.tables(file)).collect();
+        for name in names {
+            let rel = format!("{}/{name}.csv", snapshot::FOLDER);
+            // A table is missing only with the snapshots it comes with,
+            // which are reported above.
+            if !root.join(&rel).exists() {
+                continue;
+            }
+            match read_text(root, &rel).and_then(snapshot::parse_table) {
+                Ok(table) => {
+                    Arc::make_mut(file).tables.insert(name, Arc::new(table));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
 }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::group::{GroupError, Grouper, read_period};
-use super::kind::{Context, SourceKind, Spec};
+use super::kind::{Context, Reading, SourceKind, Spec};
 use super::settings::{Settings, check_path};
 use crate::decimal::NumberFormat;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
@@ -136,7 +136,7 @@ impl SourceKind for Csv {
     }
 
     /// Each file once for all the metrics that read it, files in parallel.
-    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics> {
+    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Reading, Diagnostics> {
         let mut by_file: BTreeMap<(&str, u8), Vec<usize>> = BTreeMap::new();
         let csv: Vec<Option<&CsvSource>> = specs.iter().map(|s| s.settings::<CsvSource>()).collect();
         for (i, c) in csv.iter().enumerate() {
@@ -160,7 +160,10 @@ impl SourceKind for Csv {
                 out[i] = Some(r);
             }
         }
-        Ok(out.into_iter().flatten().collect())
+        Ok(Reading {
+            series: out.into_iter().flatten().collect(),
+            tables: Vec::new(),
+        })
     }
 }
 
@@ -190,7 +193,7 @@ pub fn read(root: &Path, specs: &[(&Spec, &CsvSource)]) -> Vec<Result<Pulled, Di
 }
 
 /// A problem with the whole file, told for each metric that reads it.
-type FileError = Box<dyn Fn(&Spec) -> Diagnostic>;
+pub(super) type FileError = Box<dyn Fn(&Spec) -> Diagnostic>;
 
 fn read_all(
     root: &Path,
@@ -251,7 +254,7 @@ fn read_all(
     Ok(readers.into_iter().map(|r| r.finish(&headers)).collect())
 }
 
-fn reason(e: &csv::Error) -> String {
+pub(super) fn reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => e.to_string(),
@@ -267,7 +270,7 @@ fn whole_file(csv: &CsvSource, message: String) -> FileError {
 }
 
 /// Opens the file, refusing a link that leads out of the site.
-fn open(root: &Path, rel: &str) -> Result<std::fs::File, FileError> {
+pub(super) fn open(root: &Path, rel: &str) -> Result<std::fs::File, FileError> {
     let path = root.join(rel);
     let rel = rel.to_string();
     let inside = match (path.canonicalize(), root.canonicalize()) {
@@ -295,9 +298,9 @@ fn open(root: &Path, rel: &str) -> Result<std::fs::File, FileError> {
 /// Reads through `inner`, failing once more than a row's worth of bytes
 /// went by since the last row was taken: the record buffer never grows
 /// past that.
-struct RowLimit<R> {
-    inner: R,
-    since_row: Rc<Cell<u64>>,
+pub(super) struct RowLimit<R> {
+    pub(super) inner: R,
+    pub(super) since_row: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for RowLimit<R> {
@@ -520,7 +523,7 @@ fn cell_text(record: &csv::ByteRecord, i: usize) -> String {
 
 /// Where cell `column` of the row at `position` is written: the row is read
 /// again from the file (only on this error path) to find its column.
-fn locate(path: &Path, position: &csv::Position, column: usize, delimiter: u8) -> Option<Location> {
+pub(super) fn locate(path: &Path, position: &csv::Position, column: usize, delimiter: u8) -> Option<Location> {
     use std::io::{BufRead, Seek, SeekFrom};
     let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
     file.seek(SeekFrom::Start(position.byte())).ok()?;

@@ -9,15 +9,15 @@ use std::sync::Arc;
 
 use super::settings::Settings;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
-use crate::load::{SiteConfig, Spans};
+use crate::load::{MetricFile, SiteConfig, Spans};
 use crate::roles::MetricKind;
 use crate::snapshot::Pulled;
 use crate::units::Unit;
 
-/// A kind of source: a CSV export, a SQL query, …
+/// A kind of source: a CSV export, a SQL query, invoice lines, …
 pub trait SourceKind: Sync {
-    /// The setting that names a source of this kind (`csv`, `sql`): a
-    /// metric's `source:` with it is of this kind.
+    /// The setting that names a source of this kind in a metric's
+    /// `source:` (`csv`, `sql`), or in a metric file (`revenue`).
     fn key(&self) -> &'static str;
 
     /// Checks the settings of one metric's source of this kind; the
@@ -29,6 +29,20 @@ pub trait SourceKind: Sync {
         site: &SiteConfig,
     ) -> Result<Arc<dyn Any + Send + Sync>, Diagnostics>;
 
+    /// The sources of this kind a metric file declares at its top level
+    /// (a `revenue:` block): for each metric they give actuals to, its
+    /// index in the file and its spec. None for most kinds.
+    fn file_specs(&self, _file: &MetricFile, _site: &SiteConfig, _diags: &mut Diagnostics) -> Vec<(usize, Spec)> {
+        Vec::new()
+    }
+
+    /// The tables (beyond metrics' months) the kind's pull writes for a
+    /// metric file, by name: `ingresos.cohorts` is
+    /// `content/snapshots/ingresos.cohorts.csv`.
+    fn tables(&self, _file: &MetricFile) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Where a source of this kind reads from, in a few words, for the
     /// pull's report (`data/stripe.csv`, `SQL`).
     fn describe(&self, spec: &Spec) -> String;
@@ -36,7 +50,17 @@ pub trait SourceKind: Sync {
     /// Reads every source of this kind in the site at once (one pass over
     /// each file, one connection for every query): each one's months, or
     /// its problem; Err when none could be read (a database unreachable).
-    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics>;
+    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Reading, Diagnostics>;
+}
+
+/// What a kind read: each spec's months (or its problem), in the order of
+/// the specs, and the tables it wrote (name and CSV text).
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// Each spec's months, or its problem.
+    pub series: Vec<Result<Pulled, Diagnostic>>,
+    /// Tables for the snapshots folder: name (without `.csv`) and text.
+    pub tables: Vec<(String, String)>,
 }
 
 /// Where one metric's actuals are read from, checked.

@@ -15,6 +15,7 @@
 mod attach;
 pub mod csv_file;
 pub mod group;
+pub mod invoices;
 mod kind;
 pub mod query;
 mod registry;

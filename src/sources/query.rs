@@ -19,7 +19,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::group::{GroupError, Grouper, read_period};
-use super::kind::{Context, SourceKind, Spec};
+use super::kind::{Context, Reading, SourceKind, Spec};
 use super::settings::Settings;
 use crate::decimal::Decimal;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
@@ -78,7 +78,7 @@ impl SourceKind for Sql {
     }
 
     /// Every query on one connection, in one read-only transaction.
-    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Vec<Result<Pulled, Diagnostic>>, Diagnostics> {
+    fn read(&self, context: &Context, specs: &[&Spec]) -> Result<Reading, Diagnostics> {
         let db = Database {
             variable: context.site.database_url_env.as_deref().unwrap_or_default(),
             site: context.site_yaml,
@@ -89,7 +89,10 @@ impl SourceKind for Sql {
             .iter()
             .map(|s| (*s, s.settings::<Query>().map_or("", |q| q.0.as_str())))
             .collect();
-        read(&db, &list)
+        Ok(Reading {
+            series: read(&db, &list)?,
+            tables: Vec::new(),
+        })
     }
 }
 
@@ -151,6 +154,24 @@ pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled,
     if specs.is_empty() {
         return Ok(Vec::new());
     }
+    let mut client = open(db)?;
+    let mut tx = read_only(db, &mut client)?;
+    let mut out = Vec::new();
+    for &(spec, query) in specs {
+        let result = run(&mut tx, spec, query, db.timeout_secs);
+        // A failed statement aborts the transaction: start the next query afresh.
+        if result.is_err() {
+            drop(tx);
+            tx = read_only(db, &mut client)?;
+        }
+        out.push(result);
+    }
+    Ok(out)
+}
+
+/// A connection to the database, its queries limited in time and
+/// cancelled on the server when the pull is interrupted.
+fn open(db: &Database) -> Result<Client, Diagnostics> {
     let mut client = db.connect().map_err(|d| Diagnostics(vec![d]))?;
     // The server itself stops a query that runs too long, even when this
     // process is gone; an interrupted pull cancels its query at once.
@@ -165,26 +186,81 @@ pub fn read(db: &Database, specs: &[(&Spec, &str)]) -> Result<Vec<Result<Pulled,
         let _ = token.cancel_query(NoTls);
         eprintln!("palanca pull was interrupted: its query was cancelled on the server, and no snapshot was changed");
     });
-    let mut tx = client
+    Ok(client)
+}
+
+/// A read-only transaction on `client`.
+fn read_only<'a>(db: &Database, client: &'a mut Client) -> Result<postgres::Transaction<'a>, Diagnostics> {
+    client
         .build_transaction()
         .read_only(true)
         .start()
-        .map_err(|e| Diagnostics(vec![db.error(format!("cannot start a read-only transaction: {e}"))]))?;
-    let mut out = Vec::new();
-    for &(spec, query) in specs {
-        let result = run(&mut tx, spec, query, db.timeout_secs);
-        // A failed statement aborts the transaction: start the next query afresh.
-        if result.is_err() {
-            drop(tx);
-            tx = client
-                .build_transaction()
-                .read_only(true)
-                .start()
-                .map_err(|e| Diagnostics(vec![db.error(format!("the connection was lost: {e}"))]))?;
+        .map_err(|e| Diagnostics(vec![db.error(format!("cannot start a read-only transaction: {e}"))]))
+}
+
+/// What [`each_row`] hands each row to: its cells and its number.
+pub(super) type RowFn<'a> = dyn FnMut(&[Option<String>], u64) -> Result<(), Diagnostic> + 'a;
+
+/// Runs `query` in a read-only transaction, wrapped to return `columns`
+/// by name (NULL for an optional one it does not have; a required one
+/// missing is an error listing those it has), as the server writes them,
+/// and hands each row's cells and number to `row`,
+/// [`limits::QUERY_BATCH_ROWS`] at a time.
+pub(super) fn each_row(
+    db: &Database,
+    spec: &Spec,
+    query: &str,
+    columns: &[(String, bool)],
+    row: &mut RowFn,
+) -> Result<(), Diagnostics> {
+    let mut client = open(db)?;
+    let mut tx = read_only(db, &mut client)?;
+    let one = |e: Diagnostic| Diagnostics(vec![e]);
+    let body = query.trim().trim_end_matches(';');
+    let failed = |e: postgres::Error| one(query_error(spec, query, &e, db.timeout_secs));
+    let has: Vec<String> = tx
+        .prepare(&format!("select * from (\n{body}\n) as q"))
+        .map_err(failed)?
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    let mut cells: Vec<String> = Vec::with_capacity(columns.len());
+    for (name, required) in columns {
+        if has.contains(name) {
+            cells.push(format!("q.\"{}\"::text", name.replace('"', "\"\"")));
+        } else if *required {
+            return Err(one(spec
+                .error(
+                    Code::SourceColumn,
+                    "sql",
+                    format!("the query returns no column `{name}`"),
+                )
+                .help(format!(
+                    "name the column in the query (`… as {name}`), or in `columns:`; it returns {}",
+                    has.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                ))));
+        } else {
+            cells.push("null::text".into());
         }
-        out.push(result);
     }
-    Ok(out)
+    let wrapped = format!("select {} from (\n{body}\n) as q", cells.join(", "));
+    let portal = tx.bind(wrapped.as_str(), &[]).map_err(failed)?;
+    let mut number = 0u64;
+    let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
+    loop {
+        let rows = tx.query_portal(&portal, limits::QUERY_BATCH_ROWS).map_err(failed)?;
+        let batch = rows.len();
+        for r in rows {
+            number += 1;
+            values.clear();
+            values.extend((0..columns.len()).map(|i| r.try_get::<_, Option<String>>(i).ok().flatten()));
+            row(&values, number).map_err(one)?;
+        }
+        if batch < limits::QUERY_BATCH_ROWS as usize {
+            return Ok(());
+        }
+    }
 }
 
 fn run(tx: &mut postgres::Transaction, spec: &Spec, query: &str, timeout_secs: u32) -> Result<Pulled, Diagnostic> {

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use super::kind::{Context, SourceKind, Spec};
 use super::settings::Settings;
-use super::{csv_file, query};
+use super::{csv_file, invoices, query};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{MetricFile, RawMetric, SiteConfig};
 use crate::snapshot::Pulled;
 
 /// Every kind of source, by the setting that names it. A new kind is a
 /// module of its own and one entry here.
-pub const KINDS: &[&dyn SourceKind] = &[&csv_file::Csv, &query::Sql];
+pub const KINDS: &[&dyn SourceKind] = &[&csv_file::Csv, &query::Sql, &invoices::Invoices];
 
 /// The sources of every metric of `files` that has one, checked; errors
 /// go to `diags`. Returns (file index, metric index, spec).
@@ -24,6 +24,13 @@ pub fn specs<F: std::borrow::Borrow<MetricFile>>(
     let mut out = Vec::new();
     for (fi, file) in files.iter().enumerate() {
         let file: &MetricFile = file.borrow();
+        for kind in KINDS {
+            out.extend(
+                kind.file_specs(file, site, diags)
+                    .into_iter()
+                    .map(|(mi, spec)| (fi, mi, spec)),
+            );
+        }
         for (mi, raw) in file.doc.metrics.iter().enumerate() {
             let Some(own) = &raw.source else { continue };
             let settings = Settings::of(file, raw, own);
@@ -114,9 +121,14 @@ fn none_of(keys: &[String]) -> String {
     }
 }
 
+/// Tables the kinds wrote beside the snapshots: name and CSV text.
+pub type Tables = Vec<(String, String)>;
+
 /// Reads every source of `specs`, each kind all of its own at once.
-/// Returns each spec's months, or every problem found.
-pub fn read(context: &Context, specs: &[Spec]) -> Result<Vec<Pulled>, Diagnostics> {
+/// Returns each spec's months and the tables the kinds wrote, or every
+/// problem found.
+pub fn read(context: &Context, specs: &[Spec]) -> Result<(Vec<Pulled>, Tables), Diagnostics> {
+    let mut tables = Vec::new();
     let mut results: Vec<Option<Result<Pulled, Diagnostic>>> = vec![None; specs.len()];
     let mut diags = Diagnostics::default();
     for kind in KINDS {
@@ -129,9 +141,10 @@ pub fn read(context: &Context, specs: &[Spec]) -> Result<Vec<Pulled>, Diagnostic
         let list: Vec<&Spec> = mine.iter().map(|&i| &specs[i]).collect();
         match kind.read(context, &list) {
             Ok(found) => {
-                for (&i, r) in mine.iter().zip(found) {
+                for (&i, r) in mine.iter().zip(found.series) {
                     results[i] = Some(r);
                 }
+                tables.extend(found.tables);
             }
             Err(d) => diags.extend(d),
         }
@@ -146,5 +159,5 @@ pub fn read(context: &Context, specs: &[Spec]) -> Result<Vec<Pulled>, Diagnostic
     if diags.has_errors() || out.len() != specs.len() {
         return Err(diags);
     }
-    Ok(out)
+    Ok((out, tables))
 }

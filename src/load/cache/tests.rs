@@ -99,6 +99,7 @@ fn a_noted_change_is_read_and_the_rest_reused() {
     let other = ReadWith {
         start: Month(0),
         raw_html: true,
+        language: crate::load::Language::En,
     };
     assert!(matches!(cache.plan(other), Plan::Walk), "another start month");
     cache.note_changes(&root, &[root.join("content/plan/a.md")]);
@@ -158,6 +159,7 @@ fn lost_events_make_the_next_load_look_at_everything() {
     let same = ReadWith {
         start: Month::new(2024, 1).unwrap(),
         raw_html: true,
+        language: crate::load::Language::En,
     };
     assert!(matches!(cache.plan(same), Plan::Walk));
 }

@@ -6,7 +6,7 @@
 //! | identity | roles |
 //! |---|---|
 //! | ARR = 12 × MRR | arr, mrr |
-//! | MRR = customers × ARPU | mrr, customers, arpu |
+//! | MRR = customers × ARPU | mrr, customers, arpu (or arpa) |
 //! | runway = cash / net burn | runway, cash, net_burn |
 //! | cash(t) = cash(t−1) − net burn(t) + financing(t) | cash, net_burn (financing) |
 //! | customers(t) = customers(t−1) + new(t) − churned(t) | customers, new_customers (churned_customers or churn) |
@@ -189,6 +189,8 @@ struct Pointwise<'a> {
 /// The standard identities whose roles the plan has.
 pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
     let role = |r: Role| s.role(r);
+    // Revenue from invoice lines names it ARPA: the same figure.
+    let arpu = || role(Role::Arpu).or_else(|| role(Role::Arpa));
     let target = |m: &Metric, t: Month| m.target.get(&t).copied();
     let mut checks: Vec<Pointwise> = Vec::new();
     if let (Some(arr), Some(mrr)) = (role(Role::Arr), role(Role::Mrr)) {
@@ -201,7 +203,7 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             at_most: false,
         });
     }
-    if let (Some(mrr), Some(customers), Some(arpu)) = (role(Role::Mrr), role(Role::Customers), role(Role::Arpu)) {
+    if let (Some(mrr), Some(customers), Some(arpu)) = (role(Role::Mrr), role(Role::Customers), arpu()) {
         checks.push(Pointwise {
             name: format!("{} = {} * {}", mrr.id, customers.id, arpu.id),
             reader: format!("{} = {} × {}", mrr.label, customers.label, arpu.label),
@@ -224,7 +226,7 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             at_most: false,
         });
     }
-    if let (Some(payback), Some(cac), Some(arpu)) = (role(Role::CacPayback), role(Role::Cac), role(Role::Arpu)) {
+    if let (Some(payback), Some(cac), Some(arpu)) = (role(Role::CacPayback), role(Role::Cac), arpu()) {
         let margin = role(Role::GrossMargin);
         let mut inputs = vec![cac, arpu];
         inputs.extend(margin);
@@ -246,7 +248,7 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             at_most: false,
         });
     }
-    if let (Some(ltv), Some(arpu)) = (role(Role::Ltv), role(Role::Arpu)) {
+    if let (Some(ltv), Some(arpu)) = (role(Role::Ltv), arpu()) {
         let churn = role(Role::Churn);
         let retention = role(Role::Retention);
         let margin = role(Role::GrossMargin);

@@ -6,7 +6,9 @@
 
 use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::metrics::Section;
+use crate::model::metrics::{Metric, Section};
+use crate::period::Month;
+use crate::roles::Role;
 
 /// How far a stated figure may be from the computed one: half a unit of
 /// the last digit written (`41.7` is ±0.05, `80%` ±0.5 points), and at
@@ -56,7 +58,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
             let span = m.value_place(s.groups, Section::Stated, month);
             let plan_month = crate::period::plan_month(month, s.start);
             let shown = |v: f64| s.style.format(v, m.unit);
-            let what = if m.is_derived() { "computed" } else { "target" };
+            let what = if m.is_derived() { "computed value" } else { "target" };
             match m.target.get(&month) {
                 None => diags.push(
                     s.warning(
@@ -64,7 +66,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
                         m,
                         span,
                         format!(
-                            "`{}` states {} for M{plan_month} ({month}), but there is no {what} value to compare it with",
+                            "`{}` states {} for M{plan_month} ({month}), but there is no {what} to compare it with",
                             m.id,
                             shown(stated)
                         ),
@@ -85,7 +87,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
                         m,
                         span,
                         format!(
-                            "`{}` states {} for M{plan_month} ({month}) but its {what} value is {}",
+                            "`{}` states {} for M{plan_month} ({month}) but its {what} is {}",
                             m.id,
                             shown(stated),
                             shown(computed)
@@ -105,12 +107,32 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
                         Some(f) => format!(
                             "`{f}` gives {computed:.4}; correct the stated figure or the inputs (a stated figure agrees within the precision it is written with, never looser than two significant digits)"
                         ),
-                        None => "correct the stated figure or the target".into(),
+                        None => target_help(s, m, month),
                     }),
                 ),
                 Some(_) => {}
             }
         }
+    }
+}
+
+/// What to correct when a stated figure disagrees with a target: the
+/// target itself, or — where the file's revenue comes from invoice lines
+/// and MRR's targets are ARR's ÷ 12 (or the other way round) — the one it
+/// was read from.
+fn target_help(s: &Subject, m: &Metric, month: Month) -> String {
+    let written = m.written.get(Section::Target, month).is_some();
+    let other = match m.role {
+        Some(Role::Mrr) => s.role(Role::Arr).map(|a| (a, "÷ 12")),
+        Some(Role::Arr) => s.role(Role::Mrr).map(|a| (a, "× 12")),
+        _ => None,
+    };
+    match other {
+        Some((from, how)) if !written => format!(
+            "the target of `{}` is not written but read from `{}`'s ({how}); correct the stated figure or `{}`'s target",
+            m.id, from.id, from.id
+        ),
+        _ => "correct the stated figure or the target".into(),
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::metric::{Group, Metric, Places, Section, Series};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{Interpolation, MetricFile, RawMetric, RawSeries};
+use crate::model::cohorts::Cohorts;
 use crate::period::{Month, parse_period};
 use crate::roles::{Comparison, MetricKind, Role};
 use crate::units::{Direction, Unit, parse_value};
@@ -29,10 +30,13 @@ pub fn collect(files: &mut [Arc<MetricFile>], start: Month, diags: &mut Diagnost
         .with_max_len(crate::limits::PARALLEL_PIECE)
         .map(|(file, todo)| {
             let mut local = Diagnostics::default();
-            let metrics = todo
+            let mut metrics: Vec<Metric> = todo
                 .iter()
                 .map(|&(mi, gi)| convert(&file.doc.metrics[mi], file, gi, start, &mut local))
                 .collect();
+            if file.doc.revenue.is_some() {
+                plan_arr_and_mrr_together(&mut metrics);
+            }
             // Shared with `serve`'s load cache, the values stay.
             if let Some(file) = Arc::get_mut(file) {
                 todo.iter().for_each(|&(mi, _)| file.doc.metrics[mi].forget_values());
@@ -46,6 +50,24 @@ pub fn collect(files: &mut [Arc<MetricFile>], start: Month, diags: &mut Diagnost
         diags.extend(local);
     }
     (groups, metrics)
+}
+
+/// ARR is 12 × MRR by definition in a file whose revenue comes from
+/// invoice lines: a plan that gives targets for one of them gives them
+/// for the other.
+fn plan_arr_and_mrr_together(metrics: &mut [Metric]) {
+    let find = |metrics: &[Metric], role| metrics.iter().position(|m| m.role == Some(role));
+    let (Some(arr), Some(mrr)) = (find(metrics, Role::Arr), find(metrics, Role::Mrr)) else {
+        return;
+    };
+    let (from, to, factor) = match (metrics[arr].target.is_empty(), metrics[mrr].target.is_empty()) {
+        (false, true) => (arr, mrr, 1.0 / 12.0),
+        (true, false) => (mrr, arr, 12.0),
+        _ => return,
+    };
+    let target: Series = metrics[from].target.iter().map(|(m, v)| (*m, v * factor)).collect();
+    metrics[to].interpolation = metrics[from].interpolation;
+    metrics[to].target = target;
 }
 
 /// The groups, with the indexes their metrics will have, and for each
@@ -69,6 +91,13 @@ fn check_ids(files: &[Arc<MetricFile>], diags: &mut Diagnostics) -> (Vec<Group>,
             source: file.source.clone(),
             spans: file.spans.clone(),
             checks: file.doc.checks.clone(),
+            cohorts: match Cohorts::of(file) {
+                Ok(c) => c.map(Arc::new),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            },
         };
         let mut own = Vec::new();
         for (mi, raw) in file.doc.metrics.iter().enumerate() {

@@ -204,6 +204,8 @@ pub struct Group {
     pub spans: Spans,
     /// Identities its targets should satisfy.
     pub checks: Vec<crate::load::IdentityCheck>,
+    /// Its customers by cohort, when its metrics come from invoice lines.
+    pub cohorts: Option<std::sync::Arc<crate::model::cohorts::Cohorts>>,
 }
 
 /// Targets or actuals: formulas are evaluated on each separately.
