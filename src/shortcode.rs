@@ -31,6 +31,10 @@ pub enum ShortcodeKind {
     Projections,
     /// One figure inside a sentence: `value(metric="arr", at="2024-03")`.
     Value,
+    /// A month's MRR bridge, as a waterfall: `bridge(group="revenue")`.
+    Bridge,
+    /// Retention by cohort, as heat maps: `cohorts(group="revenue")`.
+    Cohorts,
 }
 
 /// What an argument's value names.
@@ -150,6 +154,22 @@ pub const SPECS: &[Spec] = &[
         needs_one_of: &["metric"],
         shows: "one figure in a sentence, in the site's style: the actual (or target, change, attainment) of a month; in an update, its month by default",
         example: "{{ value(metric=\"arr\", at=\"2024-03\") }}",
+    },
+    Spec {
+        kind: ShortcodeKind::Bridge,
+        name: "bridge",
+        args: &[GROUP, AT],
+        needs_one_of: &["group"],
+        shows: "a month's MRR bridge (start, new, reactivation, expansion, contraction, churn, end) as a waterfall, with every month's in a table; in an update, its month by default",
+        example: "{{ bridge(group=\"revenue\", at=\"2024-03\") }}",
+    },
+    Spec {
+        kind: ShortcodeKind::Cohorts,
+        name: "cohorts",
+        args: &[GROUP, AT],
+        needs_one_of: &["group"],
+        shows: "customers and revenue kept by cohort (first month paid) and months since, as heat maps with the numbers; in an update, up to its month",
+        example: "{{ cohorts(group=\"revenue\") }}",
     },
 ];
 

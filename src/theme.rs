@@ -34,6 +34,8 @@ const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/partials/kpi.html",
     "templates/partials/chart.html",
     "templates/partials/table.html",
+    "templates/partials/bridge.html",
+    "templates/partials/cohorts.html",
     "templates/partials/progress.html",
     "static/style.css",
     "static/favicon.svg",
@@ -180,7 +182,14 @@ fn template_error(error: &tera::Error, origins: &BTreeMap<String, Source>) -> Di
             src.path.clone(),
             src.text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string(),
         ),
-        None => (format!("(default theme) templates/{name}"), String::new()),
+        None => {
+            let path = format!("templates/{name}");
+            let text = DEFAULT_FILES.iter().find(|(p, _)| *p == path).map_or("", |(_, t)| t);
+            (
+                format!("(default theme) {path}"),
+                text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string(),
+            )
+        }
     };
     let mut d = Diagnostic::error(Code::Template, file, format!("template error in `{name}`: {message}")).help(help);
     d.location = Some(Location {

@@ -234,6 +234,18 @@ impl NumberStyle {
         self.with_percent(&self.decimals_trimmed(value * 100.0, 1))
     }
 
+    /// A fraction as a whole percentage (`86%`), for cells read at a glance.
+    pub fn whole_percent(&self, value: f64) -> String {
+        self.with_percent(&self.grouped((value * 100.0).round(), 0))
+    }
+
+    /// Money grouped, to the cent when `cents` (`$37,916.67`) or whole
+    /// (`$37,917`): for tables that must add up, such as an MRR bridge,
+    /// where a column either has cents in every row or in none.
+    pub fn money_exact(&self, value: f64, cents: bool) -> String {
+        self.money(&self.grouped(value, if cents { 2 } else { 0 }))
+    }
+
     /// Attainment against plan as a whole percentage. Below the plan it is
     /// rounded down, so "100%" always means the plan was met.
     pub fn attainment(&self, value: f64) -> String {

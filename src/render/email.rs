@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use rayon::prelude::*;
 
-use super::renderer::{Job, Renderer};
+use super::renderer::{Job, Medium, Renderer};
 use super::sink::FileKind;
 use super::{prose, widgets};
 use crate::email::raster::{Png, Rasterizer};
@@ -178,6 +178,7 @@ fn web_letter(r: &Renderer, u: &Update) -> String {
         &format!("u{}", u.period),
         &path,
         Some(u.period),
+        Medium::Letter,
     )
 }
 

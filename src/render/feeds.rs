@@ -13,7 +13,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::prose;
-use super::renderer::{Job, Renderer};
+use super::renderer::{Job, Medium, Renderer};
 use super::sink::FileKind;
 use crate::model::Model;
 
@@ -103,6 +103,7 @@ fn atom(r: &Renderer) -> std::io::Result<Vec<u8>> {
                     &format!("feed{}", u.period),
                     "updates/x/index.html",
                     Some(u.period),
+                    Medium::Page,
                 );
                 w.create_element("entry").write_inner_content(|w| -> XmlResult {
                     text(w, "title", &u.front.title)?;

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cache::Ctx;
-use super::renderer::{Job, Renderer};
+use super::renderer::{Job, Medium, Renderer};
 use super::sink::FileKind;
-use super::{data, widgets};
+use super::{data, revenue, widgets};
 use crate::model::{Group, Metric, Model, Scenario};
 use crate::period::Month;
 use crate::units::format_plain;
@@ -96,6 +96,7 @@ fn render(r: &Renderer) {
                     .ok()
             })
         });
+        revenue::downloads(r, g);
     });
     let path = "metrics/index.html";
     let mut ctx = r.base_context(path, "metrics", &r.text("metrics"), "metrics");
@@ -122,6 +123,8 @@ fn group_context(r: &Renderer, g: &Group, path: &str) -> Ctx {
     ctx.insert("description", &g.description);
     ctx.insert("csv_href", &format!("../{}.csv", g.id));
     ctx.insert("table", &widgets::table(model, &metrics, &root, None));
+    ctx.insert("bridge", &revenue::bridge(r, g, None, &root, Medium::Page));
+    ctx.insert("cohorts", &revenue::cohorts(r, g, None, &root, Medium::Page));
     let details: Vec<MetricCtx> = metrics.iter().map(|m| metric_ctx(r, m)).collect();
     ctx.insert("metrics", &details);
     ctx

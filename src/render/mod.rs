@@ -22,6 +22,7 @@ mod metrics;
 mod plan;
 mod prose;
 mod renderer;
+mod revenue;
 mod roadmap;
 mod sink;
 mod updates;

@@ -3,6 +3,7 @@
 //! names and shortcodes are filled in here; an update's Markdown, and a
 //! page with shortcodes, are parsed here.
 
+use super::renderer::Medium;
 use super::renderer::Renderer;
 use super::widgets;
 use crate::load::{Body, Page};
@@ -14,7 +15,15 @@ use crate::shortcode::Shortcode;
 pub fn page_html(r: &Renderer, page: &Page, path: &str) -> String {
     let Body::Html { html, .. } = &page.body_at else {
         let prefix = page.footnote_prefix();
-        return markdown(r, page.markdown().unwrap_or(""), &page.shortcodes, &prefix, path, None);
+        return markdown(
+            r,
+            page.markdown().unwrap_or(""),
+            &page.shortcodes,
+            &prefix,
+            path,
+            None,
+            Medium::Page,
+        );
     };
     match r.bodies().read(html) {
         Ok(html) => {
@@ -32,8 +41,9 @@ pub fn page_html(r: &Renderer, page: &Page, path: &str) -> String {
     }
 }
 
-/// Renders Markdown with its shortcodes for a page at `path`; an
-/// update's shortcodes read nothing after its month (`as_of`).
+/// Renders Markdown with its shortcodes for a page at `path` (or a
+/// letter: `medium`); an update's shortcodes read nothing after its
+/// month (`as_of`).
 pub fn markdown(
     r: &Renderer,
     body: &str,
@@ -41,13 +51,14 @@ pub fn markdown(
     prefix: &str,
     path: &str,
     as_of: Option<Month>,
+    medium: Medium,
 ) -> String {
     // Shortcodes read metrics, so only plain Markdown is cached.
     if !shortcodes.is_empty() {
-        return markdown_html(r, body, shortcodes, prefix, path, as_of);
+        return markdown_html(r, body, shortcodes, prefix, path, as_of, medium);
     }
     r.cache.text(markdown_key(r, "markdown", &[body, prefix]), || {
-        markdown_html(r, body, shortcodes, prefix, path, as_of)
+        markdown_html(r, body, shortcodes, prefix, path, as_of, medium)
     })
 }
 
@@ -72,6 +83,7 @@ fn markdown_html(
     prefix: &str,
     path: &str,
     as_of: Option<Month>,
+    medium: Medium,
 ) -> String {
     let root = Renderer::root_of(path);
     let (done, open) = (r.text("task_done"), r.text("task_open"));
@@ -81,6 +93,6 @@ fn markdown_html(
         task_labels: [&done, &open],
     };
     crate::markdown::render(body, shortcodes, &options, &|sc| {
-        widgets::shortcode(r, sc, &root, as_of)
+        widgets::shortcode(r, sc, &root, as_of, medium)
     })
 }

@@ -109,6 +109,16 @@ pub struct Parts<'a> {
     pub keys: Option<Keys>,
 }
 
+/// Where a shortcode's HTML goes: a page of the site, or a letter, whose
+/// mail client knows no stylesheet (its charts become PNG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Medium {
+    /// A page.
+    Page,
+    /// A letter.
+    Letter,
+}
+
 impl<'a> Renderer<'a> {
     /// A renderer of `parts`, with nothing emitted yet.
     pub fn new(parts: Parts<'a>) -> Renderer<'a> {

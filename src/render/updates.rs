@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::renderer::{Job, Renderer};
+use super::renderer::{Job, Medium, Renderer};
 use super::sink::FileKind;
 use super::{prose, widgets};
 use crate::load::Update;
@@ -123,6 +123,7 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
             &format!("u{}", u.period),
             &path,
             Some(u.period),
+            Medium::Page,
         ),
     );
     let bytes = r.page("update.html", &ctx);

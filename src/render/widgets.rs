@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::lines::{ChartData, ChartWords, cut, events_of};
-use super::renderer::Renderer;
-use super::roadmap;
+use super::renderer::{Medium, Renderer};
+use super::{revenue, roadmap};
 use crate::charts;
 use crate::load::Progress;
 use crate::model::{Metric, Model, Reading, Series, Standing};
@@ -333,11 +333,17 @@ fn month_arg(model: &Model, sc: &Shortcode, key: &str, as_of: Option<Month>) -> 
 /// Renders a shortcode found in a page's Markdown; ids were checked by the
 /// model stage, so a missing one here only yields an empty string. In an
 /// update, `as_of` is its month: nothing after it is shown.
-pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<Month>) -> String {
+pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<Month>, medium: Medium) -> String {
     let model = r.model;
     let mut ctx = tera::Context::new();
     ctx.insert("root", root);
+    ctx.insert("letter", &(medium == Medium::Letter));
     let metric = |key: &str| sc.arg(key).and_then(|(id, _)| model.metric(id));
+    let group = || {
+        sc.arg("group")
+            .and_then(|(id, _)| model.groups.iter().find(|g| g.id == id))
+    };
+    let at = month_arg(model, sc, "at", as_of);
     let until = month_arg(model, sc, "until", as_of);
     let (template, html_wrap) = match sc.kind {
         ShortcodeKind::Value => return value(r, sc, as_of),
@@ -379,6 +385,20 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
             };
             ctx.insert("table", &table(model, &metrics, root, as_of));
             ("partials/table.html", None)
+        }
+        ShortcodeKind::Bridge => {
+            let Some(b) = group().and_then(|g| revenue::bridge(r, g, at, root, medium)) else {
+                return String::new();
+            };
+            ctx.insert("bridge", &b);
+            ("partials/bridge.html", None)
+        }
+        ShortcodeKind::Cohorts => {
+            let Some(c) = group().and_then(|g| revenue::cohorts(r, g, at, root, medium)) else {
+                return String::new();
+            };
+            ctx.insert("cohorts", &c);
+            ("partials/cohorts.html", None)
         }
     };
     match r.theme.render(template, &ctx) {
