@@ -44,7 +44,7 @@ fn derived_metrics_are_computed_not_typed() {
     assert_eq!(mrr[5], "$833K", "the plan's stated MRR is shown beside it");
     let ltv_cac = detail_row("ingresos", "ltv_cac", "M12");
     assert_eq!(ltv_cac[1], "41,7x");
-    // Actuals are derived too: ARR 455K in March gives MRR 37.9K.
+    // MRR in March comes from the invoice lines: $37,916.67.
     let mrr_march = detail_row("ingresos", "mrr", "M3");
     assert_eq!(mrr_march[2], "$37,9K");
     let valuation = detail_row("proyecciones", "valuation", "M36");
@@ -56,7 +56,7 @@ fn every_figure_of_the_plans_tables_is_present() {
     let expect = [
         ("ingresos", "arr", ["$100K", "$500K", "$1,5M", "$4M", "$10M"]),
         ("ingresos", "mrr", ["$8,33K", "$41,7K", "$125K", "$333K", "$833K"]),
-        ("ingresos", "arpu", ["$100", "$150", "$200", "$250", "$300"]),
+        ("ingresos", "arpa", ["$100", "$150", "$200", "$250", "$300"]),
         ("ingresos", "ltv", ["$500", "$750", "$1,2K", "$1,8K", "$2,5K"]),
         ("ingresos", "cac", ["$200", "$150", "$100", "$80", "$60"]),
         ("ingresos", "ltv_cac", ["2,5x", "5,0x", "12,0x", "22,5x", "41,7x"]),
@@ -136,7 +136,22 @@ fn charts_are_responsive_and_accessible() {
     let doc = html(site(), "metrics/ingresos/index.html");
     let sel = Selector::parse("svg.chart").unwrap();
     let charts: Vec<_> = doc.select(&sel).collect();
-    assert_eq!(charts.len(), 6, "one chart per metric of the group");
+    let drawn = doc
+        .select(&Selector::parse("section.metric svg.chart").unwrap())
+        .count();
+    let with_values = doc
+        .select(&Selector::parse("section.metric").unwrap())
+        .filter(|s| {
+            s.select(&Selector::parse("table.detail-table tbody tr").unwrap())
+                .next()
+                .is_some()
+        })
+        .count();
+    assert_eq!(drawn, with_values, "one chart per metric with values");
+    assert!(with_values > 10, "the group's own metrics and the revenue family");
+    let bridge = doc.select(&Selector::parse("figure.bridge svg.chart").unwrap()).count();
+    assert_eq!(charts.len(), drawn + bridge, "and the MRR bridge");
+    assert_eq!(bridge, 1);
     for svg in charts {
         let attrs = svg.value();
         assert!(attrs.attr("viewBox").is_some() && attrs.attr("width").is_none());
@@ -154,7 +169,7 @@ fn charts_are_responsive_and_accessible() {
 fn group_table_marks_derived_metrics() {
     let doc = html(site(), "metrics/ingresos/index.html");
     let derived = texts(&doc, "table.metric-table thead th abbr.derived");
-    assert_eq!(derived.len(), 2, "MRR and LTV/CAC are derived");
+    assert_eq!(derived.len(), 1, "LTV/CAC is derived; MRR comes from invoice lines");
     let first_col = texts(&doc, "table.metric-table tbody th");
     assert!(first_col[0].starts_with("ene 2024"), "{first_col:?}");
     assert!(
@@ -403,10 +418,10 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
         "in the plan, cash lasts 10,1 months at M4 (2024-04), less than the 12 months of `runway_alert`",
         // The reference rounds $8.33K to "$8K": one significant digit, and a
         // stated figure is never read looser than two.
-        "`mrr` states $8K for M1 (2024-01) but its computed value is $8,33K",
-        "`ltv = arpu / (1 - retention)` does not hold in the targets: at M1 (2024-01) `ltv` is $500, \
+        "`mrr` states $8K for M1 (2024-01) but its target is $8,33K",
+        "`ltv = arpa / (1 - retention)` does not hold in the targets: at M1 (2024-01) `ltv` is $500, \
          which is not $333 (and 3 more months)",
-        "`mrr = active_users * arpu` does not hold in the targets: at M1 (2024-01) the left side is $8,33K, \
+        "`mrr = active_users * arpa` does not hold in the targets: at M1 (2024-01) the left side is $8,33K, \
          the right side $20K (and 4 more months)",
         "`quarterly_investment` states $300K for M4–M6, but the milestones of those months add up to $450K – $900K",
         "`quarterly_investment` states $600K for M7–M9, but the milestones of those months add up to $1,2M – $2,4M",

@@ -108,10 +108,12 @@ pub fn public_build(site: &Path, out: &Path) -> Output {
     ])
 }
 
-/// Copies the example site (site.yaml and content/) to a fresh folder.
+/// Copies the example site (site.yaml, content/ and the exports in data/)
+/// to a fresh folder.
 pub fn copy_example(to: &Path) {
     std::fs::copy(repo().join("site.yaml"), to.join("site.yaml")).unwrap();
     copy_tree(&repo().join("content"), &to.join("content"));
+    copy_tree(&repo().join("data"), &to.join("data"));
 }
 
 /// Copies the folder `from` into `to`.

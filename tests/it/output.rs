@@ -16,10 +16,10 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
 
     let metrics = site.join("content/metrics/ingresos.yaml");
     let text = std::fs::read_to_string(&metrics).unwrap();
-    std::fs::write(&metrics, text.replace("formula: arr / 12", "formula: arrr / 12")).unwrap();
+    std::fs::write(&metrics, text.replace("formula: ltv / cac", "formula: ltvv / cac")).unwrap();
     let failed = build(&site, &out);
     assert_eq!(failed.status.code(), Some(1));
-    assert!(stderr(&failed).contains("unknown metric `arrr`"));
+    assert!(stderr(&failed).contains("unknown metric `ltvv`"));
     assert_eq!(snapshot(&out), before, "output untouched");
     let leftovers: Vec<_> = std::fs::read_dir(&site)
         .unwrap()

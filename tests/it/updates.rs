@@ -15,7 +15,11 @@ fn example_copy() -> tempfile::TempDir {
 fn add_actual(file: &Path, id: &str, key: &str, value: &str) {
     let text = std::fs::read_to_string(file).unwrap();
     let start = text.find(&format!("id: {id}\n")).unwrap_or_else(|| panic!("{id}"));
-    let actual = start + text[start..].find("actual: {").unwrap();
+    let block = text[start..].find("\n  - id:").map_or(text.len(), |end| start + end);
+    let actual = start
+        + text[start..block]
+            .find("actual: {")
+            .unwrap_or_else(|| panic!("{id} has no actual"));
     let close = actual + text[actual..].find('}').unwrap();
     let mut text = text;
     text.insert_str(close, &format!(", {key}: {value} "));
@@ -32,13 +36,20 @@ fn an_update_never_changes_when_later_data_arrive() {
     let march = std::fs::read(out.join("updates/2024-03/index.html")).unwrap();
     let home = std::fs::read(out.join("index.html")).unwrap();
 
-    add_actual(&site.join("content/metrics/ingresos.yaml"), "arr", "2024-04", "700000");
-    add_actual(
-        &site.join("content/metrics/producto.yaml"),
-        "active_users",
-        "2024-04",
-        "1500",
-    );
+    // April's invoices arrive and are pulled: MRR, ARR and the rest move on.
+    let lines = site.join("data/facturas-ejemplo.csv");
+    let mut export = std::fs::read_to_string(&lines).unwrap();
+    export.push_str("C9999;F-2024-99999;subscription;2024-04-01;2024-05-01;60000,00;USD\n");
+    std::fs::write(&lines, export).unwrap();
+    let revenue = site.join("content/metrics/ingresos.yaml");
+    let text = std::fs::read_to_string(&revenue).unwrap();
+    std::fs::write(&revenue, text.replace("until: 2024-03", "until: 2024-04")).unwrap();
+    let analytics = site.join("data/analitica-usuarios.csv");
+    let mut export = std::fs::read_to_string(&analytics).unwrap();
+    export.push_str("2024-04-30;todas;1500;9000\n");
+    std::fs::write(&analytics, export).unwrap();
+    let pulled = palanca(&["pull", "--site", site.to_str().unwrap()]);
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
     add_actual(
         &site.join("content/metrics/producto.yaml"),
         "retention",
@@ -59,7 +70,8 @@ fn an_update_never_changes_when_later_data_arrive() {
         "the home page does show April"
     );
     let doc = html(&out, "index.html");
-    assert_eq!(texts(&doc, ".kpi .kpi-value")[0], "$700K");
+    assert_eq!(texts(&doc, ".kpi .kpi-period")[0], "abril de 2024", "ARR as of April");
+    assert_ne!(texts(&doc, ".kpi .kpi-value")[0], "$455K");
 }
 
 #[test]
