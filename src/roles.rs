@@ -110,38 +110,152 @@ pub enum Role {
     Arpa,
 }
 
-/// The metrics a metric file's `revenue:` block gives, computed from
-/// invoice lines by `palanca pull`: each id with its role, and its label
-/// in English and Spanish.
-pub const REVENUE_FAMILY: &[(&str, Role, &str, &str)] = &[
-    ("mrr", Role::Mrr, "MRR", "MRR"),
-    ("arr", Role::Arr, "ARR", "ARR"),
-    ("customers", Role::Customers, "Customers", "Clientes"),
-    ("new_mrr", Role::NewMrr, "New MRR", "MRR nuevo"),
-    ("expansion_mrr", Role::ExpansionMrr, "Expansion MRR", "MRR de expansión"),
-    (
+/// A metric a metric file's `revenue:` block gives, computed from invoice
+/// lines by `palanca pull`: its id and role, and its label and what it is
+/// in English and Spanish (shown unless the file writes its own).
+pub struct FamilyMember {
+    /// Its id, which is also its role's name.
+    pub id: &'static str,
+    /// Its role.
+    pub role: Role,
+    /// Its label, English and Spanish.
+    pub label: [&'static str; 2],
+    /// How it is computed, English and Spanish.
+    pub about: [&'static str; 2],
+}
+
+impl FamilyMember {
+    /// Its label in `language` (`es`, else English).
+    pub fn label_in(&self, language: &str) -> &'static str {
+        self.label[usize::from(language == "es")]
+    }
+
+    /// What it is in `language` (`es`, else English).
+    pub fn about_in(&self, language: &str) -> &'static str {
+        self.about[usize::from(language == "es")]
+    }
+}
+
+const fn member(id: &'static str, role: Role, label: [&'static str; 2], about: [&'static str; 2]) -> FamilyMember {
+    FamilyMember { id, role, label, about }
+}
+
+/// The revenue family, in the order pages show it.
+pub const REVENUE_FAMILY: &[FamilyMember] = &[
+    member(
+        "mrr",
+        Role::Mrr,
+        ["MRR", "MRR"],
+        [
+            "What customers pay each month for their subscriptions at the month's end, from the invoice lines; setup fees and other one-time charges are left out.",
+            "Lo que pagan al mes los clientes por sus suscripciones al cierre de cada mes, según las líneas de factura; las cuotas de alta y otros cobros puntuales no cuentan.",
+        ],
+    ),
+    member(
+        "arr",
+        Role::Arr,
+        ["ARR", "ARR"],
+        [
+            "12 × MRR: the year's revenue at this month's run rate.",
+            "12 × MRR: los ingresos de un año al ritmo de este mes.",
+        ],
+    ),
+    member(
+        "customers",
+        Role::Customers,
+        ["Customers", "Clientes"],
+        [
+            "Customers paying something at the month's end.",
+            "Clientes que pagan algo al cierre del mes.",
+        ],
+    ),
+    member(
+        "new_mrr",
+        Role::NewMrr,
+        ["New MRR", "MRR nuevo"],
+        [
+            "MRR of customers who paid for the first time this month.",
+            "MRR de los clientes que pagan por primera vez este mes.",
+        ],
+    ),
+    member(
+        "expansion_mrr",
+        Role::ExpansionMrr,
+        ["Expansion MRR", "MRR de expansión"],
+        [
+            "What customers already paying added this month (upgrades, more seats).",
+            "Lo que añadieron este mes los clientes que ya pagaban (subidas de plan, más usuarios).",
+        ],
+    ),
+    member(
         "contraction_mrr",
         Role::ContractionMrr,
-        "Contraction MRR",
-        "MRR de contracción",
+        ["Contraction MRR", "MRR de contracción"],
+        [
+            "What customers who still pay took away this month (downgrades, credits).",
+            "Lo que quitaron este mes los clientes que siguen pagando (bajadas de plan, abonos).",
+        ],
     ),
-    ("churned_mrr", Role::ChurnedMrr, "Churned MRR", "MRR perdido"),
-    (
+    member(
+        "churned_mrr",
+        Role::ChurnedMrr,
+        ["Churned MRR", "MRR perdido"],
+        [
+            "MRR of the customers who stopped paying this month.",
+            "MRR de los clientes que dejaron de pagar este mes.",
+        ],
+    ),
+    member(
         "reactivation_mrr",
         Role::ReactivationMrr,
-        "Reactivation MRR",
-        "MRR reactivado",
+        ["Reactivation MRR", "MRR reactivado"],
+        [
+            "MRR of customers who had paid before, stopped, and pay again this month.",
+            "MRR de los clientes que pagaron, lo dejaron y vuelven a pagar este mes.",
+        ],
     ),
-    ("logo_churn", Role::LogoChurn, "Logo churn", "Cancelación de clientes"),
-    (
+    member(
+        "logo_churn",
+        Role::LogoChurn,
+        ["Logo churn", "Cancelación de clientes"],
+        [
+            "Customers lost this month over the customers at the end of the month before.",
+            "Clientes perdidos este mes entre los clientes al cierre del mes anterior.",
+        ],
+    ),
+    member(
         "revenue_churn",
         Role::RevenueChurn,
-        "Revenue churn",
-        "Pérdida de ingresos",
+        ["Revenue churn", "Pérdida de ingresos"],
+        [
+            "Churned and contraction MRR over the MRR at the end of the month before.",
+            "MRR perdido y de contracción entre el MRR al cierre del mes anterior.",
+        ],
     ),
-    ("nrr", Role::Nrr, "NRR", "NRR"),
-    ("grr", Role::Grr, "GRR", "GRR"),
-    ("arpa", Role::Arpa, "ARPA", "ARPA"),
+    member(
+        "nrr",
+        Role::Nrr,
+        ["NRR", "NRR"],
+        [
+            "Net revenue retention: the MRR now of the customers who paid twelve months before, over their MRR then; it starts in the thirteenth month of lines.",
+            "Retención neta de ingresos: el MRR de hoy de los clientes que pagaban hace doce meses entre su MRR de entonces; empieza en el mes trece de líneas.",
+        ],
+    ),
+    member(
+        "grr",
+        Role::Grr,
+        ["GRR", "GRR"],
+        [
+            "Gross revenue retention: as NRR, each customer counted at no more than their MRR twelve months before.",
+            "Retención bruta de ingresos: como el NRR, pero cada cliente cuenta como mucho lo que pagaba hace doce meses.",
+        ],
+    ),
+    member(
+        "arpa",
+        Role::Arpa,
+        ["ARPA", "ARPA"],
+        ["MRR per paying customer.", "MRR por cliente que paga."],
+    ),
 ];
 
 /// What a role implies for its metric.

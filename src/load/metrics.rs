@@ -8,7 +8,7 @@ use super::spans::Spans;
 use super::yaml;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source};
 use crate::roles::{Comparison, MetricKind};
-use crate::roles::{REVENUE_FAMILY, Role};
+use crate::roles::{FamilyMember, REVENUE_FAMILY};
 use crate::units::{Direction, RawValue, Unit};
 
 /// A series as written: period key to value, in file order. The keys
@@ -135,7 +135,8 @@ pub struct MetricFileDoc {
     /// Sort order among groups (lower first), then file name.
     #[serde(default)]
     pub weight: Option<i64>,
-    /// The metrics.
+    /// The metrics (a file with `revenue:` may leave them out).
+    #[serde(default)]
     pub metrics: Vec<RawMetric>,
     /// Identities the plan's targets should satisfy, checked by the linter.
     #[serde(default)]
@@ -420,11 +421,19 @@ fn unit_not_written() -> Unit {
 fn complete(mut file: MetricFile, language: &str, diags: &mut Diagnostics) -> Option<MetricFile> {
     let before = diags.error_count();
     let revenue = file.doc.revenue.is_some();
-    let family = |id: &str| REVENUE_FAMILY.iter().find(|(f, ..)| *f == id).filter(|_| revenue);
-    let label_of = |entry: &(&'static str, Role, &'static str, &'static str)| -> &'static str {
-        if language == "es" { entry.3 } else { entry.2 }
-    };
+    let family = |id: &str| REVENUE_FAMILY.iter().find(|f| f.id == id).filter(|_| revenue);
     let spans = &file.spans;
+    if !revenue && !spans.contains("metrics") {
+        diags.push(
+            Diagnostic::error_at(
+                Code::InvalidYaml,
+                &file.source,
+                0..0,
+                "invalid metric file: missing field `metrics`",
+            )
+            .help("add the field; it is required (unless the file's revenue comes from invoice lines, `revenue:`)"),
+        );
+    }
     for m in &mut file.doc.metrics {
         let path = |field: &str| m.path(field);
         let given: Vec<&str> = ["label", "unit", "role", "formula", "source", "actual"]
@@ -449,81 +458,88 @@ fn complete(mut file: MetricFile, language: &str, diags: &mut Diagnostics) -> Op
             }
             continue;
         };
-        let (_, role, ..) = *entry;
-        if written("role") && m.role != Some(role) {
-            diags.push(
-                Diagnostic::error_at(
-                    Code::BadValue,
-                    &file.source,
-                    spans.value(&m.path("role")).unwrap_or(at.clone()),
-                    format!(
-                        "`{}` is computed from invoice lines with the role `{}`, not another",
-                        m.id,
-                        crate::units::name_of(&role)
-                    ),
-                )
-                .metric(&m.id)
-                .help("remove `role:`; a metric of `revenue:` has the role of its id"),
-            );
-        }
-        m.from_revenue = true;
-        m.role = Some(role);
-        if !written("unit") {
-            m.unit = role.unit();
-        }
-        if !written("label") {
-            m.label = label_of(entry).to_string();
-        }
-        for field in ["formula", "source", "actual"].into_iter().filter(|f| written(f)) {
-            diags.push(
-                Diagnostic::error_at(
-                    Code::BadSource,
-                    &file.source,
-                    spans.key(&m.path(field)).unwrap_or(at.clone()),
-                    format!(
-                        "`{}` takes its actuals from the file's `revenue:`, so it cannot have `{field}`",
-                        m.id
-                    ),
-                )
-                .metric(&m.id)
-                .help("remove the field; palanca computes it from the invoice lines (`palanca pull`)"),
-            );
-        }
-        if m.unit != role.unit() {
-            diags.push(
-                Diagnostic::error_at(
-                    Code::BadValue,
-                    &file.source,
-                    spans.value(&m.path("unit")).unwrap_or(at.clone()),
-                    format!(
-                        "`{}` is computed from invoice lines in {}, not in another unit",
-                        m.id,
-                        crate::units::name_of(&role.unit())
-                    ),
-                )
-                .metric(&m.id)
-                .help("remove `unit:`; a metric of `revenue:` has its own"),
-            );
-        }
+        join_family(m, entry, language, &written, (&file.source, spans, at), diags);
     }
     if revenue {
-        for entry in REVENUE_FAMILY {
-            let (id, role, ..) = *entry;
-            if file.doc.metrics.iter().any(|m| m.id == id) {
+        for member in REVENUE_FAMILY {
+            if file.doc.metrics.iter().any(|m| m.id == member.id) {
                 continue;
             }
-            let Ok(mut m) = serde_yaml::from_str::<RawMetric>(&format!("id: {id}")) else {
+            let Ok(mut m) = serde_yaml::from_str::<RawMetric>(&format!("id: {}", member.id)) else {
                 continue;
             };
-            m.label = label_of(entry).to_string();
-            m.unit = role.unit();
-            m.role = Some(role);
-            m.from_revenue = true;
             m.position = file.doc.metrics.len();
+            join_family(&mut m, member, language, &|_| false, (&file.source, spans, 0..0), diags);
             file.doc.metrics.push(m);
         }
     }
     (diags.error_count() == before).then_some(file)
+}
+
+/// Makes `m` the family's `member`: its role, unit, label and description
+/// unless written (`written` says which fields are), and an error for each
+/// field a metric computed from invoice lines cannot have.
+fn join_family(
+    m: &mut RawMetric,
+    member: &FamilyMember,
+    language: &str,
+    written: &dyn Fn(&str) -> bool,
+    (source, spans, at): (&Source, &Spans, std::ops::Range<usize>),
+    diags: &mut Diagnostics,
+) {
+    let role = member.role;
+    let id = m.id.clone();
+    let mut error = |code: Code, span: Option<std::ops::Range<usize>>, message: String, help: &str| {
+        diags.push(
+            Diagnostic::error_at(code, source, span.unwrap_or(at.clone()), message)
+                .metric(&id)
+                .help(help),
+        );
+    };
+    if written("role") && m.role != Some(role) {
+        error(
+            Code::BadValue,
+            spans.value(&m.path("role")),
+            format!(
+                "`{}` is computed from invoice lines with the role `{}`, not another",
+                m.id,
+                crate::units::name_of(&role)
+            ),
+            "remove `role:`; a metric of `revenue:` has the role of its id",
+        );
+    }
+    for field in ["formula", "source", "actual"].into_iter().filter(|f| written(f)) {
+        error(
+            Code::BadSource,
+            spans.key(&m.path(field)),
+            format!(
+                "`{}` takes its actuals from the file's `revenue:`, so it cannot have `{field}`",
+                m.id
+            ),
+            "remove the field; palanca computes it from the invoice lines (`palanca pull`)",
+        );
+    }
+    if written("unit") && m.unit != role.unit() {
+        error(
+            Code::BadValue,
+            spans.value(&m.path("unit")),
+            format!(
+                "`{}` is computed from invoice lines in {}, not in another unit",
+                m.id,
+                crate::units::name_of(&role.unit())
+            ),
+            "remove `unit:`; a metric of `revenue:` has its own",
+        );
+    }
+    m.from_revenue = true;
+    m.role = Some(role);
+    m.unit = role.unit();
+    if !written("label") {
+        m.label = member.label_in(language).to_string();
+    }
+    if m.description.is_none() {
+        m.description = Some(member.about_in(language).to_string());
+    }
 }
 
 #[cfg(test)]

@@ -58,61 +58,96 @@ pub(crate) fn bridge(r: &Renderer, g: &Group, as_of: Option<Month>, root: &str, 
         .filter(|m| as_of.is_none_or(|limit| m.month <= limit))
         .collect();
     let last = *months.last()?;
-    let cents = months.iter().any(has_cents);
-    let money = |v: f64| model.style.money_exact(v, cents);
-    let signed = |sign: &str, v: f64| match v == 0.0 {
-        true => money(0.0),
-        false => format!("{sign}{}", money(v)),
+    let money = Money {
+        style: &model.style,
+        cents: months.iter().any(has_cents),
     };
     let title = format!("{}, {}", r.text("bridge"), model.calendar.long(last.month));
     let words = words(r);
-    let values = [
-        last.start,
-        last.new,
-        last.reactivation,
-        last.expansion,
-        last.contraction,
-        last.churned,
-        last.end,
-    ];
-    let steps: Vec<Step> = words
-        .iter()
-        .zip(values)
-        .zip(KINDS)
-        .map(|((label, value), kind)| Step {
-            label,
-            value,
-            kind,
-            title: format!("{label}: {}", step_text(kind, value, &money, &signed)),
-        })
-        .collect();
-    let alt: Vec<String> = steps.iter().map(|s| s.title.clone()).collect();
+    let steps = steps(&last, &words, &money);
+    let read: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
     let axis = model
         .style
         .axis_format(crate::units::Unit::Currency, last.start.max(last.end));
     let dom_id = format!("bridge-{}-{}", g.id, last.month);
-    let svg = charts::waterfall(&steps, &axis, &format!("{title}: {}", alt.join("; ")), &dom_id);
-    let rows = months
-        .iter()
-        .rev()
-        .map(|m| BridgeRow {
-            period: model.calendar.short(m.month),
-            start: money(m.start),
-            new: signed("+", m.new),
-            reactivation: signed("+", m.reactivation),
-            expansion: signed("+", m.expansion),
-            contraction: signed("−", m.contraction),
-            churned: signed("−", m.churned),
-            end: money(m.end),
-        })
-        .collect();
+    let svg = charts::waterfall(&steps, &axis, &format!("{title}: {}", read.join("; ")), &dom_id);
+    let rows = match medium {
+        Medium::Letter => Vec::new(),
+        Medium::Page => months.iter().rev().map(|m| row(model, m, &money)).collect(),
+    };
     Some(BridgeCtx {
         title,
         svg,
-        rows: if medium == Medium::Letter { Vec::new() } else { rows },
+        rows,
         csv_href: format!("{root}metrics/{}.bridge.csv", g.id),
         open: as_of.is_none(),
     })
+}
+
+/// Money as a bridge writes it: to the cent in every cell or in none,
+/// movements with their sign.
+struct Money<'a> {
+    style: &'a crate::units::NumberStyle,
+    cents: bool,
+}
+
+impl Money<'_> {
+    fn plain(&self, v: f64) -> String {
+        self.style.money_exact(v, self.cents)
+    }
+
+    /// `+$30`, `−$90`; a movement of nothing has no sign.
+    fn signed(&self, sign: &str, v: f64) -> String {
+        match v == 0.0 {
+            true => self.plain(0.0),
+            false => format!("{sign}{}", self.plain(v)),
+        }
+    }
+}
+
+/// The waterfall's bars of one month, each titled with its figure.
+fn steps<'a>(m: &Movement, words: &'a [String; 7], money: &Money) -> Vec<Step<'a>> {
+    let values = [
+        m.start,
+        m.new,
+        m.reactivation,
+        m.expansion,
+        m.contraction,
+        m.churned,
+        m.end,
+    ];
+    words
+        .iter()
+        .zip(values)
+        .zip(KINDS)
+        .map(|((label, value), kind)| {
+            let text = match kind {
+                StepKind::Total => money.plain(value),
+                StepKind::Rise => money.signed("+", value),
+                StepKind::Fall => money.signed("−", value),
+            };
+            Step {
+                label,
+                value,
+                kind,
+                title: format!("{label}: {text}"),
+            }
+        })
+        .collect()
+}
+
+/// One month of the bridge's table.
+fn row(model: &Model, m: &Movement, money: &Money) -> BridgeRow {
+    BridgeRow {
+        period: model.calendar.short(m.month),
+        start: money.plain(m.start),
+        new: money.signed("+", m.new),
+        reactivation: money.signed("+", m.reactivation),
+        expansion: money.signed("+", m.expansion),
+        contraction: money.signed("−", m.contraction),
+        churned: money.signed("−", m.churned),
+        end: money.plain(m.end),
+    }
 }
 
 /// The waterfall's bars, in order.
@@ -138,19 +173,6 @@ fn words(r: &Renderer) -> [String; 7] {
         "bridge_end",
     ]
     .map(|k| r.text(k))
-}
-
-fn step_text(
-    kind: StepKind,
-    value: f64,
-    money: &dyn Fn(f64) -> String,
-    signed: &dyn Fn(&str, f64) -> String,
-) -> String {
-    match kind {
-        StepKind::Total => money(value),
-        StepKind::Rise => signed("+", value),
-        StepKind::Fall => signed("−", value),
-    }
 }
 
 fn has_cents(m: &Movement) -> bool {

@@ -317,8 +317,9 @@ pub fn figures(ledger: &Ledger) -> Figures {
     out
 }
 
-/// Decimals a ratio is written with.
-const RATIO_DECIMALS: u32 = 10;
+/// Decimals a ratio is written with: fifteen, so that the twelve
+/// significant digits of `data/metrics.json` are all exact.
+const RATIO_DECIMALS: u32 = 15;
 
 /// `n / d` to [`RATIO_DECIMALS`] decimals, half away from zero; None when
 /// `d` is not positive.
