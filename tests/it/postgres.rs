@@ -371,3 +371,54 @@ fn an_interrupted_pull_cancels_its_query_on_the_server() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// The lines of `tests/fixtures/pull/invoices_rates_and_columns` as a table.
+const INVOICE_LINES: &str = "
+create table invoice_lines (
+  cliente text, factura text, tipo text, inicio timestamp, fin timestamp, importe numeric(12, 2), moneda text
+);
+insert into invoice_lines values
+  ('a', 'F1', 'subscription', '2024-01-15', '2025-01-15', 1200.00, 'EUR'),
+  ('a', 'F1', 'one_time', '2024-01-15', '2024-01-16', 500.00, 'EUR'),
+  ('b', 'F2', 'subscription', '2024-01-01', '2024-02-01', 50.00, 'USD'),
+  ('b', 'F3', 'subscription', '2024-02-01', '2024-03-01', 80.00, 'usd'),
+  ('b', 'F4', 'subscription', '2024-02-01', '2024-03-01', -20.00, null),
+  ('c', 'F5', 'subscription', '2024-02-10 09:30:00', '2024-03-10 09:30:00', 30.00, 'USD');
+";
+
+#[test]
+fn invoice_lines_from_a_query_give_the_snapshots_the_same_lines_give_from_a_csv() {
+    let Some(db) = Cluster::start() else { return };
+    db.execute(INVOICE_LINES);
+    let env = [("PALANCA_TEST_DATABASE_URL".to_string(), db.url())];
+    let dir = tempfile::tempdir().unwrap();
+    let case = crate::repo().join("tests/fixtures/pull/invoices_rates_and_columns");
+    let yaml = std::fs::read_to_string(case.join("content/metrics/revenue.yaml")).unwrap();
+    // The same block, with a query where the CSV file was and without the
+    // CSV's own options.
+    let yaml = yaml
+        .replace(
+            "  invoices: data/lineas.csv\n",
+            "  sql: \"select cliente, factura, tipo, inicio, fin, importe, moneda from invoice_lines\"\n",
+        )
+        .replace("  delimiter: \";\"\n", "")
+        .replace("  format: \"1.234,56\"\n", "");
+    assert!(yaml.contains("sql:") && !yaml.contains("delimiter"), "{yaml}");
+    let site = site(dir.path(), &yaml);
+    let o = pull(&site, &env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = crate::snapshot(&case.join("expected"));
+    let pulled = crate::snapshot(&site.join("content/snapshots"));
+    assert_eq!(
+        pulled.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "the same snapshots"
+    );
+    for (file, bytes) in &expected {
+        assert_eq!(
+            String::from_utf8_lossy(&pulled[file]),
+            String::from_utf8_lossy(bytes),
+            "{file} as the CSV gives it"
+        );
+    }
+}
