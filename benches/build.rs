@@ -8,9 +8,13 @@
 //! the same 10,000 pages built by palanca and by Hugo, side by side.
 //!
 //! `cargo bench` runs everything; `cargo bench -- 2000` runs one size,
-//! `cargo bench -- pull` the pull, `cargo bench -- hugo 10000` the
+//! `cargo bench -- pull` the pull, `cargo bench -- revenue` the pull of
+//! a million invoice lines into the revenue family (`revenue/mod.rs`),
+//! `cargo bench -- hugo 10000` the
 //! comparison and `cargo bench -- serve 10000` serve's rebuilds. Each runs in a fresh process so that its peak memory is its
 //! own.
+
+mod revenue;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -357,6 +361,9 @@ fn main() {
     if args.iter().any(|a| a == "pull") {
         return run_pull();
     }
+    if args.iter().any(|a| a == "revenue") {
+        return revenue::run();
+    }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if args.iter().any(|a| a == "serve") {
         return run_serve(sizes.first().copied().unwrap_or(10_000));
@@ -376,6 +383,8 @@ fn main() {
     assert!(status.success(), "the adversarial benchmark failed");
     let status = Command::new(&me).arg("pull").status().unwrap();
     assert!(status.success(), "the pull benchmark failed");
+    let status = Command::new(&me).arg("revenue").status().unwrap();
+    assert!(status.success(), "the revenue benchmark failed");
     let status = Command::new(&me).args(["serve", "10000"]).status().unwrap();
     assert!(status.success(), "the serve benchmark failed");
     let status = Command::new(&me).args(["hugo", "10000"]).status().unwrap();
