@@ -225,7 +225,10 @@ fn run_one(pages: usize) {
     if pages >= 30_000 {
         return;
     }
-    let sealed = palanca::pipeline::Protection::Encrypted(palanca::encrypt::Passphrase::new(PASSPHRASE));
+    let sealed = palanca::pipeline::Protection::Encrypted(palanca::encrypt::Openers {
+        passphrase: Some(palanca::encrypt::Passphrase::new(PASSPHRASE)),
+        readers: Vec::new(),
+    });
     let (encrypted, _, _) = best_build(&site, &out, &sealed, RUNS);
     println!(
         "{pages:>6} plan pages, encrypted: {encrypted:.3} s, {:+.0}% over the plain build",

@@ -175,6 +175,36 @@ impl Folder {
         }
     }
 
+    /// As [`Folder::create_temp`], readable and writable by its owner
+    /// only (0600), for a file of secrets.
+    pub fn create_private_temp(&self, prefix: &str) -> io::Result<(String, File)> {
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        loop {
+            let name = random_name(prefix)?;
+            match rustix::fs::openat(&self.fd, name.as_str(), flags, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => {
+                    // The umask can only take rights away; set them exactly.
+                    rustix::fs::fchmod(&fd, Mode::from_raw_mode(0o600))?;
+                    return Ok((name, File::from(fd)));
+                }
+                Err(rustix::io::Errno::EXIST) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Whether `name`, which must be a regular file, can be read or
+    /// written by anyone but its owner; None when it does not exist.
+    pub fn shared(&self, name: &str) -> io::Result<Option<bool>> {
+        match rustix::fs::statat(&self.fd, plain(name)?, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) if FileType::from_raw_mode(stat.st_mode) == FileType::Symlink => Err(refused_link(name)),
+            Ok(stat) if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile => Err(not_a_file(name)),
+            Ok(stat) => Ok(Some(stat.st_mode & 0o077 != 0)),
+            Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Opens `name` to append to it, creating it if missing; a link
     /// or anything but a regular file is refused.
     pub fn append(&self, name: &str) -> io::Result<File> {
@@ -264,6 +294,15 @@ impl Folder {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    pub fn create_private_temp(&self, prefix: &str) -> io::Result<(String, File)> {
+        self.create_temp(prefix)
+    }
+
+    pub fn shared(&self, name: &str) -> io::Result<Option<bool>> {
+        self.replaceable(name)?;
+        Ok(self.path.join(plain(name)?).exists().then_some(false))
     }
 
     pub fn append(&self, name: &str) -> io::Result<File> {

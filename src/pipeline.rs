@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
-use crate::encrypt::{Passphrase, Sealed, Shell, ShellStrings};
+use crate::encrypt::{Openers, Sealed, Shell, ShellStrings};
 use crate::load::{self, Audience, Bodies, LoadCache, LoadOptions, Project};
 use crate::model::{self, Model};
 use crate::output::Output;
@@ -165,8 +165,9 @@ pub struct Report {
 pub enum Protection {
     /// Plain files.
     Plain,
-    /// Every page and download encrypted (see [`crate::encrypt`]).
-    Encrypted(Passphrase),
+    /// Every page and download encrypted, for a passphrase, readers'
+    /// personal keys, or both (see [`crate::encrypt`]).
+    Encrypted(Openers),
 }
 
 /// `palanca build`: the site at `root`, written into `out` only if every
@@ -177,18 +178,20 @@ pub fn build(root: &Path, out: &Path, options: Options, protection: &Protection)
     let sealed;
     let finish: &dyn Finish = match protection {
         Protection::Plain => &Plain,
-        Protection::Encrypted(passphrase) => {
+        Protection::Encrypted(openers) => {
             let one = |d: Box<Diagnostic>| Diagnostics(vec![*d]);
             let site = &resolved.model.site;
             let words: Vec<&str> = site.title.split_whitespace().collect();
-            passphrase.check_strength(&words).map_err(one)?;
+            if let Some(passphrase) = &openers.passphrase {
+                passphrase.check_strength(&words).map_err(one)?;
+            }
             let text = |k: &str| resolved.theme.strings.get(k).cloned().unwrap_or_else(|| k.to_string());
             let shell = Shell {
                 title: site.title.clone(),
                 lang: site.language.code().to_string(),
                 strings: ShellStrings::from_theme(text),
             };
-            sealed = Sealed::new(passphrase, shell).map_err(one)?;
+            sealed = Sealed::new(openers, shell).map_err(one)?;
             clock.lap("key");
             &sealed
         }

@@ -1,5 +1,6 @@
 //! Unit tests of the parent module.
 
+use super::passphrase::famous;
 use super::*;
 
 #[test]
