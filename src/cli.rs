@@ -41,6 +41,20 @@ pub enum Command {
     New(NewArgs),
     /// Mail the month's update to the recipients in a file, one message each.
     Send(SendArgs),
+    /// Print each reader's personal link to the encrypted site (address,
+    /// a tab, the link).
+    Links(LinksArgs),
+}
+
+/// Options of `links`.
+#[derive(Debug, Args)]
+pub struct LinksArgs {
+    /// The readers: the file given to `build --encrypt --readers`.
+    #[arg(long, value_name = "FILE")]
+    pub readers: PathBuf,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
 }
 
 /// Options of `send`.
@@ -148,6 +162,11 @@ pub struct BuildArgs {
     /// With --encrypt: read the passphrase from this file (its first line).
     #[arg(long, requires = "encrypt", value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// With --encrypt: give each reader in FILE (one address per line, as
+    /// for `send --to`) a personal link that opens the site; the
+    /// passphrase becomes optional.
+    #[arg(long, requires = "encrypt", value_name = "FILE")]
+    pub readers: Option<PathBuf>,
     /// Print only errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -217,6 +236,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(&args),
         Command::New(args) => new(&args),
         Command::Send(args) => send(&args),
+        Command::Links(args) => links(&args),
         Command::Serve(args) => serve(&args),
         Command::Pull(args) => pull(&args),
         Command::Schema(args) => schema(&args),
@@ -286,13 +306,9 @@ fn build(args: &BuildArgs) -> ExitCode {
         verbose: args.verbose,
         advice: false,
     };
-    let protection = if args.encrypt {
-        match crate::encrypt::Passphrase::from_environment(args.password_file.as_deref()) {
-            Ok(p) => pipeline::Protection::Encrypted(p),
-            Err(d) => return fail(Diagnostics(vec![*d])),
-        }
-    } else {
-        pipeline::Protection::Plain
+    let (protection, readers) = match protection(args) {
+        Ok(p) => p,
+        Err(diags) => return fail(diags),
     };
     let spinner = Spinner::start(!args.quiet && std::io::stderr().is_terminal());
     let result = pipeline::build(&args.site, &out, options, &protection);
@@ -308,13 +324,80 @@ fn build(args: &BuildArgs) -> ExitCode {
             "built {} pages and {} charts{} into {} in {} ms ({n} warning{})",
             report.stats.pages,
             report.stats.charts,
-            if args.encrypt { ", encrypted," } else { "" },
+            encrypted_for(args, readers.as_ref()),
             out.display(),
             started.elapsed().as_millis(),
             if n == 1 { "" } else { "s" }
         );
     }
     ExitCode::SUCCESS
+}
+
+/// What protects the build: nothing, or a passphrase and the personal
+/// keys of the readers of `--readers` (made for new readers, dropped for
+/// those no longer listed).
+fn protection(args: &BuildArgs) -> Result<(pipeline::Protection, Option<crate::readers::ForBuild>), Diagnostics> {
+    if !args.encrypt {
+        return Ok((pipeline::Protection::Plain, None));
+    }
+    let one = |d: Box<Diagnostic>| Diagnostics(vec![*d]);
+    let file = args.password_file.as_deref();
+    let Some(list) = &args.readers else {
+        let passphrase = crate::encrypt::Passphrase::from_environment(file).map_err(one)?;
+        let openers = crate::encrypt::Openers {
+            passphrase: Some(passphrase),
+            readers: Vec::new(),
+        };
+        return Ok((pipeline::Protection::Encrypted(openers), None));
+    };
+    let passphrase = crate::encrypt::Passphrase::optional_from_environment(file).map_err(one)?;
+    let readers = crate::readers::for_build(&args.site, list)?;
+    let openers = crate::encrypt::Openers {
+        passphrase,
+        readers: readers.keys.clone(),
+    };
+    Ok((pipeline::Protection::Encrypted(openers), Some(readers)))
+}
+
+/// How the build summary says what protects it.
+fn encrypted_for(args: &BuildArgs, readers: Option<&crate::readers::ForBuild>) -> String {
+    match (args.encrypt, readers) {
+        (false, _) => String::new(),
+        (true, None) => ", encrypted,".into(),
+        (true, Some(r)) => {
+            let n = r.keys.len();
+            let mut changes = Vec::new();
+            if r.made > 0 {
+                changes.push(format!("{} new", r.made));
+            }
+            if r.revoked > 0 {
+                changes.push(format!("{} revoked", r.revoked));
+            }
+            let changes = if changes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", changes.join(", "))
+            };
+            format!(", encrypted for {n} reader{}{changes},", if n == 1 { "" } else { "s" })
+        }
+    }
+}
+
+/// `palanca links`: each reader's personal link, one per line.
+fn links(args: &LinksArgs) -> ExitCode {
+    match crate::readers::links(&args.site, &args.readers) {
+        Ok(lines) => {
+            for (address, link) in lines {
+                println!("{address}\t{link}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(mut diags) => {
+            diags.sort();
+            print_all(&diags);
+            ExitCode::from(CONTENT_ERROR)
+        }
+    }
 }
 
 /// The default output, `output/` in the site folder, must be a folder of

@@ -75,6 +75,40 @@ impl Letter {
     pub fn text_for(&self, name: Option<&str>) -> String {
         self.text.replace(GREETING_SLOT, &self.greeting(name))
     }
+
+    /// The letter with its link to the web version made `link` (a
+    /// reader's personal link to the encrypted site), in the HTML and the
+    /// text; none when the letter has no such link.
+    pub fn with_link(&self, link: &str) -> Option<Letter> {
+        let url = self.web_url.as_deref()?;
+        let mut letter = self.clone();
+        letter.html = self.html.replace(
+            &format!("href=\"{}\"", escape(url)),
+            &format!("href=\"{}\"", escape(link)),
+        );
+        letter.text = replace_url(&self.text, url, link);
+        letter.web_url = Some(link.to_string());
+        Some(letter)
+    }
+}
+
+/// `text` with each whole occurrence of `url` (not the start of a longer
+/// address: punctuation after it ends a sentence) replaced by `with`.
+fn replace_url(text: &str, url: &str, with: &str) -> String {
+    let in_url = |c: char| c.is_ascii_alphanumeric() || "-_~/?#%&=+".contains(c);
+    let mut out = String::with_capacity(text.len() + with.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(url) {
+        let after = &rest[at + url.len()..];
+        out.push_str(&rest[..at]);
+        match after.chars().next() {
+            Some(c) if in_url(c) => out.push_str(url),
+            _ => out.push_str(with),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Rows of text aligned in columns: each row's cells padded to

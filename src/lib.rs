@@ -37,6 +37,7 @@ pub mod output;
 pub mod period;
 pub mod pipeline;
 pub mod pull;
+pub mod readers;
 pub mod render;
 pub mod roles;
 pub mod scaffold;

@@ -8,7 +8,7 @@
 //! `sent.log`, so a month never goes twice to the same address (unless
 //! `--resend`), even after a failure half way through.
 
-mod recipients;
+pub mod recipients;
 mod sent_log;
 mod smtp;
 
@@ -79,6 +79,7 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
     let (todo, already): (Vec<&Recipient>, Vec<&Recipient>) = recipients
         .iter()
         .partition(|r| options.resend || log.sent_on(month, &r.mailbox).is_none());
+    let personal = personal_keys(root, options.audience, &letter, &todo)?;
     for r in &already {
         let when = log.sent_on(month, &r.mailbox).unwrap_or_default();
         say(
@@ -94,10 +95,15 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
             say(
                 out,
                 &format!(
-                    "would send \"{}\" to {} ({})",
+                    "would send \"{}\" to {} ({}){}",
                     letter.subject,
                     r.mailbox,
-                    letter.greeting(r.mailbox.name.as_deref())
+                    letter.greeting(r.mailbox.name.as_deref()),
+                    match (&personal, &letter.web_url) {
+                        (Some(_), Some(url)) =>
+                            format!(" with their personal link ({url}{}…)", crate::encrypt::LINK_FRAGMENT),
+                        _ => String::new(),
+                    }
                 ),
             );
         }
@@ -119,7 +125,71 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
         one(Diagnostic::error(Code::Smtp, "site.yaml", format!("cannot send through {host}: {why}"))
             .help("nothing was sent; check `email:` in site.yaml and that the server is reachable, then run the same command again"))
     })?;
-    deliver(session, &letter, &from, reply_to.as_ref(), &todo, &log, out)
+    let envelope = Envelope {
+        from: &from,
+        reply_to: reply_to.as_ref(),
+        personal: personal.as_ref(),
+    };
+    deliver(session, &letter, &envelope, &todo, &log, out)
+}
+
+/// Who a message is from, and the readers' keys when each letter carries
+/// its reader's personal link.
+struct Envelope<'a> {
+    from: &'a Mailbox,
+    reply_to: Option<&'a Mailbox>,
+    personal: Option<&'a crate::readers::Keys>,
+}
+
+/// The readers' keys when the site is encrypted for readers (its folder
+/// has their keys) and the investors' letter goes out: every recipient
+/// must then be a reader, since each letter carries its reader's own link
+/// and no other. None for a public letter, or a site without readers.
+fn personal_keys(
+    root: &Path,
+    audience: Audience,
+    letter: &Letter,
+    todo: &[&Recipient],
+) -> Result<Option<crate::readers::Keys>, Diagnostics> {
+    if audience != Audience::Investors {
+        return Ok(None);
+    }
+    let keys = crate::readers::Keys::read(root).map_err(one)?;
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    if letter.web_url.is_none() {
+        return Err(one(not_sendable(
+            "the site has readers with personal links, and a link needs the site's address: `base_url` gives none",
+        )));
+    }
+    let strangers: Vec<Diagnostic> = todo
+        .iter()
+        .filter(|r| keys.of(&crate::readers::address_of(r)).is_none())
+        .map(|r| {
+            crate::readers::not_a_reader(r).help(
+                "each letter carries its reader's own link to the encrypted site: list them in the readers file and rebuild with `--encrypt --readers FILE`, or send them the public letter with `--audience public`",
+            )
+        })
+        .collect();
+    if !strangers.is_empty() {
+        return Err(Diagnostics(strangers));
+    }
+    Ok(Some(keys))
+}
+
+/// The letter for `r`: with their personal link when there are readers.
+fn letter_for<'a>(letter: &'a Letter, envelope: &Envelope, r: &Recipient) -> std::borrow::Cow<'a, Letter> {
+    let key = envelope
+        .personal
+        .and_then(|keys| keys.of(&crate::readers::address_of(r)));
+    let personal = key
+        .zip(letter.web_url.as_deref())
+        .and_then(|(key, url)| letter.with_link(&crate::readers::link(url, key)));
+    match personal {
+        Some(l) => std::borrow::Cow::Owned(l),
+        None => std::borrow::Cow::Borrowed(letter),
+    }
 }
 
 /// Sends to each recipient in order on one connection; stops at the first
@@ -127,15 +197,20 @@ pub fn send(root: &Path, options: &SendOptions, out: &mut dyn Write) -> Result<u
 fn deliver(
     mut session: Session,
     letter: &Letter,
-    from: &Mailbox,
-    reply_to: Option<&Mailbox>,
+    envelope: &Envelope,
     todo: &[&Recipient],
     log: &SentLog,
     out: &mut dyn Write,
 ) -> Result<usize, Diagnostics> {
     let mut sent = Vec::new();
     for (i, r) in todo.iter().enumerate() {
-        let result = message(letter, from, reply_to, &r.mailbox).and_then(|m| session.send(&m));
+        let result = message(
+            &letter_for(letter, envelope, r),
+            envelope.from,
+            envelope.reply_to,
+            &r.mailbox,
+        )
+        .and_then(|m| session.send(&m));
         match result {
             Ok(()) => {
                 log.record(letter.period, &r.mailbox).map_err(one)?;

@@ -41,3 +41,24 @@ fn columns_align_figures_right() {
     ];
     assert_eq!(columns(&rows), "ARR        $455K  +90 %\nRetención   78 %  +2 pp\n");
 }
+
+#[test]
+fn a_personal_link_replaces_the_web_version_link_only() {
+    let url = "https://example.com/plan/updates/2024-03/index.html";
+    let mut l = letter();
+    l.web_url = Some(url.into());
+    l.html = format!("<a href=\"{url}\">web</a> <a href=\"{url}#kpis\">kpis</a>");
+    l.text = format!("Web: {url}\nSee ({url}). And {url}#kpis or {url}x\n");
+    let link = format!("{url}#key=abc");
+    let personal = l.with_link(&link).unwrap();
+    assert_eq!(
+        personal.html,
+        format!("<a href=\"{link}\">web</a> <a href=\"{url}#kpis\">kpis</a>")
+    );
+    assert_eq!(
+        personal.text,
+        format!("Web: {link}\nSee ({link}). And {url}#kpis or {url}x\n")
+    );
+    assert_eq!(personal.web_url.as_deref(), Some(link.as_str()));
+    assert!(letter().with_link("x").is_none(), "no web version, no link");
+}
