@@ -5,6 +5,13 @@ use std::path::{Path, PathBuf};
 /// The starter site's files: path inside the site, contents.
 pub const FILES: &[(&str, &str)] = &[
     ("site.yaml", include_str!("scaffold/site/site.yaml")),
+    // Kept under other names here, so that they do not act on this
+    // repository: a `.gitignore` would hide files of the starter site.
+    (".gitignore", include_str!("scaffold/site/gitignore")),
+    (
+        ".github/workflows/publish.yml",
+        include_str!("scaffold/site/github/workflows/publish.yml"),
+    ),
     ("content/_index.md", include_str!("scaffold/site/content/_index.md")),
     (
         "content/metrics/revenue.yaml",
