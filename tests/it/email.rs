@@ -538,11 +538,13 @@ fn a_second_send_of_the_same_site_at_once_is_refused() {
     set_email(
         site.path(),
         &format!(
-            "email: {{ from: equipo@example.com, smtp_host: 127.0.0.1, smtp_port: {port}, security: none, timeout: 5 }}"
+            "email: {{ from: equipo@example.com, smtp_host: 127.0.0.1, smtp_port: {port}, security: none, timeout: 120 }}"
         ),
     );
     let to = recipients(site.path(), &["ana@example.com"]);
-    // The first run holds the log while the server keeps it waiting.
+    // The first run holds the log while the server keeps it waiting (as
+    // long as the second needs to load the site, however busy the
+    // machine: it is stopped once the second has been refused).
     let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("palanca"))
         .args([
             "send",
@@ -569,6 +571,108 @@ fn a_second_send_of_the_same_site_at_once_is_refused() {
         err.contains("another `palanca send` is sending from this site right now"),
         "{err}"
     );
+    let _ = first.kill();
     let _ = first.wait();
     let _ = server.join();
+}
+
+#[test]
+fn each_reader_gets_their_own_link_and_a_stranger_is_refused() {
+    let Some(server) = SmtpServer::start("each_reader_gets_their_own_link_and_a_stranger_is_refused") else {
+        return;
+    };
+    let site = example_sending_to(server.port);
+    let readers = recipients(site.path(), &["Ana Ruiz <ana@example.com>", "bob@example.com"]);
+    let out = site.path().join("investors");
+    let built = assert_cmd::Command::cargo_bin("palanca")
+        .unwrap()
+        .env_remove("PALANCA_PASSWORD")
+        .args(["build", "--encrypt", "--readers", readers.to_str().unwrap()])
+        .args(["--site", site.path().to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let links = palanca(&[
+        "links",
+        "--readers",
+        readers.to_str().unwrap(),
+        "--site",
+        site.path().to_str().unwrap(),
+    ]);
+    assert!(links.status.success(), "{}", stderr(&links));
+    let key_of = |address: &str| -> String {
+        String::from_utf8_lossy(&links.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{address}\t")).map(str::to_string))
+            .and_then(|link| link.split_once("#key=").map(|(_, k)| k.to_string()))
+            .unwrap_or_else(|| panic!("no link for {address}"))
+    };
+    let (ana, bob) = (key_of("ana@example.com"), key_of("bob@example.com"));
+
+    // Someone who is not a reader: refused before anything is sent.
+    let with_stranger = recipients(
+        site.path(),
+        &["Ana Ruiz <ana@example.com>", "bob@example.com", "carla@example.org"],
+    );
+    let refused = send(site.path(), &["--to", with_stranger.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused)
+            .contains("carla@example.org has no personal key: they are not a reader of the encrypted build"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains("inversores.txt:4"), "{}", stderr(&refused));
+    assert!(server.received().is_empty(), "nothing was sent");
+
+    let readers = recipients(site.path(), &["Ana Ruiz <ana@example.com>", "bob@example.com"]);
+    let dry = send(site.path(), &["--to", readers.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stderr(&dry)
+            .contains("with their personal link (https://example.com/palanca/updates/2024-03/index.html#key=…)"),
+        "{}",
+        stderr(&dry)
+    );
+    assert!(
+        !stderr(&dry).contains(&ana) && !stderr(&dry).contains(&bob),
+        "a dry run shows no key"
+    );
+
+    let o = send(site.path(), &["--to", readers.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    for (bytes, rcpt) in &received {
+        let (own, other) = if rcpt[0] == "ana@example.com" {
+            (&ana, &bob)
+        } else {
+            (&bob, &ana)
+        };
+        let mail = mailparse::parse_mail(bytes).unwrap();
+        let link = format!("https://example.com/palanca/updates/2024-03/index.html#key={own}");
+        let plain = part(&mail, "text/plain").unwrap().get_body().unwrap();
+        let html = part(&mail, "text/html").unwrap().get_body().unwrap();
+        assert!(
+            plain.contains(&link),
+            "{} gets their link in the text:\n{plain}",
+            rcpt[0]
+        );
+        let doc = Html::parse_document(&html);
+        let hrefs: Vec<&str> = doc
+            .select(&Selector::parse("a[href]").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert!(hrefs.contains(&link.as_str()), "and in the HTML: {hrefs:?}");
+        for text in [&plain, &html] {
+            assert!(!text.contains(other.as_str()), "never another reader's key");
+        }
+    }
+    // The public letter carries no key.
+    let public = send(
+        site.path(),
+        &["--to", readers.to_str().unwrap(), "--audience", "public", "--dry-run"],
+    );
+    assert!(public.status.success(), "{}", stderr(&public));
+    assert!(!stderr(&public).contains("personal link"), "{}", stderr(&public));
 }

@@ -14,6 +14,7 @@ mod investor_plans;
 mod output;
 mod postgres;
 mod pull;
+mod readers;
 mod revenue;
 mod robust;
 mod schema;

@@ -2,6 +2,7 @@
 //! audiences, and the `new` commands.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::{build, copy_example, html, palanca, repo, snapshot, stderr, texts};
 
@@ -304,3 +305,86 @@ fn a_revised_plan_shows_the_original_beside_it() {
     assert_eq!(arr["revisions"][0]["as_of"], "2024-06");
     assert_eq!(arr["revisions"][0]["note"], "slower enterprise sales");
 }
+
+/// The commands of the workflow `palanca new` writes for GitHub Pages.
+fn workflow_commands(workflow: &str) -> Vec<String> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(workflow).unwrap();
+    doc["jobs"]["publish"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["run"].as_str().map(|r| r.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn the_publishing_workflow_is_the_readmes_and_its_commands_build_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("plan");
+    let o = palanca(&["new", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let workflow = std::fs::read_to_string(site.join(".github/workflows/publish.yml")).unwrap();
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/reader-keys"), "{ignored}");
+
+    // The README shows the same file, word for word.
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let shown = readme
+        .split("  ```yaml\n")
+        .find(|block| block.contains("name: publish"))
+        .and_then(|block| block.split("  ```\n").next())
+        .expect("the workflow in the README");
+    let shown: String = shown
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l)))
+        .collect();
+    assert_eq!(shown, workflow, "README and workflow differ");
+
+    let commands = workflow_commands(&workflow);
+    assert_eq!(
+        commands,
+        [
+            "cargo install --locked palanca",
+            "palanca check --deny-warnings",
+            "if [ -n \"$PALANCA_PASSWORD\" ]; then palanca build --encrypt; else palanca build --audience public; fi",
+        ]
+    );
+    let doc: serde_yaml::Value = serde_yaml::from_str(&workflow).unwrap();
+    let steps = doc["jobs"]["publish"]["steps"].as_sequence().unwrap();
+    assert!(
+        steps.iter().any(|s| s["with"]["path"].as_str() == Some("output")),
+        "it publishes output/"
+    );
+
+    // Run them as the workflow would, with this palanca on the PATH in
+    // place of the one `cargo install` fetches (the test has no network):
+    // without the secret, then with it.
+    let bin = assert_cmd::cargo::cargo_bin("palanca");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for secret in ["", PASSPHRASE_FOR_CI] {
+        for command in commands.iter().filter(|c| !c.starts_with("cargo install")) {
+            let o = Command::new("sh")
+                .args(["-c", command])
+                .current_dir(&site)
+                .env("PATH", &path)
+                .env("PALANCA_PASSWORD", secret)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "`{command}`: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let encrypted = site.join("output/assets/keys.js").exists();
+        assert_eq!(encrypted, !secret.is_empty(), "the secret decides what is built");
+        let home = std::fs::read_to_string(site.join("output/index.html")).unwrap();
+        assert_eq!(home.contains("palanca-unlock"), !secret.is_empty());
+    }
+}
+
+const PASSPHRASE_FOR_CI: &str = "maple orbit quietly seventeen lanterns";
