@@ -14,6 +14,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("content/_index.md", include_str!("scaffold/site/content/_index.md")),
     (
+        "content/metrics/cash.yaml",
+        include_str!("scaffold/site/content/metrics/cash.yaml"),
+    ),
+    (
         "content/metrics/revenue.yaml",
         include_str!("scaffold/site/content/metrics/revenue.yaml"),
     ),

@@ -84,6 +84,8 @@ pub fn resolve(project: Project) -> Result<Model, Diagnostics> {
 /// while no metric file changes ([`ModelCache`]).
 #[derive(Debug, Clone)]
 struct MetricPart {
+    /// The headline: `site.yaml`'s, else the money (see [`money_first`]).
+    headline: Arc<Vec<String>>,
     groups: Arc<Vec<Group>>,
     metrics: Arc<Vec<Metric>>,
     index: Arc<HashMap<String, usize>>,
@@ -160,9 +162,13 @@ fn metric_part(project: &mut Project) -> MetricPart {
     metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut read);
     metrics::fill_plans(&mut metrics);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+    let headline = match project.site.headline.is_empty() {
+        true => money_first(&metrics),
+        false => project.site.headline.clone(),
+    };
     let events = collect_events(
         &project.metric_files,
-        &project.site,
+        (&project.site, &headline),
         &project.site_source,
         &project.site_spans,
         &index,
@@ -193,6 +199,7 @@ fn metric_part(project: &mut Project) -> MetricPart {
         })
     };
     MetricPart {
+        headline: Arc::new(headline),
         groups: Arc::new(groups),
         metrics: Arc::new(metrics),
         index: Arc::new(index),
@@ -268,6 +275,8 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
         calendar,
         runway_alert: project.site.runway_alert,
     }));
+    // From here on the headline is the one shown: the site's, or the money.
+    project.site.headline = part.headline.to_vec();
     let mut page_index: Vec<u32> = (0..pages.len() as u32).collect();
     page_index.sort_unstable_by(|&a, &b| pages[a as usize].slug.cmp(&pages[b as usize].slug));
     Ok(Model {
@@ -289,12 +298,25 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
     })
 }
 
+/// The headline when `site.yaml` gives none: the money first, as an
+/// investor reads it — cash, net burn, runway, then MRR (or ARR) — of the
+/// metrics that have those roles.
+fn money_first(metrics: &[Metric]) -> Vec<String> {
+    use crate::roles::Role;
+    let with = |role: Role| metrics.iter().find(|m| m.role == Some(role)).map(|m| m.id.clone());
+    let revenue = with(Role::Mrr).or_else(|| with(Role::Arr));
+    [with(Role::Cash), with(Role::NetBurn), with(Role::Runway), revenue]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// The events of the metric files and of `site.yaml`, with their months
 /// read and their metrics checked: an event in a metric file concerns that
 /// file's metrics unless it names others, one in `site.yaml` the headline.
 fn collect_events(
     files: &[Arc<crate::load::MetricFile>],
-    site: &SiteConfig,
+    (site, headline): (&SiteConfig, &[String]),
     site_source: &Source,
     site_spans: &Spans,
     index: &HashMap<String, usize>,
@@ -346,7 +368,7 @@ fn collect_events(
         }
     }
     for raw in &site.events {
-        read(raw, site_source, site_spans, site.headline.clone());
+        read(raw, site_source, site_spans, headline.to_vec());
     }
     events.sort_by_key(|e| e.month);
     events
