@@ -29,7 +29,7 @@ mod waterfall;
 
 pub use heat::{HeatMap, bucket as heat_bucket, heat_map};
 pub use line::{LineChart, Words, line_chart, sparkline, time_ticks, wants_log};
-pub use plan::{Bar, investment, range_band, timeline};
+pub use plan::{Bar, Stage, investment, range_band, timeline};
 pub use svg::PALETTE;
 pub use waterfall::{Step, StepKind, waterfall};
 

@@ -102,3 +102,7 @@ pub const PAGE_BYTES: usize = 64 * 1024 * 1024;
 /// one ran alone while the other core waited; runs this short keep every
 /// core busy to the end, at a cost too small to measure.
 pub const PARALLEL_PIECE: usize = 16;
+
+/// The most months of plan `plan_ahead` draws after the latest actual:
+/// ten years, the longest plan palanca reads in one chart.
+pub const PLAN_AHEAD_MAX: u32 = 120;

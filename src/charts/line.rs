@@ -3,10 +3,13 @@
 use plotters::prelude::*;
 
 use super::svg::{
-    ACTUAL, FONT, GREY, HEIGHT, ORIGINAL_DASH, PLAN, PLAN_DASH, SPARK_DASH, WIDTH, bounds, draw_svg, finish,
-    with_point_titles, y_label_width, y_range,
+    ACTUAL, FONT, GREY, HEIGHT, ORIGINAL_DASH, PLAN, PLAN_DASH, SCALE, SPARK_DASH, WIDTH, bounds, draw_svg,
+    finish_scaled, with_point_titles, y_label_width, y_range,
 };
 use crate::model::Series;
+
+/// The scale line charts are drawn at (see [`SCALE`]).
+const S: u32 = SCALE;
 use crate::period::{Calendar, Month};
 
 /// Words the charts write into point titles.
@@ -114,26 +117,35 @@ pub fn line_chart(chart: &LineChart) -> String {
         true => (chart.axis)(10f64.powf(v.round())),
         false => (chart.axis)(*v),
     };
-    let y_area = y_label_width(&[y_label(&y_lo), y_label(&y_hi), y_label(&((y_lo + y_hi) / 2.0))]);
+    // Room for the widest label the axis may write: its ends and middle,
+    // and on a log axis every power of ten between them.
+    let mut labels = vec![y_label(&y_lo), y_label(&y_hi), y_label(&((y_lo + y_hi) / 2.0))];
+    if log {
+        labels.extend((y_lo.ceil() as i32..=y_hi.floor() as i32).map(|p| y_label(&f64::from(p))));
+    }
+    let y_area = y_label_width(&labels);
     let mut titles: Vec<String> = Vec::new();
-    let Some(svg) = draw_svg((WIDTH, HEIGHT), |root| {
+    // Drawn at SCALE times the design size and shown at it, so that lines
+    // pass through their points to a quarter of a pixel.
+    let Some(svg) = draw_svg((WIDTH * S, HEIGHT * S), |root| {
         let x_range = ((first.0 - 1)..(last.0 + 1)).with_key_points(key_points.clone());
         let mut c = ChartBuilder::on(root)
-            .margin(6)
-            .margin_right(14)
-            .x_label_area_size(22)
-            .y_label_area_size(y_area)
+            .margin(6 * S)
+            .margin_right(14 * S)
+            .x_label_area_size(22 * S)
+            .y_label_area_size(y_area * S)
             .build_cartesian_2d(x_range, y_lo..y_hi)?;
         c.configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBAColor(0, 0, 0, 0.12))
+            .bold_line_style(RGBAColor(0, 0, 0, 0.12).stroke_width(S))
+            .set_all_tick_mark_size(5 * S)
             .y_labels(5)
             .x_labels(key_points.len().max(1))
             .y_label_formatter(&y_label)
             .x_label_formatter(&label_of)
-            .label_style(("sans-serif", FONT))
-            .axis_style(RGBAColor(0, 0, 0, 0.45))
+            .label_style(("sans-serif", FONT * f64::from(S)))
+            .axis_style(RGBAColor(0, 0, 0, 0.45).stroke_width(S))
             .draw()?;
         let line = |s: &Series| s.iter().map(|(m, v)| (m.0, y(*v))).collect::<Vec<_>>();
         if let Some((low, high)) = chart.band {
@@ -146,22 +158,25 @@ pub fn line_chart(chart: &LineChart) -> String {
         for (month, number) in chart.events {
             c.draw_series(std::iter::once(PathElement::new(
                 vec![(month.0, y_lo), (month.0, y_hi)],
-                GREY.stroke_width(1),
+                GREY.stroke_width(S),
             )))?;
             c.draw_series(std::iter::once(Text::new(
                 format!("{number}"),
                 (month.0, y_hi),
-                ("sans-serif", FONT * 0.9).into_font().color(&GREY),
+                ("sans-serif", FONT * 0.9 * f64::from(S)).into_font().color(&GREY),
             )))?;
         }
         if let Some(original) = chart.original {
-            c.draw_series(LineSeries::new(line(original), ORIGINAL_DASH.marker.stroke_width(2)))?;
+            c.draw_series(LineSeries::new(
+                line(original),
+                ORIGINAL_DASH.marker.stroke_width(2 * S),
+            ))?;
         }
         if !chart.plan.is_empty() {
-            c.draw_series(LineSeries::new(line(chart.plan), PLAN_DASH.marker.stroke_width(2)))?;
+            c.draw_series(LineSeries::new(line(chart.plan), PLAN_DASH.marker.stroke_width(2 * S)))?;
         }
         if !chart.actual.is_empty() {
-            c.draw_series(LineSeries::new(line(chart.actual), ACTUAL.stroke_width(3)))?;
+            c.draw_series(LineSeries::new(line(chart.actual), ACTUAL.stroke_width(3 * S)))?;
         }
         // Dots last, so they sit on top; each gets a title, in this order.
         let (target_word, actual_word) = (chart.words.target.to_lowercase(), chart.words.actual.to_lowercase());
@@ -177,7 +192,7 @@ pub fn line_chart(chart: &LineChart) -> String {
             chart
                 .targets
                 .iter()
-                .map(|(m, v)| Circle::new((m.0, y(*v)), 3, PLAN.filled())),
+                .map(|(m, v)| Circle::new((m.0, y(*v)), 3 * S, PLAN.filled())),
         )?;
         for (month, value) in chart.actual {
             let plan = chart.plan.get(month).map_or_else(String::new, |p| {
@@ -198,17 +213,17 @@ pub fn line_chart(chart: &LineChart) -> String {
             chart
                 .actual
                 .iter()
-                .map(|(m, v)| Circle::new((m.0, y(*v)), 4, ACTUAL.filled())),
+                .map(|(m, v)| Circle::new((m.0, y(*v)), 4 * S, ACTUAL.filled())),
         )?;
         Ok(())
     }) else {
         return String::new();
     };
-    finish(
+    finish_scaled(
         &with_point_titles(&svg, &titles),
-        chart.title,
-        chart.dom_id,
+        (chart.title, chart.dom_id),
         "chart line-chart",
+        S,
     )
 }
 
@@ -227,19 +242,19 @@ pub fn sparkline(actual: &Series, plan: &Series, title: &str, dom_id: &str) -> S
     };
     let (lo, hi) = bounds(points.iter().map(|p| p.1));
     let (y_lo, y_hi) = y_range(lo, hi, false);
-    let Some(svg) = draw_svg((160, 40), |root| {
+    let Some(svg) = draw_svg((160 * S, 40 * S), |root| {
         let mut c = ChartBuilder::on(root)
-            .margin(4)
+            .margin(4 * S)
             .build_cartesian_2d(first.0..last.0.max(first.0 + 1), y_lo..y_hi)?;
         let line = |s: &Series| s.iter().map(|(m, v)| (m.0, *v)).collect::<Vec<_>>();
-        c.draw_series(LineSeries::new(line(plan), SPARK_DASH.marker.stroke_width(1)))?;
-        c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2)))?;
+        c.draw_series(LineSeries::new(line(plan), SPARK_DASH.marker.stroke_width(S)))?;
+        c.draw_series(LineSeries::new(line(actual), ACTUAL.stroke_width(2 * S)))?;
         if let Some((m, v)) = actual.iter().next_back() {
-            c.draw_series(std::iter::once(Circle::new((m.0, *v), 3, ACTUAL.filled())))?;
+            c.draw_series(std::iter::once(Circle::new((m.0, *v), 3 * S, ACTUAL.filled())))?;
         }
         Ok(())
     }) else {
         return String::new();
     };
-    finish(&svg, title, dom_id, "sparkline")
+    finish_scaled(&svg, (title, dom_id), "sparkline", S)
 }

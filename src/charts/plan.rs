@@ -6,8 +6,38 @@ use super::svg::{
     FONT, HEIGHT, PALETTE, WIDTH, draw_svg, every_nth_month, finish, shorten, title_rects, y_label_width,
 };
 
+/// The outline of a late bar: the pages' red for bad news.
+const LATE: RGBColor = RGBColor(179, 38, 30);
+
+/// Where a bar of the roadmap stands at the latest actuals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Not begun: drawn pale.
+    Planned,
+    /// Under way: drawn full.
+    Underway,
+    /// Finished: drawn full, its label marked ✓.
+    Done,
+    /// Its months are over and its tasks are not: outlined, marked !.
+    Late,
+}
+
+impl Stage {
+    /// The mark before the bar's label (the legend says what each means).
+    pub fn mark(self) -> &'static str {
+        match self {
+            Stage::Planned => "",
+            Stage::Underway => "▸ ",
+            Stage::Done => "✓ ",
+            Stage::Late => "! ",
+        }
+    }
+}
+
 /// A bar of the roadmap timeline.
 pub struct Bar<'a> {
+    /// Where it stands.
+    pub stage: Stage,
     /// Row label.
     pub label: &'a str,
     /// First and last plan month.
@@ -42,7 +72,8 @@ pub fn timeline(bars: &[Bar], today: Option<u32>, label: &dyn Fn(u32) -> String,
             if (y.fract() - 0.5).abs() > 0.01 || i < 0 {
                 return String::new();
             }
-            shorten(bars.get(i as usize).map_or("", |b| b.label), 34)
+            bars.get(i as usize)
+                .map_or_else(String::new, |b| format!("{}{}", b.stage.mark(), shorten(b.label, 32)))
         };
         let x_label = |x: &f64| every_nth_month(*x, 1, label_every).map_or_else(String::new, label);
         c.configure_mesh()
@@ -56,16 +87,28 @@ pub fn timeline(bars: &[Bar], today: Option<u32>, label: &dyn Fn(u32) -> String,
             .label_style(("sans-serif", FONT))
             .axis_style(RGBAColor(0, 0, 0, 0.45))
             .draw()?;
-        c.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        let corners = |i: usize, b: &Bar| {
             let y = f64::from(rows - 1 - i as u32);
-            Rectangle::new(
-                [
-                    (f64::from(b.months.0) - 0.45, y + 0.2),
-                    (f64::from(b.months.1) + 0.45, y + 0.8),
-                ],
-                PALETTE[b.colour % PALETTE.len()].filled(),
-            )
+            [
+                (f64::from(b.months.0) - 0.45, y + 0.2),
+                (f64::from(b.months.1) + 0.45, y + 0.8),
+            ]
+        };
+        c.draw_series(bars.iter().enumerate().map(|(i, b)| {
+            let colour = PALETTE[b.colour % PALETTE.len()];
+            let fill = match b.stage {
+                Stage::Planned => colour.mix(0.4).filled(),
+                _ => colour.filled(),
+            };
+            Rectangle::new(corners(i, b), fill)
         }))?;
+        // A late bar is outlined in the colour of bad news, over its fill.
+        c.draw_series(
+            bars.iter()
+                .enumerate()
+                .filter(|(_, b)| b.stage == Stage::Late)
+                .map(|(i, b)| Rectangle::new(corners(i, b), LATE.stroke_width(2))),
+        )?;
         if let Some(t) = today {
             let x = f64::from(t) + 0.45;
             c.draw_series(std::iter::once(PathElement::new(

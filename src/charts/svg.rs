@@ -37,6 +37,8 @@ pub(super) struct Dash {
     pub(super) colour: &'static str,
     /// Dash and gap lengths, in the chart's units.
     pub(super) pattern: &'static str,
+    /// The class the theme's CSS colours it by.
+    pub(super) class: &'static str,
 }
 
 /// The plan on a line chart.
@@ -45,6 +47,7 @@ pub(super) const PLAN_DASH: Dash = Dash {
     marker_hex: "D55E01",
     colour: "#D55E00",
     pattern: "5 3",
+    class: "s-plan",
 };
 
 /// The plan as first written, on a line chart.
@@ -53,6 +56,7 @@ pub(super) const ORIGINAL_DASH: Dash = Dash {
     marker_hex: "787879",
     colour: "#787878",
     pattern: "2 3",
+    class: "s-original",
 };
 
 /// The plan on a sparkline.
@@ -61,6 +65,7 @@ pub(super) const SPARK_DASH: Dash = Dash {
     marker_hex: "D55E02",
     colour: "#D55E00",
     pattern: "3 3",
+    class: "s-plan",
 };
 
 pub(super) const DASHES: [&Dash; 3] = [&PLAN_DASH, &ORIGINAL_DASH, &SPARK_DASH];
@@ -155,18 +160,34 @@ pub(super) fn y_range(lo: f64, hi: f64, log: bool) -> (f64, f64) {
     }
 }
 
+/// How many times the design size line charts are drawn at: plotters
+/// places everything on whole pixels, so a line drawn at the design size
+/// bends at every point rounded to one; at four times it is drawn to a
+/// quarter of a pixel, then shown at the design size.
+pub(super) const SCALE: u32 = 4;
+
 /// Makes plotters' SVG responsive and accessible: a viewBox and no fixed
 /// size, no white background, the page's text colour, a `<title>`.
 pub(super) fn finish(svg: &str, title: &str, dom_id: &str, class: &str) -> String {
+    finish_scaled(svg, (title, dom_id), class, 1)
+}
+
+/// As [`finish`], for an SVG drawn at `scale` times its design size: its
+/// viewBox is the design size and its drawing is scaled down to it.
+pub(super) fn finish_scaled(svg: &str, (title, dom_id): (&str, &str), class: &str, scale: u32) -> String {
     let Some(tag_end) = svg.find('>') else {
         return svg.to_string();
     };
-    let view_box = svg[..tag_end]
+    let drawn = svg[..tag_end]
         .split("viewBox=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .unwrap_or("0 0 360 220")
-        .to_string();
+        .unwrap_or("0 0 360 220");
+    let sides: Vec<f64> = drawn.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let view_box = match sides.as_slice() {
+        [x, y, w, h] if scale > 1 => format!("{x} {y} {} {}", w / f64::from(scale), h / f64::from(scale)),
+        _ => drawn.to_string(),
+    };
     let mut body = &svg[tag_end + 1..];
     if let Some(rect_end) = body.find("/>").filter(|_| body.trim_start().starts_with("<rect")) {
         body = &body[rect_end + 2..];
@@ -176,15 +197,22 @@ pub(super) fn finish(svg: &str, title: &str, dom_id: &str, class: &str) -> Strin
         "<svg class=\"{class}\" viewBox=\"{view_box}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"{title_id}\">{}</title>",
         escape(title)
     );
-    out.reserve(body.len());
-    recolour(body, &mut out);
+    out.reserve(body.len() + 48);
+    if scale > 1 {
+        out.push_str(&format!("<g transform=\"scale({})\">", 1.0 / f64::from(scale)));
+    }
+    recolour(body.trim_end().trim_end_matches("</svg>"), &mut out, scale);
+    if scale > 1 {
+        out.push_str("</g>");
+    }
+    out.push_str("</svg>");
     out
 }
 
 /// Copies plotters' SVG, in one pass (the charts are most of a metric
 /// page): black fills and strokes take the page's text colour, and the
 /// lines drawn in a [`Dash`] marker colour get their colour and dashes.
-pub(super) fn recolour(body: &str, out: &mut String) {
+pub(super) fn recolour(body: &str, out: &mut String, scale: u32) {
     const OPEN: &str = "=\"#";
     let mut rest = body;
     while let Some(i) = rest.find(OPEN) {
@@ -208,16 +236,46 @@ pub(super) fn recolour(body: &str, out: &mut String) {
                 out.push_str("=\"");
                 out.push_str(d.colour);
                 out.push_str("\" stroke-dasharray=\"");
-                out.push_str(d.pattern);
+                let dashes: Vec<String> = d
+                    .pattern
+                    .split_whitespace()
+                    .filter_map(|n| n.parse::<u32>().ok())
+                    .map(|n| (n * scale).to_string())
+                    .collect();
+                out.push_str(&dashes.join(" "));
+                out.push_str("\" class=\"");
+                out.push_str(d.class);
                 out.push('"');
             }
             None => {
                 out.push_str(&at[..OPEN.len() + 7]);
+                if let Some(class) = series_class(before, hex) {
+                    out.push_str(" class=\"");
+                    out.push_str(class);
+                    out.push('"');
+                }
             }
         }
         rest = &at[OPEN.len() + 7..];
     }
     out.push_str(rest);
+}
+
+/// The class by which the theme's CSS colours a series drawn in `hex`
+/// (`before` ends with the attribute, `fill` or `stroke`): the actual's
+/// blue and the plan's vermillion, whose shades differ in light and dark,
+/// so that a line and its legend's key always agree. The colour written
+/// stays, for what has no stylesheet (a picture in a letter).
+fn series_class(before: &str, hex: &str) -> Option<&'static str> {
+    let stroke = before.ends_with("stroke");
+    let fill = before.ends_with("fill");
+    match hex {
+        "0072B2" if stroke => Some("s-actual"),
+        "0072B2" if fill => Some("f-actual"),
+        "D55E00" if stroke => Some("s-plan"),
+        "D55E00" if fill => Some("f-plan"),
+        _ => None,
+    }
 }
 
 /// Puts a `<title>` into each filled bar of the timeline, in order. The

@@ -137,9 +137,16 @@ fn dashed_lines_are_one_element_in_their_colour_with_a_dash_pattern() {
         .filter(|e| e.contains("stroke=\"#D55E00\""))
         .collect();
     assert_eq!(plan_lines.len(), 1, "the plan is one line: {svg}");
-    assert!(plan_lines[0].contains("stroke-dasharray=\"5 3\""), "{}", plan_lines[0]);
+    assert!(
+        plan_lines[0].contains("stroke-dasharray=\"20 12\""),
+        "drawn at four times: {}",
+        plan_lines[0]
+    );
     assert!(!svg.contains("D55E01"), "no marker colour is left");
     assert!(svg.contains("stroke=\"currentColor\""), "axes take the text colour");
     let spark = sparkline(&actual, &plan, "ARR", "s1");
-    assert!(spark.contains("stroke=\"#D55E00\" stroke-dasharray=\"3 3\""), "{spark}");
+    assert!(
+        spark.contains("stroke=\"#D55E00\" stroke-dasharray=\"12 12\""),
+        "{spark}"
+    );
 }

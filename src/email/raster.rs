@@ -70,6 +70,18 @@ impl Rasterizer {
         Rasterizer { options }
     }
 
+    /// The same, with `css` applied to every SVG it draws: the theme's
+    /// colours of the series, which the charts name by class.
+    pub fn with_style(mut self, css: String) -> Rasterizer {
+        self.options.style_sheet = Some(css);
+        self
+    }
+
+    /// The CSS it applies (empty when none).
+    pub fn style(&self) -> &str {
+        self.options.style_sheet.as_deref().unwrap_or("")
+    }
+
     /// `svg` drawn at [`DENSITY`] on a white background, or None when it
     /// does not parse (the caller leaves the image out; its figures are in
     /// the text).

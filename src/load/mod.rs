@@ -40,7 +40,7 @@ pub use pages::{
     UpdateFront, href as pages_href, kind_name,
 };
 pub use revenue::{RawRevenue, RevenueColumns};
-pub use site::{EmailSettings, Language, Security, SiteConfig, load_site};
+pub use site::{ConsistencyPage, EmailSettings, Language, Security, SiteConfig, load_site};
 pub use tasks::Progress;
 pub use theme::ThemeFiles;
 

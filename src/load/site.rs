@@ -57,6 +57,13 @@ pub struct SiteConfig {
     /// A planned runway shorter than this many months is a finding.
     #[serde(default = "default_runway_alert")]
     pub runway_alert: f64,
+    /// Who sees the consistency page (the plan checks' findings).
+    #[serde(default)]
+    pub consistency_page: ConsistencyPage,
+    /// Months of plan the home page's and updates' charts draw after the
+    /// latest actual (metric pages always draw the whole plan).
+    #[serde(default = "default_plan_ahead")]
+    pub plan_ahead: u32,
     /// How `palanca send` mails the updates.
     #[serde(default)]
     pub email: Option<EmailSettings>,
@@ -108,6 +115,19 @@ pub struct EmailSettings {
 
 fn default_smtp_timeout() -> u32 {
     crate::limits::SMTP_TIMEOUT_SECS
+}
+
+/// Who the consistency page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsistencyPage {
+    /// Every build has it (the default).
+    #[default]
+    Everyone,
+    /// Only the investors' build: `--audience public` leaves it out.
+    Investors,
+    /// No build has it (`palanca check` still reports every finding).
+    Nobody,
 }
 
 /// How the connection to the SMTP server is protected.
@@ -165,6 +185,10 @@ fn default_query_timeout() -> u32 {
 
 fn default_runway_alert() -> f64 {
     12.0
+}
+
+fn default_plan_ahead() -> u32 {
+    6
 }
 
 impl SiteConfig {
@@ -236,6 +260,17 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Option<(SiteConfig, So
                 ),
             )
             .help("write the variable's name, e.g. `database_url_env: PALANCA_DATABASE_URL`, and keep the URL in that variable, out of the site"),
+        );
+    }
+    if site.plan_ahead > crate::limits::PLAN_AHEAD_MAX {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadSetting,
+                &source,
+                at("plan_ahead"),
+                format!("`plan_ahead: {}` is more than {} months", site.plan_ahead, crate::limits::PLAN_AHEAD_MAX),
+            )
+            .help("give the months of plan to draw after the latest actual, e.g. `plan_ahead: 6`; the metric pages draw the whole plan"),
         );
     }
     if !(1..=crate::limits::QUERY_SECONDS_MAX).contains(&site.query_timeout) {

@@ -56,6 +56,8 @@ struct Picture {
 struct EmailChart {
     label: String,
     picture: Picture,
+    /// What each numbered marker on it stands for.
+    events: Vec<String>,
 }
 
 /// Each update's letter, ready to mail: `email.html`, its images and
@@ -120,7 +122,7 @@ fn sender(r: &Renderer) -> Result<lettre::message::Mailbox, lettre::address::Add
 /// its month, images drawn as PNG.
 pub fn letter(r: &Renderer, u: &Update) -> Letter {
     let model = r.model;
-    let raster = Rasterizer::new();
+    let raster = Rasterizer::new().with_style(series_colours(r));
     let mut images = Vec::new();
     let metrics: Vec<&Metric> = model.kpi_ids(u).iter().filter_map(|id| model.metric(id)).collect();
     let cards: Vec<Card> = metrics
@@ -228,21 +230,53 @@ fn card(r: &Renderer, m: &Metric, month: Month, raster: &Rasterizer, images: &mu
 
 /// A chart of the metric as of the month, as PNG.
 fn chart(r: &Renderer, m: &Metric, month: Month, raster: &Rasterizer, images: &mut Vec<Image>) -> Option<EmailChart> {
-    let c = widgets::chart(r, m, "", Some(month));
+    let c = widgets::chart(r, m, "", super::lines::View::Recent(Some(month)));
     let png = cached_png(r, raster, &c.svg, Some(CHART_WIDTH))?;
     let name = format!("chart-{}.png", m.id);
     let picture = picture(&name, &png, 2, chart_words(r, m, month));
     images.push(Image { name, png });
     Some(EmailChart {
+        events: c.event_keys(),
         label: c.label,
         picture,
     })
 }
 
+/// The theme's colours of the series (its light ones: a letter is read on
+/// white), as CSS for the pictures: the same colours the pages give them,
+/// so a letter's chart and its legend agree whatever the theme says.
+fn series_colours(r: &Renderer) -> String {
+    let css = r
+        .theme
+        .statics
+        .iter()
+        .find(|(path, _)| path == "assets/style.css")
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap_or_default();
+    // The first value of each variable is the light one (`:root`).
+    let var = |name: &str, fallback: &str| -> String {
+        css.split(&format!("--{name}:"))
+            .nth(1)
+            .and_then(|rest| rest.split([';', '}']).next())
+            .map(str::trim)
+            .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || "#(),. %".contains(c)))
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    let (actual, plan, grey) = (
+        var("actual-line", "#0072b2"),
+        var("plan-line", "#d55e00"),
+        var("grey-line", "#787878"),
+    );
+    format!(
+        ".s-actual{{stroke:{actual}}}.f-actual{{fill:{actual}}}.s-plan{{stroke:{plan}}}.f-plan{{fill:{plan}}}.s-original{{stroke:{grey}}}"
+    )
+}
+
 /// `svg` as PNG, from `serve`'s cache when the same chart was drawn before.
 fn cached_png(r: &Renderer, raster: &Rasterizer, svg: &str, css_width: Option<u32>) -> Option<Png> {
     let width = css_width.map_or_else(String::new, |w| w.to_string());
-    let key = r.cache.key_text("png", &[svg, &width]);
+    let key = r.cache.key_text("png", &[svg, &width, raster.style()]);
     let bytes = r.cache.bytes(key, || {
         let png = match css_width {
             Some(w) => raster.png_at(svg, w),

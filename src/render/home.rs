@@ -62,10 +62,10 @@ fn render(r: &Renderer) {
         "charts",
         &headline
             .iter()
-            .map(|m| widgets::chart(r, m, "", None))
+            .map(|m| widgets::chart(r, m, "", super::lines::View::Recent(None)))
             .collect::<Vec<_>>(),
     );
-    ctx.insert("progress", &progress_ctx(model.progress_under("")));
+    ctx.insert("progress", &progress_ctx(model.progress_under(""), &model.style));
     ctx.insert("phases", &phases(r));
     ctx.insert("plan_links", &plan_links(r));
     ctx.insert(
@@ -106,10 +106,12 @@ fn plan_links(r: &Renderer) -> Vec<Link> {
         .collect();
     links.sort_by_key(|(w, l)| (*w, l.href.clone()));
     let mut out: Vec<Link> = links.into_iter().map(|(_, l)| l).collect();
-    out.push(Link {
-        title: format!("{} ({})", r.text("consistency"), model.findings.findings().count()),
-        href: "consistency/index.html".into(),
-    });
+    if model.site.consistency_page != crate::load::ConsistencyPage::Nobody {
+        out.push(Link {
+            title: format!("{} ({})", r.text("consistency"), model.findings.findings().count()),
+            href: "consistency/index.html".into(),
+        });
+    }
     out
 }
 

@@ -55,7 +55,39 @@ pub struct ChartData<'a> {
     pub events: Vec<(Month, usize)>,
 }
 
+/// Which months a chart draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Everything up to a month (all without one): the metric's pages.
+    Whole(Option<Month>),
+    /// What happened up to a month (the latest without one) and
+    /// `plan_ahead` months of plan after its latest actual: the home page
+    /// and the updates, where actuals should fill the plot.
+    Recent(Option<Month>),
+}
+
 impl<'a> ChartData<'a> {
+    /// What `m`'s chart draws in `view`.
+    pub fn view(model: &Model, m: &'a Metric, view: View) -> ChartData<'a> {
+        match view {
+            View::Whole(as_of) => ChartData::of(model, m, as_of),
+            View::Recent(as_of) => {
+                // The plan as a whole, the actuals and events up to `as_of`.
+                let mut data = ChartData::of(model, m, None);
+                let (from, to) = recent_months(model, m, as_of);
+                let keep = |s: &Series| -> Series { s.range(from..=to).map(|(k, v)| (*k, *v)).collect() };
+                data.actual = Cow::Owned(keep(&cut(&m.actual, as_of)));
+                data.plan = Cow::Owned(keep(&m.plan));
+                data.targets = Cow::Owned(keep(&m.target));
+                data.band = data.band.map(|(lo, hi)| (keep(&lo), keep(&hi)));
+                data.original = data.original.map(|o| keep(&o));
+                let limit = as_of.unwrap_or(to);
+                data.events.retain(|(month, _)| (from..=to.min(limit)).contains(month));
+                data
+            }
+        }
+    }
+
     pub fn of(model: &Model, m: &'a Metric, as_of: Option<Month>) -> ChartData<'a> {
         let band = scenario_band(m).map(|(lo, hi)| (cut(&lo, as_of).into_owned(), cut(&hi, as_of).into_owned()));
         ChartData {
@@ -106,6 +138,19 @@ impl<'a> ChartData<'a> {
         }
         charts::wants_log(&all)
     }
+}
+
+/// The months a recent view draws: from the first actual (the plan's
+/// start when there is none) to `plan_ahead` months after the latest actual
+/// up to `as_of` (after `as_of`, or the start, when there is none).
+fn recent_months(model: &Model, m: &Metric, as_of: Option<Month>) -> (Month, Month) {
+    let limit = as_of.unwrap_or(Month(i32::MAX));
+    let seen = m.actual.range(..=limit);
+    let first = seen.clone().next().map(|(k, _)| *k);
+    let last = seen.last().map(|(k, _)| *k);
+    let from = first.unwrap_or(model.start);
+    let anchor = last.or(as_of).unwrap_or(model.start);
+    (from, anchor.offset(model.site.plan_ahead as i32))
 }
 
 /// The lowest and highest of a metric's scenarios (and its base plan) in

@@ -91,7 +91,7 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
         .kpi_ids(u)
         .iter()
         .filter_map(|id| model.metric(id))
-        .map(|m| widgets::chart(r, m, &root, Some(u.period)))
+        .map(|m| widgets::chart(r, m, &root, super::lines::View::Recent(Some(u.period))))
         .collect();
     ctx.insert("charts", &charts);
     let events: Vec<&str> = model

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::lines::{ChartData, ChartWords, cut, events_of};
+use super::lines::{ChartData, ChartWords, View, cut, events_of};
 use super::renderer::{Medium, Renderer};
 use super::{revenue, roadmap};
 use crate::charts;
@@ -165,23 +165,29 @@ struct ChartRow {
     actual: String,
 }
 
-/// The chart of `m` with its numbers, as of a month when given (an
-/// update's charts never show what came after it).
-pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) -> ChartCtx {
+/// The chart of `m` with its numbers, in `view` (an update's charts
+/// never show what came after it).
+pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, view: View) -> ChartCtx {
     let model = r.model;
-    let data = ChartData::of(model, m, as_of);
+    let data = ChartData::view(model, m, view);
     let fmt = |s: &Series, month: &Month| {
         s.get(month)
             .map_or_else(|| "—".into(), |v| model.style.format(*v, m.unit))
     };
     let months: BTreeSet<Month> = data.actual.keys().chain(data.targets.keys()).copied().collect();
-    let svg = match as_of {
-        None => r.charts.line(model, m, r.cache),
-        Some(limit) => data.draw(
+    let svg = match view {
+        View::Whole(None) => r.charts.line(model, m, r.cache),
+        View::Whole(Some(limit)) | View::Recent(Some(limit)) => data.draw(
             model,
             m,
             &ChartWords::from(&r.theme.strings),
             &format!("chart-{}-{limit}", m.id),
+        ),
+        View::Recent(None) => data.draw(
+            model,
+            m,
+            &ChartWords::from(&r.theme.strings),
+            &format!("chart-{}-recent", m.id),
         ),
     };
     ChartCtx {
@@ -199,6 +205,18 @@ pub(crate) fn chart(r: &Renderer, m: &Metric, root: &str, as_of: Option<Month>) 
                 actual: fmt(&data.actual, month),
             })
             .collect(),
+    }
+}
+
+impl ChartCtx {
+    /// The keys of the chart's numbered event markers, as a letter writes
+    /// them under its picture: `1. ene 2024: Arranca el plan`.
+    pub(crate) fn event_keys(&self) -> Vec<String> {
+        self.legend
+            .events
+            .iter()
+            .map(|e| format!("{}. {}: {}", e.number, e.month, e.label))
+            .collect()
     }
 }
 
@@ -351,7 +369,13 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
             let Some(m) = metric("metric") else {
                 return String::new();
             };
-            ctx.insert("chart", &chart(r, m, root, as_of));
+            // In an update, what happened up to its month and the plan
+            // just ahead; elsewhere, the whole plan.
+            let view = match as_of {
+                Some(_) => View::Recent(as_of),
+                None => View::Whole(None),
+            };
+            ctx.insert("chart", &chart(r, m, root, view));
             ("partials/chart.html", None)
         }
         ShortcodeKind::Kpi => {
@@ -359,6 +383,9 @@ pub(crate) fn shortcode(r: &Renderer, sc: &Shortcode, root: &str, as_of: Option<
                 return String::new();
             };
             ctx.insert("k", &kpi(r, m, as_of, root));
+            // Inside a text the card's title is no heading: it would break
+            // the page's outline wherever the text places it.
+            ctx.insert("in_text", &true);
             ("partials/kpi.html", Some("kpis"))
         }
         ShortcodeKind::Objectives => {
@@ -418,19 +445,22 @@ struct ProgressCtx {
     done: usize,
     total: usize,
     percent: u32,
+    /// The share done as the site writes a percentage (`17 %`).
+    percent_text: String,
 }
 
 impl ProgressCtx {
-    fn of(p: Progress) -> Option<ProgressCtx> {
+    fn of(p: Progress, style: &crate::units::NumberStyle) -> Option<ProgressCtx> {
         p.ratio().map(|r| ProgressCtx {
             done: p.done,
             total: p.total,
             percent: (r * 100.0).round() as u32,
+            percent_text: style.whole_percent(r),
         })
     }
 }
 
 /// Progress for templates: none when there are no tasks.
-pub fn progress_ctx(p: Progress) -> Option<impl Serialize> {
-    ProgressCtx::of(p)
+pub fn progress_ctx(p: Progress, style: &crate::units::NumberStyle) -> Option<impl Serialize> {
+    ProgressCtx::of(p, style)
 }
