@@ -16,6 +16,8 @@ use crate::units::Unit;
 pub(crate) struct RoadmapCtx {
     timeline: String,
     timeline_legend: Vec<LegendItem>,
+    /// What the marks before the bars' labels mean, and the line.
+    timeline_marks: String,
     investment: String,
     cumulative: String,
     milestones: Vec<ItemRow>,
@@ -68,6 +70,10 @@ struct QuarterRow {
 pub(crate) struct RiskRow {
     title: String,
     href: String,
+    /// Likelihood × impact, in words.
+    severity: String,
+    /// `severity-high`, `-medium`, `-low` or empty: the colour cue.
+    severity_class: &'static str,
     likelihood: String,
     impact: String,
     mitigation: String,
@@ -91,6 +97,36 @@ fn window((a, b): (u32, u32)) -> String {
         format!("M{a}")
     } else {
         format!("M{a}–M{b}")
+    }
+}
+
+/// Where a milestone or lever stands at the latest actuals: done when its
+/// page says so or every task is; late when its last month is the latest
+/// actuals' or before and tasks are open; under way once its first month
+/// has come (or its page says so); planned before.
+fn stage(model: &Model, item: &Item) -> charts::Stage {
+    use crate::load::Status;
+    let page = &model.pages[item.page];
+    let tasks = page.tasks();
+    let all_done = tasks.total > 0 && tasks.done == tasks.total;
+    let now = today(model).unwrap_or(0);
+    match page.front.status {
+        Some(Status::Done) => charts::Stage::Done,
+        _ if all_done => charts::Stage::Done,
+        _ if now > 0 && item.months.1 <= now && tasks.done < tasks.total => charts::Stage::Late,
+        Some(Status::InProgress) => charts::Stage::Underway,
+        _ if now > 0 && item.months.0 <= now => charts::Stage::Underway,
+        _ => charts::Stage::Planned,
+    }
+}
+
+/// The UI string of a stage.
+fn stage_word(stage: charts::Stage) -> &'static str {
+    match stage {
+        charts::Stage::Planned => "planned",
+        charts::Stage::Underway => "in_progress",
+        charts::Stage::Done => "done",
+        charts::Stage::Late => "late",
     }
 }
 
@@ -158,11 +194,12 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
     };
     let bar_title = |item: &Item| {
         format!(
-            "{}: {}{}",
+            "{}: {}{} ({})",
             item.title,
             months_words(item.months),
             item.investment
-                .map_or_else(String::new, |i| format!(", {}", span(model, Some(i))))
+                .map_or_else(String::new, |i| format!(", {}", span(model, Some(i)))),
+            r.text(stage_word(stage(model, item)))
         )
     };
     // Colours: one per phase for milestones, then one per priority for
@@ -172,6 +209,7 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
         .milestones
         .iter()
         .map(|m| Bar {
+            stage: stage(model, m),
             label: &m.title,
             months: m.months,
             colour: m.phase.as_deref().map_or(6, phase_colour),
@@ -180,6 +218,7 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
         .collect();
     let lever_colour = |p: Option<crate::load::Priority>| 4 + p.map_or(2, |p| p as usize).min(2);
     bars.extend(plan.levers.iter().map(|l| Bar {
+        stage: stage(model, l),
         label: &l.title,
         months: l.months,
         colour: lever_colour(l.priority),
@@ -200,6 +239,10 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
         colour: colour_hex(lever_colour(Some(p))),
         label: format!("{}: {}", r.text("lever_priority"), r.text(&crate::units::name_of(&p))),
     }));
+    let marks: Vec<String> = [charts::Stage::Done, charts::Stage::Underway, charts::Stage::Late]
+        .into_iter()
+        .map(|st| format!("{}{}", st.mark(), r.text(stage_word(st))))
+        .collect();
     let axis = |v: f64| money(model, v);
     let month_label = |m: u32| calendar.abbr(month_of(m)).to_string();
     let monthly: Vec<(u32, f64, f64)> = plan.monthly.iter().map(|(&m, s)| (m, s.min, s.max)).collect();
@@ -209,6 +252,7 @@ pub(crate) fn roadmap(r: &Renderer, root: &str) -> Option<RoadmapCtx> {
     Some(RoadmapCtx {
         timeline: charts::timeline(&bars, today(model), &month_label, &r.text("timeline"), "timeline"),
         timeline_legend: legend,
+        timeline_marks: format!("{} · {}", marks.join(" · "), r.text("timeline_pale")),
         investment: charts::investment(
             &monthly,
             &axis,
@@ -261,19 +305,30 @@ pub(crate) fn levers_total(r: &Renderer) -> String {
     span(r.model, Some(r.model.plan.levers_total))
 }
 
-/// The risk register.
+/// The risk register, the most severe first: likelihood × impact (each
+/// low 1, medium 2, high 3), the plan's order among equals.
 pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
     let level = |l: Option<crate::load::Level>| l.map_or_else(|| "—".into(), |l| r.text(&crate::units::name_of(&l)));
-    r.model
+    let mut rows: Vec<(u32, RiskRow)> = r
+        .model
         .plan
         .risks
         .iter()
         .map(|&i| {
             let p: &Page = &r.model.pages[i];
             let f = &p.front;
-            RiskRow {
+            let score = severity(f.likelihood, f.impact);
+            let (severity, severity_class) = match score {
+                Some(6..) => (r.text("severity_high"), "severity-high"),
+                Some(3..=5) => (r.text("severity_medium"), "severity-medium"),
+                Some(_) => (r.text("severity_low"), "severity-low"),
+                None => ("—".into(), ""),
+            };
+            let row = RiskRow {
                 title: f.title.clone(),
                 href: format!("{root}{}", p.href()),
+                severity,
+                severity_class,
                 likelihood: level(f.likelihood),
                 impact: f.impact.map_or_else(
                     || "—".into(),
@@ -282,9 +337,23 @@ pub(crate) fn risks(r: &Renderer, root: &str) -> Vec<RiskRow> {
                 mitigation: f.mitigation.clone().unwrap_or_default(),
                 contingency: f.contingency.clone().unwrap_or_default(),
                 monitoring: f.monitoring.clone().unwrap_or_default(),
-            }
+            };
+            (score.unwrap_or(0), row)
         })
-        .collect()
+        .collect();
+    rows.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+/// Likelihood × impact, 1 to 9; none unless both are given.
+fn severity(likelihood: Option<crate::load::Level>, impact: Option<crate::load::Level>) -> Option<u32> {
+    use crate::load::Level;
+    let weight = |l: Level| match l {
+        Level::Low => 1,
+        Level::Medium => 2,
+        Level::High => 3,
+    };
+    Some(weight(likelihood?) * weight(impact?))
 }
 
 /// Quarter ends (months 3, 6, 9, 12) where any of `ids` has a target.
