@@ -76,7 +76,7 @@ fn skeleton(model: &Model, month: Month) -> String {
                 if let Some(a) = r.attainment {
                     s.push_str(&format!(
                         ", {} {}",
-                        model.style.percent(a),
+                        model.style.attainment(a),
                         if es { "del objetivo" } else { "of target" }
                     ));
                 }
@@ -101,7 +101,8 @@ fn skeleton(model: &Model, month: Month) -> String {
         ("Update for", "Thank you,")
     };
     format!(
-        "---\nperiod: {month}\ntitle: \"{title} {month}\"\nhighlights:\n  - \"\"\nlowlights:\n  - \"\"\nasks:\n  - \"\"\nkpis: [{}]\ndraft: true   # remove when the update is ready to publish\n---\n<!--\n{}\n{figures}-->\n\n{summary}\n\n{detail}\n\n{thanks}\n",
+        "---\nperiod: {month}\ntitle: \"{title} {}\"\nhighlights:\n  - \"\"\nlowlights:\n  - \"\"\nasks:\n  - \"\"\nkpis: [{}]\ndraft: true   # remove when the update is ready to publish\n---\n<!--\n{}\n{figures}-->\n\n{summary}\n\n{detail}\n\n{thanks}\n",
+        model.calendar.long(month),
         kpis.join(", "),
         if es {
             "Indicadores a esta fecha (según content/metrics):"

@@ -263,6 +263,16 @@ impl Calendar {
         }
     }
 
+    /// A stretch of months in words: `ene – mar 2024`, `dic 2024 – ene
+    /// 2025`, one month as `short` writes it.
+    pub fn span(self, from: Month, to: Month) -> String {
+        match (from == to, from.year() == to.year()) {
+            (true, _) => self.short(from),
+            (false, true) => format!("{}\u{a0}–\u{a0}{}", self.abbr(from), self.short(to)),
+            (false, false) => format!("{}\u{a0}–\u{a0}{}", self.short(from), self.short(to)),
+        }
+    }
+
     /// `T1 2024` / `Q1 2024`: the calendar quarter a month falls in.
     pub fn quarter(self, m: Month) -> String {
         let letter = if MONTHS[self.lang].0 == "es" { 'T' } else { 'Q' };

@@ -194,7 +194,7 @@ impl NumberStyle {
             Unit::Ratio => format!("{}x", self.fixed(value, 1)),
             Unit::Duration => self.duration(value),
             Unit::Score => self.decimals_trimmed(value, 1),
-            Unit::Months => format!("{} {}", self.decimals_trimmed(value, 1), self.months_word),
+            Unit::Months => format!("{}\u{a0}{}", self.decimals_trimmed(value, 1), self.months_word),
         }
     }
 
@@ -208,7 +208,7 @@ impl NumberStyle {
     /// that rounds to nothing is written without a sign.
     pub fn format_change(&self, change: Change) -> String {
         let (magnitude, decimals, suffix) = match change {
-            Change::Points(p) => (p.abs() * 100.0, 1, " pp".to_string()),
+            Change::Points(p) => (p.abs() * 100.0, 1, "\u{a0}pp".to_string()),
             Change::Relative(r) => {
                 let pct = r.abs() * 100.0;
                 (pct, if pct >= 10.0 { 0 } else { 1 }, format!("{}%", self.percent_gap))
@@ -262,7 +262,7 @@ impl NumberStyle {
         if self.symbol_first {
             format!("{minus}{}{digits}", self.symbol)
         } else {
-            format!("{minus}{digits} {}", self.symbol)
+            format!("{minus}{digits}\u{a0}{}", self.symbol)
         }
     }
 
@@ -298,7 +298,7 @@ impl NumberStyle {
             .iter()
             .find(|(_, name)| *name == unit)
             .map_or(1.0, |(s, _)| *s);
-        format!("{} {unit}", self.decimals_trimmed(seconds / scale, 1))
+        format!("{}\u{a0}{unit}", self.decimals_trimmed(seconds / scale, 1))
     }
 
     /// How the ticks of a chart axis are written: like the values, except

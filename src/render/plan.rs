@@ -138,7 +138,7 @@ fn page_context(r: &Renderer, inputs: &PageInputs, has: &dyn Fn(PageKind) -> boo
     ctx.insert("kind", &page.front.kind);
     ctx.insert("kind_label", &kind_label(r, page.front.kind));
     ctx.insert("facts", &facts(r, page));
-    ctx.insert("progress", &progress_ctx(inputs.progress));
+    ctx.insert("progress", &progress_ctx(inputs.progress, &r.model.style));
     let children: Vec<Child> = children
         .iter()
         .map(|c| Child {
@@ -255,12 +255,14 @@ fn facts(r: &Renderer, page: &Page) -> Vec<Fact> {
     out
 }
 
+/// Plan months in words, with their plan numbers: `ene – mar 2024 (M1–M3)`.
 fn months_label(model: &Model, from: u32, to: u32) -> String {
     let month = |n: u32| model.start.offset(n as i32 - 1);
+    let words = model.calendar.span(month(from), month(to));
     if from == to {
-        format!("M{from} ({})", month(from))
+        format!("{words} (M{from})")
     } else {
-        format!("M{from}–M{to} ({} – {})", month(from), month(to))
+        format!("{words} (M{from}–M{to})")
     }
 }
 
@@ -273,11 +275,7 @@ fn summary(r: &Renderer, page: &Page) -> Option<String> {
         parts.push(format!("{}: {}", r.text("priority"), r.text(&name_of(&p))));
     }
     if let Some([a, b]) = f.months {
-        parts.push(if a == b {
-            format!("M{a}")
-        } else {
-            format!("M{a}–M{b}")
-        });
+        parts.push(months_label(r.model, a, b));
     }
     if let Some(i) = f.investment {
         parts.push(format!(

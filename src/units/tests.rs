@@ -42,7 +42,7 @@ fn changes_have_one_precision_and_no_sign_when_nil() {
     assert_eq!(s.format_change(Change::Relative(0.896)), "+90%");
     assert_eq!(s.format_change(Change::Relative(0.052)), "+5.2%");
     assert_eq!(s.format_change(Change::Relative(-0.0001)), "0%", "rounds to nothing");
-    assert_eq!(s.format_change(Change::Points(0.0)), "0 pp");
+    assert_eq!(s.format_change(Change::Points(0.0)), "0\u{a0}pp");
     assert_eq!(s.format_change(Change::Absolute(-6.0)), "−6");
 }
 
@@ -50,23 +50,23 @@ fn changes_have_one_precision_and_no_sign_when_nil() {
 fn axes_share_one_duration_unit() {
     let s = en();
     let f = s.axis_format(Unit::Duration, 7.0 * 86_400.0);
-    assert_eq!(f(0.0), "0 d");
-    assert_eq!(f(2.0 * 86_400.0), "2 d");
-    assert_eq!(f(3_600.0 * 36.0), "1.5 d");
+    assert_eq!(f(0.0), "0\u{a0}d");
+    assert_eq!(f(2.0 * 86_400.0), "2\u{a0}d");
+    assert_eq!(f(3_600.0 * 36.0), "1.5\u{a0}d");
     assert_eq!(
         s.format(36.0 * 3_600.0, Unit::Duration),
-        "36 h",
+        "36\u{a0}h",
         "values keep their natural unit"
     );
-    assert_eq!(s.format(0.0, Unit::Duration), "0 s");
+    assert_eq!(s.format(0.0, Unit::Duration), "0\u{a0}s");
 }
 
 #[test]
 fn months_are_written_with_their_word() {
-    assert_eq!(en().format(14.25, Unit::Months), "14.3 months");
+    assert_eq!(en().format(14.25, Unit::Months), "14.3\u{a0}months");
     assert_eq!(
         NumberStyle::for_language("es", "USD").format(9.0, Unit::Months),
-        "9 meses"
+        "9\u{a0}meses"
     );
 }
 
@@ -80,16 +80,16 @@ fn other_units() {
     assert_eq!(s.format(5.0, Unit::Ratio), "5.0x");
     assert_eq!(s.format(20_000.0, Unit::Count), "20,000");
     assert_eq!(s.format(1_000.0, Unit::Count), "1,000");
-    assert_eq!(s.format(4.0 * 3600.0, Unit::Duration), "4 h");
-    assert_eq!(s.format(7.0 * 86_400.0, Unit::Duration), "7 d");
-    assert_eq!(s.format(0.5, Unit::Duration), "500 ms");
+    assert_eq!(s.format(4.0 * 3600.0, Unit::Duration), "4\u{a0}h");
+    assert_eq!(s.format(7.0 * 86_400.0, Unit::Duration), "7\u{a0}d");
+    assert_eq!(s.format(0.5, Unit::Duration), "500\u{a0}ms");
     assert_eq!(s.format(75.0, Unit::Score), "75");
 }
 
 #[test]
 fn spanish_style_swaps_separators() {
     let s = NumberStyle::for_language("es", "EUR");
-    assert_eq!(s.format(1_500_000.0, Unit::Currency), "1,5M €");
+    assert_eq!(s.format(1_500_000.0, Unit::Currency), "1,5M\u{a0}€");
     assert_eq!(s.format(20_000.0, Unit::Count), "20.000");
     assert_eq!(
         s.format(1_000.0, Unit::Count),
@@ -128,7 +128,7 @@ fn values_parse_by_unit() {
 #[test]
 fn changes_use_points_for_percentages() {
     let s = en();
-    assert_eq!(s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()), "+5 pp");
+    assert_eq!(s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()), "+5\u{a0}pp");
     assert_eq!(s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()), "+50%");
     assert_eq!(s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()), "−25%");
     assert_eq!(change(0.0, 5.0, Unit::Count), None);
