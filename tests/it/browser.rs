@@ -96,22 +96,34 @@ fn violations(tab: &mut Page, axe: &str, email: bool) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-fn every_page_type_reads_cleanly_in_chromium_and_passes_axe() {
-    let Some(mut browser) = browser_or_skip("the page audits") else {
-        return;
-    };
-    let Some(axe) = axe() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let o = build(&repo(), &out);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mut failures = Vec::new();
+/// Every HTML file of a built site, by path, but the 404 page: a host
+/// shows it at any address, so it links to the site by absolute paths
+/// under `base_url`, which `file://` cannot follow.
+fn every_page(out: &std::path::Path) -> Vec<String> {
+    let mut pages: Vec<String> = crate::snapshot(out)
+        .into_keys()
+        .filter(|p| p.ends_with(".html") && p != "404.html")
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Opens each of `pages` of the site in `out` at a desktop and a phone
+/// width, light and dark, and records what is wrong: script errors,
+/// charts not drawn or drawn at a size nobody reads, sideways scrolling,
+/// and every violation axe-core finds.
+fn audit(
+    browser: &mut crate::cdp::Browser,
+    axe: &str,
+    out: &std::path::Path,
+    pages: &[String],
+    failures: &mut Vec<String>,
+) {
     for (width, dark) in [(1280, false), (1280, true), (390, false), (390, true)] {
         let mut tab = browser.page(width, 900);
         tab.on_new_document(PROBE);
         tab.color_scheme(dark);
-        for page in PAGES {
+        for page in pages {
             let what = format!("{page} at {width}px{}", if dark { ", dark" } else { "" });
             tab.goto(&format!("file://{}/{page}", out.display()));
             let result = probe(&mut tab);
@@ -134,11 +146,72 @@ fn every_page_type_reads_cleanly_in_chromium_and_passes_axe() {
             if result["scrollWidth"].as_u64() > result["clientWidth"].as_u64() {
                 failures.push(format!("{what}: scrolls sideways {result}"));
             }
-            for v in violations(&mut tab, &axe, page.ends_with("email.html")) {
+            for v in violations(&mut tab, axe, page.ends_with("email.html")) {
                 failures.push(format!("{what}: {v}"));
             }
         }
     }
+}
+
+#[test]
+fn every_page_type_reads_cleanly_in_chromium_and_passes_axe() {
+    let Some(mut browser) = browser_or_skip("the page audits") else {
+        return;
+    };
+    let Some(axe) = axe() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(&repo(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut failures = Vec::new();
+    let pages: Vec<String> = PAGES.iter().map(|p| p.to_string()).collect();
+    audit(&mut browser, &axe, &out, &pages, &mut failures);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every page a reader can open passes axe-core, light and dark, at 1280
+/// and 390 px: each page of the example, each page of a new site, and the
+/// page an encrypted site shows before it is unlocked.
+#[test]
+fn every_page_a_reader_can_open_passes_axe() {
+    let Some(mut browser) = browser_or_skip("the audits of every page") else {
+        return;
+    };
+    let Some(axe) = axe() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+
+    let example = dir.path().join("example");
+    assert!(build(&repo(), &example).status.success());
+    let pages: Vec<String> = every_page(&example)
+        .into_iter()
+        .filter(|p| !PAGES.contains(&p.as_str()))
+        .collect();
+    assert!(pages.len() > 20, "{pages:?}");
+    audit(&mut browser, &axe, &example, &pages, &mut failures);
+
+    let starter = dir.path().join("starter");
+    assert!(crate::palanca(&["new", starter.to_str().unwrap()]).status.success());
+    let built = starter.join("output");
+    assert!(build(&starter, &built).status.success());
+    audit(&mut browser, &axe, &built, &every_page(&built), &mut failures);
+
+    let sealed = dir.path().join("sealed");
+    let o = assert_cmd::Command::cargo_bin("palanca")
+        .unwrap()
+        .env("PALANCA_PASSWORD", "maple orbit quietly seventeen lanterns")
+        .args([
+            "build",
+            "--encrypt",
+            "--site",
+            repo().to_str().unwrap(),
+            "--out",
+            sealed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    audit(&mut browser, &axe, &sealed, &["index.html".to_string()], &mut failures);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -172,4 +245,65 @@ fn an_update_prints_on_one_or_two_pages() {
     // KPI cards, the letter and the charts all printed.
     let printed = tab.eval("window.matchMedia('print').matches");
     assert_eq!(printed, serde_json::json!(false), "the page itself stays on screen");
+}
+
+/// What an investor sees first: the money, above the introduction, on a
+/// phone without scrolling; the home page's charts draw what happened and
+/// a little of the plan ahead, their lines in the theme's colours (those of
+/// their legend, light and dark), drawn finer than a pixel.
+#[test]
+fn the_money_comes_first_and_charts_show_what_happened() {
+    let Some(mut browser) = browser_or_skip("the home page's order and charts") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    assert!(build(&repo(), &out).status.success());
+    let mut phone = browser.page(390, 844);
+    phone.goto(&format!("file://{}/index.html", out.display()));
+    let first = phone.eval(
+        "(() => { const k = document.querySelector('.kpi'); const r = k.getBoundingClientRect();
+          return { label: k.querySelector('h3').textContent.trim(), top: r.top, height: innerHeight,
+                   before: !!(document.querySelector('.kpis').compareDocumentPosition(document.querySelector('.intro')) & Node.DOCUMENT_POSITION_FOLLOWING) }; })()",
+    );
+    assert_eq!(first["label"], "Caja", "cash first: {first}");
+    assert!(
+        first["top"].as_f64().unwrap() + 60.0 < first["height"].as_f64().unwrap(),
+        "in view: {first}"
+    );
+    assert_eq!(first["before"], true, "the cards come before the introduction");
+    let labels = phone.eval("[...document.querySelectorAll('.kpi h3')].map(h => h.textContent.trim())");
+    assert_eq!(labels[1], "Consumo neto de caja");
+    assert_eq!(labels[2], "Autonomía de caja");
+    assert_eq!(labels[3], "ARR");
+
+    let home = crate::html(&out, "index.html");
+    let months = crate::texts(&home, "#chart-arr details tbody th");
+    assert_eq!(months.first().map(String::as_str), Some("ene 2024"), "{months:?}");
+    assert_eq!(
+        months.last().map(String::as_str),
+        Some("sept 2024"),
+        "March and six months of plan: {months:?}"
+    );
+    let metric = crate::html(&out, "metrics/ingresos/index.html");
+    let whole = crate::texts(&metric, "section#arr table.detail-table tbody th");
+    assert!(
+        whole.iter().any(|m| m.starts_with("dic 2026")),
+        "the metric page keeps the whole plan"
+    );
+
+    let mut dark = browser.page(1280, 900);
+    dark.color_scheme(true);
+    dark.goto(&format!("file://{}/index.html", out.display()));
+    let colours = dark.eval(
+        "(() => { const line = document.querySelector('#chart-arr svg .s-actual'); const key = document.querySelector('#chart-arr .key-actual');
+          return { line: getComputedStyle(line).stroke, key: getComputedStyle(key).borderTopColor,
+                   scaled: !!document.querySelector('#chart-arr svg > g[transform=\"scale(0.25)\"]') }; })()",
+    );
+    assert_eq!(
+        colours["line"], colours["key"],
+        "line and legend agree in dark mode: {colours}"
+    );
+    assert_eq!(colours["line"], "rgb(86, 180, 233)", "the dark theme's blue: {colours}");
+    assert_eq!(colours["scaled"], true, "drawn at four times and shown at size");
 }

@@ -204,7 +204,8 @@ fn the_encrypted_example_opens_in_chromium_with_the_passphrase_only() {
         "the right one opens the page"
     );
     let values = tab.eval("[...document.querySelectorAll('.kpi-value')].map(e => e.textContent.trim())");
-    assert_eq!(values[0], "$455K", "the home page's KPI values: {values}");
+    assert_eq!(values[0], "$1,66M", "the home page's KPI values, cash first: {values}");
+    assert_eq!(values[3], "$455K", "and ARR: {values}");
     assert_eq!(tab.eval("document.title"), "Plan de crecimiento 2024");
     // Another page opens without asking again, its chart drawn.
     tab.goto(&url("metrics/ingresos/index.html"));
@@ -226,6 +227,10 @@ fn the_encrypted_example_opens_in_chromium_with_the_passphrase_only() {
     assert!(
         tab.wait_for("document.getElementById('palanca-unlock') && !document.getElementById('palanca-unlock').hidden")
     );
+    // The reload is over and laid out before the picture is taken.
+    assert!(tab.wait_for(
+        "document.readyState === 'complete' && document.body.getBoundingClientRect().width > 0"
+    ));
     let shot = tab.screenshot();
     assert!(shot.len() > 1000);
     std::fs::write(dir.path().join("locked.png"), shot).unwrap();
