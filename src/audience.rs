@@ -32,6 +32,9 @@ pub fn restrict(mut project: Project, audience: Audience) -> (Project, Diagnosti
     if audience == Audience::Investors {
         return (project, warnings);
     }
+    if project.site.consistency_page == crate::load::ConsistencyPage::Investors {
+        project.site.consistency_page = crate::load::ConsistencyPage::Nobody;
+    }
     let hidden_folders = hidden_folders(&project.pages);
     let covered = |slug: &str| folders_of(slug).any(|f| hidden_folders.contains(f));
     project

@@ -228,6 +228,8 @@ pub enum Format {
 
 /// Exit status for content errors (usage errors exit 2, from clap).
 const CONTENT_ERROR: u8 = 1;
+/// The exit status of a mistake in the command line itself (as clap's).
+const USAGE_ERROR: u8 = 2;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
@@ -520,7 +522,13 @@ fn new(args: &NewArgs) -> ExitCode {
             }
             Err(diags) => {
                 print_all(&diags);
-                ExitCode::from(CONTENT_ERROR)
+                // A month that is not one, or one that already has its
+                // update, is a mistake in the command, not in the site.
+                let usage = diags
+                    .0
+                    .iter()
+                    .all(|d| d.code == Code::Usage || (d.code == Code::BadPeriod && d.file.is_empty()));
+                ExitCode::from(if usage { USAGE_ERROR } else { CONTENT_ERROR })
             }
         };
     }
@@ -540,11 +548,12 @@ fn new(args: &NewArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            let usage = matches!(e, crate::scaffold::NewSiteError::NotEmpty(_));
             eprintln!(
                 "{}",
                 Diagnostic::error(Code::Usage, args.target.clone(), e.to_string()).help("choose a new folder name")
             );
-            ExitCode::from(CONTENT_ERROR)
+            ExitCode::from(if usage { USAGE_ERROR } else { CONTENT_ERROR })
         }
     }
 }

@@ -42,7 +42,9 @@ impl Job for Consistency {
     }
 
     fn render(&self, r: &Renderer) {
-        render(r);
+        if r.model.site.consistency_page != crate::load::ConsistencyPage::Nobody {
+            render(r);
+        }
     }
 }
 

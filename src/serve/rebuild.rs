@@ -19,15 +19,28 @@ pub fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
     let previous = shared.preview.read().map(|p| Arc::clone(&p)).unwrap_or_default();
     let next = match rebuild_files(site, options, shared) {
         Ok((built, written)) => {
-            eprintln!(
-                "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone, {} files written)",
-                built.stats.pages,
-                started.elapsed().as_millis(),
-                built.warnings.0.len(),
-                built.stats.reused,
-                built.stats.redone,
-                written
-            );
+            // The first build has nothing to reuse (what it shares between
+            // its own pages is not reuse): it says what it built.
+            let first = *shared.generation.borrow() == 0;
+            if first {
+                eprintln!(
+                    "built {} pages in {} ms ({} warnings, {} files written)",
+                    built.stats.pages,
+                    started.elapsed().as_millis(),
+                    built.warnings.0.len(),
+                    written
+                );
+            } else {
+                eprintln!(
+                    "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone, {} files written)",
+                    built.stats.pages,
+                    started.elapsed().as_millis(),
+                    built.warnings.0.len(),
+                    built.stats.reused,
+                    built.stats.redone,
+                    written
+                );
+            }
             Preview {
                 errors: None,
                 base: base_path(&built.model.site.base_url),

@@ -453,7 +453,10 @@ fn missing_column(spec: &Spec, csv: &CsvSource, headers: &[String], field: &str,
     spec.error(
         Code::SourceColumn,
         field,
-        format!("`{}` has no column `{name}`; its columns are {listed}", csv.path),
+        format!(
+            "`{}` has no column `{name}` (read for `{}`); its columns are {listed}",
+            csv.path, spec.metric
+        ),
     )
     .help(help)
 }

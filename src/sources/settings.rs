@@ -28,13 +28,20 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The settings of `raw`'s source, merged with `file`'s defaults.
+    /// The settings of `raw`'s source, merged with `file`'s defaults. A
+    /// metric that names another file or query than the defaults' takes
+    /// nothing from them: their columns, filter and format are another
+    /// export's.
     pub fn of(file: &MetricFile, raw: &RawMetric, own: &RawSource) -> Settings {
         let own_path = raw.path("source");
+        let defaults = file.doc.source.as_ref().filter(|d| {
+            let elsewhere = |mine: &Option<String>, theirs: &Option<String>| mine.is_some() && mine != theirs;
+            !(elsewhere(&own.csv, &d.csv) || elsewhere(&own.sql, &d.sql))
+        });
         let mut m = Merged {
             file,
             own,
-            defaults: file.doc.source.as_ref(),
+            defaults,
             own_path: own_path.clone(),
             places: Vec::new(),
         };

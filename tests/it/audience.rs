@@ -39,7 +39,7 @@ const HIDDEN: &[&str] = &[
     "3456789",
     "updates/2024-02",
     "updates/2024-04",
-    "2024-07",
+    "(m7–m8)",
     "2024-12",
 ];
 
@@ -171,4 +171,31 @@ fn an_update_shows_nothing_after_its_month_even_through_shortcodes() {
     for later in ["2024-04", "2024-05", "2024-06", "M4", "M5", "M6"] {
         assert!(!march.contains(later), "the March update shows {later}");
     }
+}
+
+#[test]
+fn the_consistency_page_can_be_kept_for_investors() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_example(dir.path());
+    let yaml = dir.path().join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{text}\nconsistency_page: investors\n")).unwrap();
+    let public = dir.path().join("public");
+    let o = crate::public_build(dir.path(), &public);
+    assert!(o.status.success(), "{}", crate::stderr(&o));
+    assert!(
+        !public.join("consistency/index.html").exists(),
+        "left out of the public build"
+    );
+    let home = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(!home.contains("consistency/index.html"), "and not linked");
+    let investors = dir.path().join("investors");
+    assert!(crate::build(dir.path(), &investors).status.success());
+    assert!(
+        investors.join("consistency/index.html").is_file(),
+        "the investors' build keeps it"
+    );
+    std::fs::write(&yaml, format!("{text}\nconsistency_page: nobody\n")).unwrap();
+    assert!(crate::build(dir.path(), &investors).status.success());
+    assert!(!investors.join("consistency/index.html").exists());
 }

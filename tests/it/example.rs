@@ -67,7 +67,11 @@ fn every_figure_of_the_plans_tables_is_present() {
             ["70\u{a0}%", "80\u{a0}%", "85\u{a0}%", "90\u{a0}%", "92\u{a0}%"],
         ),
         ("producto", "nps", ["30", "50", "60", "70", "75"]),
-        ("producto", "time_to_value", ["7 d", "3 d", "1 d", "4 h", "2 h"]),
+        (
+            "producto",
+            "time_to_value",
+            ["7\u{a0}d", "3\u{a0}d", "1\u{a0}d", "4\u{a0}h", "2\u{a0}h"],
+        ),
         (
             "producto",
             "feature_adoption",
@@ -76,7 +80,7 @@ fn every_figure_of_the_plans_tables_is_present() {
         (
             "operaciones",
             "response_time",
-            ["2 s", "1 s", "500 ms", "200 ms", "100 ms"],
+            ["2\u{a0}s", "1\u{a0}s", "500\u{a0}ms", "200\u{a0}ms", "100\u{a0}ms"],
         ),
         (
             "operaciones",
@@ -84,7 +88,11 @@ fn every_figure_of_the_plans_tables_is_present() {
             ["99\u{a0}%", "99,5\u{a0}%", "99,8\u{a0}%", "99,9\u{a0}%", "99,95\u{a0}%"],
         ),
         ("operaciones", "support_tickets", ["50", "30", "20", "15", "10"]),
-        ("operaciones", "resolution_time", ["1 d", "12 h", "6 h", "3 h", "1 h"]),
+        (
+            "operaciones",
+            "resolution_time",
+            ["1\u{a0}d", "12\u{a0}h", "6\u{a0}h", "3\u{a0}h", "1\u{a0}h"],
+        ),
         (
             "operaciones",
             "support_csat",
@@ -103,30 +111,31 @@ fn every_figure_of_the_plans_tables_is_present() {
 fn home_shows_headline_cards_with_charts() {
     let doc = html(site(), "index.html");
     let labels = texts(&doc, ".kpi h3");
-    assert_eq!(
-        labels,
-        [
-            "ARR",
-            "Usuarios activos",
-            "Retención mensual",
-            "NPS",
-            "Autonomía de caja"
-        ]
-    );
+    let headline = [
+        "Caja",
+        "Consumo neto de caja",
+        "Autonomía de caja",
+        "ARR",
+        "Usuarios activos",
+        "Retención mensual",
+        "NPS",
+    ];
+    assert_eq!(labels, headline, "the money first");
     let values = texts(&doc, ".kpi .kpi-value");
-    assert_eq!(values, ["$455K", "940", "78\u{a0}%", "47", "12,4 meses"]);
+    assert_eq!(
+        values,
+        ["$1,66M", "$134K", "12,4\u{a0}meses", "$455K", "940", "78\u{a0}%", "47"]
+    );
     let attainment = texts(&doc, ".kpi .attain");
-    assert!(attainment[0].starts_with("91\u{a0}%"), "455K of 500K: {attainment:?}");
-    assert_eq!(texts(&doc, ".kpi .spark svg > title").len(), 5, "a sparkline per card");
+    assert!(
+        attainment[3].starts_with("91\u{a0}%"),
+        "ARR: 455K of 500K: {attainment:?}"
+    );
+    assert_eq!(texts(&doc, ".kpi .spark svg > title").len(), 7, "a sparkline per card");
     assert_eq!(
         texts(&doc, ".chart-grid svg.chart > title"),
-        [
-            "ARR",
-            "Usuarios activos",
-            "Retención mensual",
-            "NPS",
-            "Autonomía de caja"
-        ]
+        headline,
+        "a chart per card"
     );
     assert!(texts(&doc, "html").is_empty() || doc.root_element().value().attr("lang") == Some("es"));
 }
@@ -415,7 +424,7 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
     // nothing else. Numbers are in the site's style (Spanish), sentences in
     // English.
     let mut expect = vec![
-        "in the plan, cash lasts 10,1 months at M4 (2024-04), less than the 12 months of `runway_alert`",
+        "in the plan, cash lasts 10,1\u{a0}months at M4 (2024-04), less than the 12\u{a0}months of `runway_alert`",
         // The reference rounds $8.33K to "$8K": one significant digit, and a
         // stated figure is never read looser than two.
         "`mrr` states $8K for M1 (2024-01) but its target is $8,33K",
@@ -592,4 +601,46 @@ fn progress_bars_add_up_the_tasks_written_in_the_pages_under_them() {
     let everything = tasks_in_files(&content);
     assert_eq!(everything, (6, 36), "the example's own count, as written");
     assert_eq!(progress_bar("index.html"), everything);
+}
+
+#[test]
+fn the_register_the_roadmap_and_the_words_read_at_a_glance() {
+    let rank = |s: &str| match s {
+        "alta" => 3,
+        "media" => 2,
+        "baja" => 1,
+        _ => 0,
+    };
+    let register = html(site(), "plan/riesgos/index.html");
+    let severity = texts(&register, "table.risk-table td .severity");
+    assert!(severity.len() >= 4, "{severity:?}");
+    assert!(
+        severity.windows(2).all(|w| rank(&w[0]) >= rank(&w[1])),
+        "the most severe first: {severity:?}"
+    );
+    assert_eq!(
+        texts(&register, "table.risk-table thead th").len(),
+        7,
+        "risk, severity, likelihood, impact, mitigation, contingency, monitoring"
+    );
+
+    let roadmap = std::fs::read_to_string(site().join("plan/roadmap/index.html")).unwrap();
+    assert!(roadmap.contains("✓ Mes 1"), "month 1's tasks are all done");
+    assert!(
+        roadmap.contains("! Mes 3"),
+        "month 3 is over at the latest actuals, its tasks open"
+    );
+    assert!(roadmap.contains("(con retraso)"), "and its bar's title says so");
+
+    let lever = html(site(), "plan/palancas/01-automatizacion/index.html");
+    assert!(
+        texts(&lever, ".facts dd")
+            .iter()
+            .any(|d| d == "ene\u{a0}–\u{a0}mar 2024 (M1–M3)"),
+        "months in words: {:?}",
+        texts(&lever, ".facts dd")
+    );
+    let home = std::fs::read_to_string(site().join("index.html")).unwrap();
+    assert!(home.contains("12,4\u{a0}meses"), "a number and its unit never part");
+    assert!(home.contains("(17\u{a0}%)"), "the plan's progress in the site's style");
 }

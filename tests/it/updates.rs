@@ -71,8 +71,9 @@ fn an_update_never_changes_when_later_data_arrive() {
         "the home page does show April"
     );
     let doc = html(&out, "index.html");
-    assert_eq!(texts(&doc, ".kpi .kpi-period")[0], "abril de 2024", "ARR as of April");
-    assert_ne!(texts(&doc, ".kpi .kpi-value")[0], "$455K");
+    assert_eq!(texts(&doc, ".kpi h3")[3], "ARR");
+    assert_eq!(texts(&doc, ".kpi .kpi-period")[3], "abril de 2024", "ARR as of April");
+    assert_ne!(texts(&doc, ".kpi .kpi-value")[3], "$455K");
 }
 
 #[test]
@@ -81,15 +82,16 @@ fn update_pages_show_kpis_as_of_their_month() {
     let o = build(&repo(), &dir.path().join("out"));
     assert!(o.status.success());
     let jan = html(&dir.path().join("out"), "updates/2024-01/index.html");
+    // The cards: cash, net burn, runway, then ARR.
     assert_eq!(
-        texts(&jan, ".kpi .kpi-value")[0],
+        texts(&jan, ".kpi .kpi-value")[3],
         "$96K",
         "ARR in January, not the latest"
     );
     assert!(texts(&jan, ".kpi .delta").is_empty() || !texts(&jan, ".kpi .delta")[0].is_empty());
     let feb = html(&dir.path().join("out"), "updates/2024-02/index.html");
-    assert_eq!(texts(&feb, ".kpi .kpi-value")[0], "$240K");
-    assert_eq!(texts(&feb, ".kpi .delta")[0], "+150\u{a0}%", "change versus January");
+    assert_eq!(texts(&feb, ".kpi .kpi-value")[3], "$240K");
+    assert_eq!(texts(&feb, ".kpi .delta")[3], "+150\u{a0}%", "change versus January");
     let index = html(&dir.path().join("out"), "updates/index.html");
     let titles = texts(&index, ".update-list > li > a");
     assert_eq!(titles.len(), 3);
@@ -228,16 +230,23 @@ fn new_update_writes_the_next_month_and_never_overwrites() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("---\nperiod: 2024-04\n"), "{text}");
     assert!(
-        text.contains("kpis: [arr, active_users, retention, nps, runway]"),
+        text.contains("kpis: [cash, net_burn, runway, arr, active_users, retention, nps]"),
         "{text}"
     );
     assert!(text.contains("draft: true"));
+    assert!(
+        text.contains("title: \"Actualización de abril de 2024\""),
+        "the month in words: {text}"
+    );
     let o = palanca(&["new", "update", "2024-04", "--site", site]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error, as the README says");
     assert!(stderr(&o).contains("already exists; palanca will not overwrite it"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     let o = palanca(&["new", "update", "2024-03", "--site", site]);
-    assert_eq!(o.status.code(), Some(1), "March exists");
+    assert_eq!(o.status.code(), Some(2), "March exists");
+    let o = palanca(&["new", "update", "2025-13", "--site", site]);
+    assert_eq!(o.status.code(), Some(2), "not a month");
+    assert!(stderr(&o).contains("`2025-13` is not a month"), "{}", stderr(&o));
     // The skeleton is valid content: it builds as a draft.
     let out = dir.path().join("out");
     let o = palanca(&["build", "--drafts", "--site", site, "--out", out.to_str().unwrap()]);
@@ -258,7 +267,7 @@ fn new_site_builds_at_once_and_refuses_a_full_folder() {
     let doc = html(&out, "index.html");
     assert!(!texts(&doc, ".kpi").is_empty());
     let o = palanca(&["new", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error");
     assert!(stderr(&o).contains("is not empty"));
 }
 
