@@ -228,9 +228,7 @@ fn the_encrypted_example_opens_in_chromium_with_the_passphrase_only() {
         tab.wait_for("document.getElementById('palanca-unlock') && !document.getElementById('palanca-unlock').hidden")
     );
     // The reload is over and laid out before the picture is taken.
-    assert!(tab.wait_for(
-        "document.readyState === 'complete' && document.body.getBoundingClientRect().width > 0"
-    ));
+    assert!(tab.wait_for("document.readyState === 'complete' && document.body.getBoundingClientRect().width > 0"));
     let shot = tab.screenshot();
     assert!(shot.len() > 1000);
     std::fs::write(dir.path().join("locked.png"), shot).unwrap();
