@@ -288,7 +288,13 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         interpolation,
         tolerance,
         compare: raw.compare.or(traits.map(|t| t.compare)).unwrap_or(Comparison::Ratio),
-        check_direction: traits.is_none_or(|t| t.check_direction),
+        // Only where it is known which way is better: by the role (which
+        // also knows stocks that fall by design), else by a `direction:`
+        // the author wrote. A metric with neither is never warned about.
+        check_direction: match traits {
+            Some(t) => t.check_direction,
+            None => written_here("direction"),
+        },
         plan: Series::new(),
         scenarios,
         original,
