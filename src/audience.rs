@@ -74,6 +74,7 @@ pub fn restrict(mut project: Project, audience: Audience) -> (Project, Diagnosti
             &subject,
             &mut warnings,
         );
+        drop_lines(update, &hidden, &mut warnings);
         if let Some(kpis) = &mut update.front.kpis {
             drop_ids(
                 kpis,
@@ -133,6 +134,40 @@ impl Hidden<'_> {
             ArgKind::Group => self.groups.contains(*id),
             ArgKind::Month | ArgKind::Choice(_) => false,
         })
+    }
+}
+
+/// Lines of an update's highlights, lowlights and asks whose `value()`
+/// quotes a hidden metric: left out, with a warning (a line half quoted
+/// would say something else).
+fn drop_lines(update: &mut crate::load::Update, hidden: &Hidden, warnings: &mut Diagnostics) {
+    let (source, spans) = (&update.source, &update.spans);
+    let subject = Subject::Update(update.period.to_string());
+    let front = &mut update.front;
+    for (key, lines) in [
+        ("highlights", &mut front.highlights),
+        ("lowlights", &mut front.lowlights),
+        ("asks", &mut front.asks),
+    ] {
+        let mut i = 0;
+        lines.retain(|line| {
+            let at = i;
+            i += 1;
+            let quotes_hidden = crate::shortcode::scan(line).shortcodes.iter().any(|sc| hidden.shortcode(sc));
+            if quotes_hidden {
+                warnings.push(
+                    Diagnostic::warning_at(
+                        Code::HiddenDependency,
+                        source,
+                        spans.value(&format!("{key}[{at}]")).unwrap_or(0..0),
+                        format!("this line of `{key}` quotes a metric that is only for investors, so the public build leaves it out"),
+                    )
+                    .about(subject.clone())
+                    .help("mark the update `audience: investors`, or quote public metrics only"),
+                );
+            }
+            !quotes_hidden
+        });
     }
 }
 

@@ -250,6 +250,7 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
             &subject,
             &mut diags,
         );
+        known.check_lines(update, &subject, &mut diags);
         if let Some(kpis) = &update.front.kpis {
             check_ids(kpis, "kpis", (&update.source, &update.spans), &known, &mut diags);
         }

@@ -150,6 +150,42 @@ impl Known<'_> {
         }
     }
 
+    /// The `value()` shortcodes of an update's highlights, lowlights and
+    /// asks, checked like a body's; any other shortcode there is an error
+    /// (a chart or a table has no place in one line).
+    pub(super) fn check_lines(&self, update: &crate::load::Update, subject: &Subject, diags: &mut Diagnostics) {
+        let front = &update.front;
+        for (key, lines) in [
+            ("highlights", &front.highlights),
+            ("lowlights", &front.lowlights),
+            ("asks", &front.asks),
+        ] {
+            for (i, line) in lines.iter().enumerate() {
+                let found = crate::shortcode::scan(line).shortcodes;
+                if found.is_empty() {
+                    continue;
+                }
+                // Where the line's text starts in the file: inside its quote.
+                let span = update.spans.value(&format!("{key}[{i}]")).unwrap_or(0..0);
+                let quoted = matches!(update.source.text.as_bytes().get(span.start), Some(b'"' | b'\''));
+                let start = span.start + usize::from(quoted);
+                self.check_shortcodes(&update.source, start, &found, subject, diags);
+                for sc in found.iter().filter(|sc| sc.kind != ShortcodeKind::Value) {
+                    diags.push(
+                        Diagnostic::error_at(
+                            Code::ShortcodeArgument,
+                            &update.source,
+                            start + sc.span.start..start + sc.span.end,
+                            format!("`{}` draws a block, and a line of `{key}` holds only text", sc.kind.spec().name),
+                        )
+                        .about(subject.clone())
+                        .help("quote a figure with `{{ value(metric=\"arr\") }}`, and put charts and tables in the letter's text"),
+                    );
+                }
+            }
+        }
+    }
+
     /// A claim must be about a metric that exists.
     pub(super) fn check_claims(&self, page: &Page, diags: &mut Diagnostics) {
         for claim in page.front.claims.iter().filter(|c| !self.index.contains_key(&c.metric)) {

@@ -141,12 +141,15 @@ pub fn letter(r: &Renderer, u: &Update) -> Letter {
     ctx.insert("site_title", &model.site.title);
     ctx.insert("subject", &u.front.title);
     ctx.insert("period", &model.calendar.long(u.period));
-    ctx.insert("preheader", &u.front.highlights.first());
+    let lines = lines(r, u);
+    let html = |i: usize| lines[i].iter().map(|(h, _)| h.clone()).collect::<Vec<_>>();
+    ctx.insert("preheader", &lines[0].first().map(|(_, plain)| plain));
     ctx.insert("cards", &cards);
-    ctx.insert("highlights", &u.front.highlights);
-    ctx.insert("lowlights", &u.front.lowlights);
-    ctx.insert("asks", &u.front.asks);
-    ctx.insert("events", &events(r, u.period));
+    ctx.insert("highlights", &html(0));
+    ctx.insert("lowlights", &html(1));
+    ctx.insert("asks", &html(2));
+    let events: Vec<String> = events(r, u.period).iter().map(|e| crate::html::escape(e)).collect();
+    ctx.insert("events", &events);
     ctx.insert("greeting", GREETING_SLOT);
     ctx.insert("letter", &inline::inline(&body));
     ctx.insert("charts", &charts);
@@ -182,6 +185,13 @@ fn web_letter(r: &Renderer, u: &Update) -> String {
         Some(u.period),
         Medium::Letter,
     )
+}
+
+/// The update's highlights, lowlights and asks, their figures filled in:
+/// each line as HTML and as plain text.
+fn lines(r: &Renderer, u: &Update) -> [Vec<(String, String)>; 3] {
+    [&u.front.highlights, &u.front.lowlights, &u.front.asks]
+        .map(|items| items.iter().map(|t| widgets::line(r, t, Some(u.period))).collect())
 }
 
 /// The update's page on the published site, when `base_url` says where.
@@ -418,15 +428,12 @@ fn text(r: &Renderer, u: &Update, cards: &[Card], web_letter: &str, web_url: Opt
         })
         .collect();
     out.push_str(&crate::email::columns(&rows));
-    for (key, items) in [
-        ("highlights", &u.front.highlights),
-        ("lowlights", &u.front.lowlights),
-        ("asks", &u.front.asks),
-    ] {
+    let lines = lines(r, u);
+    for (key, items) in ["highlights", "lowlights", "asks"].into_iter().zip(&lines) {
         if !items.is_empty() {
             out.push_str(&format!("\n{}\n", r.text(key)));
-            for item in items.iter() {
-                out.push_str(&format!("- {item}\n"));
+            for (_, plain) in items {
+                out.push_str(&format!("- {plain}\n"));
             }
         }
     }

@@ -104,16 +104,25 @@ fn render_update(r: &Renderer, u: &Update) -> (String, bytes::Bytes) {
     ctx.insert("period", &widgets::period_label(model, u.period));
     // The description a search result or a shared link shows: the
     // update's own, else its first highlight.
+    let lines = |items: &[String]| -> Vec<(String, String)> {
+        items.iter().map(|t| widgets::line(r, t, Some(u.period))).collect()
+    };
+    let (highlights, lowlights, asks) = (
+        lines(&u.front.highlights),
+        lines(&u.front.lowlights),
+        lines(&u.front.asks),
+    );
     ctx.insert(
         "description",
         &u.front
             .description
             .clone()
-            .or_else(|| u.front.highlights.first().cloned()),
+            .or_else(|| highlights.first().map(|(_, plain)| plain.clone())),
     );
-    ctx.insert("highlights", &u.front.highlights);
-    ctx.insert("lowlights", &u.front.lowlights);
-    ctx.insert("asks", &u.front.asks);
+    let html = |l: &[(String, String)]| l.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>();
+    ctx.insert("highlights", &html(&highlights));
+    ctx.insert("lowlights", &html(&lowlights));
+    ctx.insert("asks", &html(&asks));
     ctx.insert_text(
         "content",
         &prose::markdown(

@@ -314,6 +314,11 @@ fn cell(model: &Model, m: &Metric, month: Month) -> Cell {
 /// latest with an actual — written in the site's style. A figure with no
 /// value shows a dash, never a zero.
 fn value(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
+    crate::html::escape(&value_text(r, sc, as_of))
+}
+
+/// [`value`] as plain text.
+fn value_text(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
     let model = r.model;
     let Some(m) = sc.arg("metric").and_then(|(id, _)| model.metric(id)) else {
         return String::new();
@@ -332,7 +337,28 @@ fn value(r: &Renderer, sc: &Shortcode, as_of: Option<Month>) -> String {
         "attainment" => reading.and_then(|rd| rd.attainment).map(|a| model.style.attainment(a)),
         _ => reading.map(|rd| model.style.format(rd.value, m.unit)),
     };
-    crate::html::escape(&text.unwrap_or_else(|| "—".into()))
+    text.unwrap_or_else(|| "—".into())
+}
+
+/// A line of an update (a highlight, a lowlight, an ask) with the figures
+/// its `value()` shortcodes quote, as of the update's month: as HTML, and
+/// as plain text for the letter's text part and a page's description.
+pub(crate) fn line(r: &Renderer, text: &str, as_of: Option<Month>) -> (String, String) {
+    let found = crate::shortcode::scan(text).shortcodes;
+    let (mut html, mut plain) = (String::new(), String::new());
+    let mut at = 0;
+    for sc in found.iter().filter(|sc| sc.kind == ShortcodeKind::Value) {
+        let before = &text[at..sc.span.start];
+        html.push_str(&crate::html::escape(before));
+        plain.push_str(before);
+        let figure = value_text(r, sc, as_of);
+        html.push_str(&crate::html::escape(&figure));
+        plain.push_str(&figure);
+        at = sc.span.end;
+    }
+    html.push_str(&crate::html::escape(&text[at..]));
+    plain.push_str(&text[at..]);
+    (html, plain)
 }
 
 /// The month a shortcode's argument `key` names, never later than an

@@ -397,3 +397,76 @@ fn the_publishing_workflow_is_the_readmes_and_its_commands_build_the_site() {
 }
 
 const PASSPHRASE_FOR_CI: &str = "maple orbit quietly seventeen lanterns";
+
+#[test]
+fn an_updates_lines_quote_figures_with_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = build(&repo(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let march = html(&out, "updates/2024-03/index.html");
+    let lines = texts(&march, ".update-lists li");
+    assert!(
+        lines.contains(&"ARR de $455K al cierre del trimestre, un 91\u{a0}% de la meta de $500K".to_string()),
+        "the figures as of March: {lines:?}"
+    );
+    assert!(lines.iter().all(|l| !l.contains("{{")), "no shortcode shows: {lines:?}");
+    let text = std::fs::read_to_string(out.join("updates/2024-03/email.html")).unwrap();
+    assert!(
+        text.contains("ARR de $455K al cierre del trimestre"),
+        "and in the letter"
+    );
+
+    // A block in a line, or a metric that does not exist, is an error at its line.
+    let site = example_copy();
+    let path = site.path().join("content/updates/2024-03.md");
+    let letter = std::fs::read_to_string(&path).unwrap();
+    let broken = letter.replace(
+        "  - \"Candidatos para dirigir el área de éxito de clientes\"",
+        "  - 'Candidatos {{ chart(metric=\"arr\") }} y {{ value(metric=\"arrr\") }}'",
+    );
+    assert_ne!(broken, letter);
+    std::fs::write(&path, broken).unwrap();
+    let o = palanca(&["check", "--site", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`chart` draws a block, and a line of `asks` holds only text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the shortcode names `arrr`, which is not a metric"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> content/updates/2024-03.md:14:"),
+        "at the line of the ask: {err}"
+    );
+}
+
+#[test]
+fn a_public_letter_leaves_out_a_line_quoting_a_hidden_metric() {
+    let site = example_copy();
+    let file = site.path().join("content/metrics/operaciones.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("  - id: uptime\n", "  - id: uptime\n    audience: investors\n", 1),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let o = crate::public_build(site.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("this line of `highlights` quotes a metric that is only for investors"),
+        "{}",
+        stderr(&o)
+    );
+    let march = html(&out, "updates/2024-03/index.html");
+    let lines = texts(&march, ".update-lists li");
+    assert!(lines.iter().all(|l| !l.starts_with("Disponibilidad")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("ARR de")),
+        "the others stay: {lines:?}"
+    );
+}
