@@ -207,17 +207,25 @@ impl NumberStyle {
     /// 10% or more are whole percents, smaller ones keep a decimal; a change
     /// that rounds to nothing is written without a sign.
     pub fn format_change(&self, change: Change) -> String {
+        if let Change::Amount(v, unit) = change {
+            let sign = match v {
+                v if v > 0.0 => "+",
+                v if v < 0.0 => "−",
+                _ => "",
+            };
+            return format!("{sign}{}", self.format(v.abs(), unit));
+        }
         let (magnitude, decimals, suffix) = match change {
             Change::Points(p) => (p.abs() * 100.0, 1, "\u{a0}pp".to_string()),
             Change::Relative(r) => {
                 let pct = r.abs() * 100.0;
                 (pct, if pct >= 10.0 { 0 } else { 1 }, format!("{}%", self.percent_gap))
             }
-            Change::Absolute(a) => (a.abs(), 1, String::new()),
+            Change::Absolute(a) | Change::Amount(a, _) => (a.abs(), 1, String::new()),
         };
         let number = self.decimals_trimmed(magnitude, decimals);
         let raw = match change {
-            Change::Points(v) | Change::Relative(v) | Change::Absolute(v) => v,
+            Change::Points(v) | Change::Relative(v) | Change::Absolute(v) | Change::Amount(v, _) => v,
         };
         let sign = if round_to(magnitude, decimals) == 0.0 {
             ""
@@ -383,15 +391,21 @@ pub enum Change {
     Points(f64),
     /// Difference on a score's own scale (NPS 50 to 60 is +10).
     Absolute(f64),
+    /// Difference in the metric's unit, where a ratio would mislead: from
+    /// zero, or across zero (a net burn of $50K turned into a $20K profit
+    /// is −$70K, not −140 %).
+    Amount(f64, Unit),
 }
 
 /// The change from `before` to `now` in the way that suits `unit`; none when
 /// a relative change would divide by zero.
 pub fn change(before: f64, now: f64, unit: Unit) -> Option<Change> {
+    let crosses = before == 0.0 || (now != 0.0 && before.signum() != now.signum());
     match unit {
         Unit::Percent => Some(Change::Points(now - before)),
         Unit::Score => Some(Change::Absolute(now - before)),
-        _ if before == 0.0 => None,
+        _ if crosses && now == before => None,
+        _ if crosses => Some(Change::Amount(now - before, unit)),
         _ => Some(Change::Relative(now / before - 1.0)),
     }
 }

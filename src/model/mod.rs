@@ -159,8 +159,8 @@ fn metric_part(project: &mut Project) -> MetricPart {
     let start = project.site.start_month();
     let (mut groups, mut metrics) = metrics::collect(&mut project.metric_files, start, &mut read);
     let calendar = crate::period::Calendar::new(project.site.language.code());
-    metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut read);
-    metrics::fill_plans(&mut metrics);
+    let derivations = metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut read);
+    metrics::fill_plans(&mut metrics, &derivations);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let headline = match project.site.headline.is_empty() {
         true => money_first(&metrics),

@@ -173,7 +173,7 @@ pub(crate) fn change_figure(c: Change) -> (f64, &'static str) {
     match c {
         Change::Relative(v) => (v, "relative"),
         Change::Points(v) => (v, "points"),
-        Change::Absolute(v) => (v, "absolute"),
+        Change::Absolute(v) | Change::Amount(v, _) => (v, "absolute"),
     }
 }
 

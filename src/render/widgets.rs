@@ -62,7 +62,7 @@ pub(crate) fn kpi(r: &Renderer, m: &Metric, as_of: Option<Month>, root: &str) ->
 
 fn change_class(rd: Reading, direction: Direction) -> &'static str {
     let delta = match rd.change {
-        Some(Change::Relative(v) | Change::Points(v) | Change::Absolute(v)) => v,
+        Some(Change::Relative(v) | Change::Points(v) | Change::Absolute(v) | Change::Amount(v, _)) => v,
         None => return "",
     };
     match (delta > 0.0, delta < 0.0, direction) {

@@ -131,7 +131,27 @@ fn changes_use_points_for_percentages() {
     assert_eq!(s.format_change(change(0.8, 0.85, Unit::Percent).unwrap()), "+5\u{a0}pp");
     assert_eq!(s.format_change(change(100.0, 150.0, Unit::Currency).unwrap()), "+50%");
     assert_eq!(s.format_change(change(200.0, 150.0, Unit::Currency).unwrap()), "−25%");
-    assert_eq!(change(0.0, 5.0, Unit::Count), None);
+    assert_eq!(change(0.0, 0.0, Unit::Count), None, "nothing to nothing is no change");
+}
+
+#[test]
+fn a_change_from_zero_or_across_it_is_an_amount() {
+    let s = en();
+    assert_eq!(s.format_change(change(0.0, 5.0, Unit::Count).unwrap()), "+5");
+    // A burn of $50K that became a $20K profit (a negative net burn).
+    assert_eq!(
+        s.format_change(change(50_000.0, -20_000.0, Unit::Currency).unwrap()),
+        "−$70K",
+        "not −140%"
+    );
+    assert_eq!(
+        s.format_change(change(-10_000.0, 5_000.0, Unit::Currency).unwrap()),
+        "+$15K"
+    );
+    assert_eq!(
+        s.format_change(change(-10_000.0, -5_000.0, Unit::Currency).unwrap()),
+        "−50%"
+    );
 }
 
 /// The digits as `format!` writes them: what [`fixed_digits`] must equal.

@@ -8,15 +8,19 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::formula::{self, Expr};
 use crate::period::Month;
 
+/// The derived metrics, in the order they can be computed: each with its
+/// formula, after every metric it reads.
+pub type Derivations = Vec<(usize, Expr)>;
+
 /// Parses every formula, checks its inputs exist and that formulas do not
 /// depend on themselves, then computes targets and actuals in dependency
-/// order.
+/// order. Returns that order, for the plans (see `plans.rs`).
 pub fn resolve_formulas(
     metrics: &mut [Metric],
     groups: &[Group],
     calendar: crate::period::Calendar,
     diags: &mut Diagnostics,
-) {
+) -> Derivations {
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let mut exprs: BTreeMap<usize, Expr> = BTreeMap::new();
     let mut known: Option<Vec<&str>> = None;
@@ -61,13 +65,15 @@ pub fn resolve_formulas(
         }
     }
     let Some(order) = topological_order(metrics, &exprs, &index, groups, diags) else {
-        return;
+        return Vec::new();
     };
+    let mut derivations = Vec::new();
     for i in order {
         let Some(expr) = exprs.get(&i) else { continue };
+        derivations.push((i, expr.clone()));
         for scenario in [Scenario::Target, Scenario::Actual] {
             let mut divided_by_zero = None;
-            let values = evaluate(expr, metrics, &index, scenario, &mut divided_by_zero);
+            let values = evaluate(expr, metrics, &index, &|m| scenario.series(m), &mut divided_by_zero);
             if let Some(month) = divided_by_zero {
                 let m = &metrics[i];
                 diags.push(
@@ -92,13 +98,17 @@ pub fn resolve_formulas(
             *scenario.series_mut(&mut metrics[i]) = values;
         }
     }
+    derivations
 }
 
-fn evaluate(
+/// `expr` in every month its inputs' series (as `series` picks them: the
+/// targets, the actuals or the plans) allow; `dz` gets the first month
+/// that divides by zero.
+pub(super) fn evaluate(
     expr: &Expr,
     metrics: &[Metric],
     index: &HashMap<String, usize>,
-    scenario: Scenario,
+    series: &dyn Fn(&Metric) -> &Series,
     dz: &mut Option<Month>,
 ) -> Series {
     // A value can exist only in a month where some input has one, or a few
@@ -106,17 +116,13 @@ fn evaluate(
     let lookback = expr.lookback();
     let mut months = BTreeSet::new();
     for id in expr.inputs() {
-        for &m in scenario.series(&metrics[index[id]]).keys() {
+        for &m in series(&metrics[index[id]]).keys() {
             for back in 0..=lookback {
                 months.insert(m.offset(back));
             }
         }
     }
-    let lookup = |id: &str, m: Month| {
-        index
-            .get(id)
-            .and_then(|&i| scenario.series(&metrics[i]).get(&m).copied())
-    };
+    let lookup = |id: &str, m: Month| index.get(id).and_then(|&i| series(&metrics[i]).get(&m).copied());
     let mut out = Series::new();
     for month in months {
         let mut divided = false;
