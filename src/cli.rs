@@ -320,8 +320,12 @@ fn build(args: &BuildArgs) -> ExitCode {
         Err(diags) => return fail(diags),
     };
     if !args.quiet {
-        print_all(&report.warnings);
-        let n = report.warnings.0.len();
+        // Notes are for `check`: a build says what may be wrong, not what
+        // went unchecked.
+        let mut warnings = report.warnings;
+        warnings.0.retain(|d| d.severity != crate::diagnostic::Severity::Note);
+        print_all(&warnings);
+        let n = warnings.0.len();
         eprintln!(
             "built {} pages and {} charts{} into {} in {} ms ({n} warning{})",
             report.stats.pages,
@@ -427,7 +431,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let (mut diags, failed) = match pipeline::check(&args.site, options) {
         Ok(warnings) => {
-            let failed = args.deny_warnings && !warnings.0.is_empty();
+            let failed = args.deny_warnings && warnings.warning_count() > 0;
             (warnings, failed)
         }
         Err(diags) => (diags, true),
@@ -438,13 +442,22 @@ fn check(args: &CheckArgs) -> ExitCode {
             let doc = serde_json::json!({
                 "errors": diags.error_count(),
                 "warnings": diags.warning_count(),
+                "notes": diags.note_count(),
                 "diagnostics": diags.0,
             });
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
             print_all(&diags);
-            eprintln!("{} error(s), {} warning(s)", diags.error_count(), diags.warning_count());
+            let notes = match diags.note_count() {
+                0 => String::new(),
+                n => format!(", {n} note(s)"),
+            };
+            eprintln!(
+                "{} error(s), {} warning(s){notes}",
+                diags.error_count(),
+                diags.warning_count()
+            );
         }
     }
     if failed {
@@ -592,7 +605,11 @@ fn print_all(diags: &Diagnostics) {
         let text = d.to_string();
         if colour {
             let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
-            let code = if d.is_error() { "31" } else { "33" };
+            let code = match d.severity {
+                crate::diagnostic::Severity::Error => "31",
+                crate::diagnostic::Severity::Warning => "33",
+                crate::diagnostic::Severity::Note => "36",
+            };
             eprintln!("\x1b[1;{code}m{head}\x1b[0m\n{rest}");
         } else {
             eprintln!("{text}");

@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 pub use codes::{Code, CodeKind};
 
-/// How bad a finding is: errors fail the build, warnings never do.
+/// How bad a finding is: errors fail the build, warnings never do (but
+/// fail `check --deny-warnings`), notes only inform: what a check could not
+/// do, a figure it could not trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -23,6 +25,9 @@ pub enum Severity {
     Error,
     /// The content builds, but something in it is probably wrong.
     Warning,
+    /// Nothing is wrong that palanca can see, but something was left
+    /// unchecked, and the author may want to know.
+    Note,
 }
 
 /// A loaded text file: its path as the author knows it and its contents.
@@ -199,6 +204,13 @@ impl Diagnostic {
         d
     }
 
+    /// A note pointing at `span` (byte offsets) in `source`.
+    pub fn note_at(code: Code, source: &Source, span: Range<usize>, message: impl Into<String>) -> Self {
+        let mut d = Diagnostic::error_at(code, source, span, message);
+        d.severity = Severity::Note;
+        d
+    }
+
     /// An error pointing at `span` (byte offsets) in `source`.
     pub fn error_at(code: Code, source: &Source, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic::error(code, source.path.clone(), message).located(source, span)
@@ -301,6 +313,7 @@ impl Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(f, "{kind}[{}]: {}", self.code.name(), self.message)?;
         let Some(loc) = &self.location else {
@@ -356,7 +369,12 @@ impl Diagnostics {
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// Number of notes.
+    pub fn note_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Note).count()
     }
 
     /// Moves all findings of `other` into this list.
@@ -364,9 +382,12 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
-    /// The plan checks' findings: what the consistency page shows.
+    /// The plan checks' findings: what the consistency page shows. Notes
+    /// are for the author and stay out of it.
     pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| d.code.kind() == CodeKind::Lint)
+        self.0
+            .iter()
+            .filter(|d| d.code.kind() == CodeKind::Lint && d.severity != Severity::Note)
     }
 
     /// Errors first, then by file and line, so output is stable.

@@ -27,7 +27,7 @@ pub fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
                     "built {} pages in {} ms ({} warnings, {} files written)",
                     built.stats.pages,
                     started.elapsed().as_millis(),
-                    built.warnings.0.len(),
+                    built.warnings.warning_count(),
                     written
                 );
             } else {
@@ -35,7 +35,7 @@ pub fn rebuild(site: &Path, options: pipeline::Options, shared: &Shared) {
                     "rebuilt {} pages in {} ms ({} warnings; {} pieces reused, {} redone, {} files written)",
                     built.stats.pages,
                     started.elapsed().as_millis(),
-                    built.warnings.0.len(),
+                    built.warnings.warning_count(),
                     built.stats.reused,
                     built.stats.redone,
                     written
