@@ -50,6 +50,7 @@ pub fn restrict(mut project: Project, audience: Audience) -> (Project, Diagnosti
         groups: &hidden_groups,
     };
     drop_checks(&mut project, &hidden, &mut warnings);
+    drop_balances(&mut project, &hidden, &mut warnings);
     for page in &mut project.pages {
         // Unshared in a one-off build; `serve` copies what it restricts.
         let page = std::sync::Arc::make_mut(page);
@@ -304,6 +305,40 @@ fn drop_checks(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnostic
             }
             !names_hidden
         });
+    }
+}
+
+/// Balances of public stocks that name a hidden flow: without it the
+/// stock cannot be rolled forward, so the public build does not try.
+fn drop_balances(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnostics) {
+    for file in &mut project.metric_files {
+        let file = std::sync::Arc::make_mut(file);
+        for m in &mut file.doc.metrics {
+            let Some(balance) = &m.balance else { continue };
+            if !balance
+                .ins
+                .iter()
+                .chain(&balance.out)
+                .any(|id| hidden.metrics.contains(id))
+            {
+                continue;
+            }
+            let span = file.spans.value_or_key(&m.path("balance")).unwrap_or(0..0);
+            warnings.push(
+                Diagnostic::warning_at(
+                    Code::HiddenDependency,
+                    &file.source,
+                    span,
+                    format!(
+                        "the balance of `{}` names a metric that is only for investors, so the public build does not roll it forward",
+                        m.id
+                    ),
+                )
+                .metric(&m.id)
+                .help("mark this metric `audience: investors` too, or make its flows public"),
+            );
+            m.balance = None;
+        }
     }
 }
 

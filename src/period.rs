@@ -338,6 +338,41 @@ pub fn parse_period(text: &str, start: Month) -> Result<Month, PeriodError> {
     }
 }
 
+/// A stretch of months a total is claimed over: a calendar year (`2026`),
+/// a calendar quarter (`2026-Q1`), or a year of the plan (`Y2`: months
+/// M13–M24). Returns its first and last month.
+pub fn parse_stretch(text: &str, start: Month) -> Result<(Month, Month), PeriodError> {
+    let text = text.trim();
+    let number = |digits: &str| -> Result<i32, PeriodError> {
+        if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PeriodError::Malformed);
+        }
+        digits.parse().map_err(|_| PeriodError::Malformed)
+    };
+    let (first, months) = if let Some(n) = text.strip_prefix(['Y', 'y']) {
+        let n = number(n)?;
+        if n < 1 || n * 12 > limits::PLAN_MONTHS as i32 {
+            return Err(PeriodError::OutOfRange);
+        }
+        (start.offset(12 * (n - 1)), 12)
+    } else if let Some((year, quarter)) = text.split_once("-Q").or_else(|| text.split_once("-q")) {
+        let q = number(quarter)?;
+        if !(1..=4).contains(&q) {
+            return Err(PeriodError::Malformed);
+        }
+        let month = Month::new(number(year)?, (3 * q - 2) as u32).ok_or(PeriodError::OutOfRange)?;
+        (month, 3)
+    } else {
+        (Month::new(number(text)?, 1).ok_or(PeriodError::OutOfRange)?, 12)
+    };
+    let last = first.offset(months - 1);
+    if in_years(first) && in_years(last) {
+        Ok((first, last))
+    } else {
+        Err(PeriodError::OutOfRange)
+    }
+}
+
 /// The plan month number of `month` (1 for `start`).
 pub fn plan_month(month: Month, start: Month) -> i32 {
     start.months_until(month) + 1

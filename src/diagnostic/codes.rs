@@ -155,6 +155,14 @@ codes! {
     TotalMismatch = "total-mismatch", Lint;
     /// An identity between metrics that the targets break.
     IdentityMismatch = "identity-mismatch", Lint;
+    /// A stock's roll-forward that cannot run: a flow has no plan in some
+    /// month between two of its targets (a note).
+    BalanceUnchecked = "balance-unchecked", Lint;
+    /// Two rates of the same quantity over different periods (a monthly
+    /// churn and an annual renewal) that compounding does not reconcile.
+    RatePeriods = "rate-periods", Lint;
+    /// A claimed total over months the flow's plan does not cover (a note).
+    TotalUnchecked = "total-unchecked", Lint;
     /// A value outside the range its unit or metric allows.
     OutOfRange = "out-of-range", Lint;
     /// A target that moves against the metric's direction.

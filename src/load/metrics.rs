@@ -270,6 +270,43 @@ pub enum TotalOf {
     Investment,
 }
 
+/// The flows a stock moves by: `balance: { in: [produced], out: [sold] }`
+/// makes the linter roll the stock forward, as it does cash by its role.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalance {
+    /// Flows that add to the stock.
+    #[serde(default, rename = "in")]
+    pub ins: Vec<String>,
+    /// Flows that take from it.
+    #[serde(default)]
+    pub out: Vec<String>,
+}
+
+/// The stretch of time one target covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// A month (the default).
+    #[default]
+    Month,
+    /// The calendar quarter that ends in the target's month.
+    Quarter,
+    /// The twelve months that end in the target's month.
+    Year,
+}
+
+impl Per {
+    /// How many months it holds.
+    pub fn months(self) -> u32 {
+        match self {
+            Per::Month => 1,
+            Per::Quarter => 3,
+            Per::Year => 12,
+        }
+    }
+}
+
 /// One metric as written.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -303,6 +340,14 @@ pub struct RawMetric {
     /// The targets state the total of something palanca also adds up.
     #[serde(default)]
     pub total_of: Option<TotalOf>,
+    /// The flows this stock moves by, for the linter's roll-forward.
+    #[serde(default)]
+    pub balance: Option<RawBalance>,
+    /// The stretch each value covers: a rate per month (the default),
+    /// quarter or year (an annual churn, a yearly NRR); a flow's targets as
+    /// the total of the quarter or the year that ends in their month.
+    #[serde(default)]
+    pub per: Per,
     /// The values that make sense, `[min, max]`; percentages default to
     /// 0–100%, counts and durations to non-negative.
     #[serde(default)]

@@ -32,8 +32,8 @@ pub use spans::Spans;
 pub use yaml::parse as parse_yaml_range;
 
 pub use metrics::{
-    IdentityCheck, Interpolation, MetricFile, MetricFileDoc, RawEvent, RawFilter, RawMetric, RawRevision, RawSeries,
-    RawSource, TotalOf,
+    IdentityCheck, Interpolation, MetricFile, MetricFileDoc, Per, RawBalance, RawEvent, RawFilter, RawMetric,
+    RawRevision, RawSeries, RawSource, TotalOf,
 };
 pub use pages::{
     Audience, Body, Claim, InvestmentRange, Level, Page, PageFront, PageKind, Priority, Roi, Status, Update,

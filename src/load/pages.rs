@@ -9,6 +9,10 @@ use crate::limits;
 use crate::period::{Month, parse_period};
 use crate::shortcode::{self, Shortcode};
 
+mod claims;
+pub use claims::Claim;
+use claims::check_claims;
+
 /// What a plan section is; the kind decides which fields it carries and how
 /// palanca aggregates it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
@@ -158,37 +162,6 @@ pub struct PageFront {
     /// Who may read it.
     #[serde(default)]
     pub audience: Audience,
-}
-
-/// A claim a plan makes in prose, written down so it can be checked: a
-/// growth rate, or a value reached by a deadline.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Claim {
-    /// The metric the claim is about.
-    pub metric: String,
-    /// A compound monthly growth rate (0.2 for 20% a month).
-    #[serde(default)]
-    pub monthly_growth: Option<f64>,
-    /// First month of the growth claim (default: the first target).
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Last month of the growth claim (default: the last target).
-    #[serde(default)]
-    pub to: Option<String>,
-    /// A value the metric reaches...
-    #[serde(default)]
-    pub reaches: Option<f64>,
-    /// ...by this month.
-    #[serde(default)]
-    pub by: Option<String>,
-    /// The growth is claimed for every month, not just on average: it is
-    /// checked between each pair of targets.
-    #[serde(default)]
-    pub sustained: bool,
-    /// Its index in the page's `claims`, where its position is recorded.
-    #[serde(skip)]
-    pub position: usize,
 }
 
 /// A Markdown page with its front matter.
@@ -397,7 +370,12 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
         body_at: Body::Markdown,
     };
     check_fields(&page, diags);
-    check_claims(&page, start, diags);
+    check_claims(
+        &page.front.claims,
+        (&page.source, &page.spans, &page.slug),
+        start,
+        diags,
+    );
     check_title(&page.source, &page.spans, &page.front.title, diags);
     (diags.error_count() == before).then_some(page)
 }
@@ -523,43 +501,6 @@ fn check_fields(page: &Page, diags: &mut Diagnostics) {
             )
             .help("write `roi: { ratio: 3, within_months: 9 }` for a 3:1 return in nine months"),
         );
-    }
-}
-
-/// Errors in the claims themselves: a bad month, a rate that is not a
-/// number, a claim that says nothing. Unknown metrics are found when
-/// metrics are resolved.
-fn check_claims(page: &Page, start: Month, diags: &mut Diagnostics) {
-    for claim in &page.front.claims {
-        let path = format!("claims[{}]", claim.position);
-        let error = |key: &str, message: String| {
-            let span = page.spans.value_or_key(&format!("{path}.{key}")).unwrap_or(0..0);
-            Diagnostic::error_at(Code::BadClaim, &page.source, span, message).about(Subject::Page(page.slug.clone()))
-        };
-        for (key, value) in [("from", &claim.from), ("to", &claim.to), ("by", &claim.by)] {
-            if let Some(text) = value.as_deref().filter(|t| parse_period(t, start).is_err()) {
-                diags.push(
-                    error(key, format!("`{key}: {}` is not a month", quote(text)))
-                        .help("write YYYY-MM or a plan month such as M12"),
-                );
-            }
-        }
-        let bad_number = |v: Option<f64>| v.is_some_and(|v| !v.is_finite() || v.abs() > limits::MAGNITUDE);
-        if bad_number(claim.monthly_growth) || claim.monthly_growth.is_some_and(|g| g <= -1.0) {
-            diags.push(
-                error("monthly_growth", "the claimed growth is not a rate".into())
-                    .help("write the monthly rate as a fraction, e.g. `monthly_growth: 0.2` for 20% a month"),
-            );
-        }
-        if bad_number(claim.reaches) {
-            diags.push(error("reaches", "the claimed value is beyond 10^15".into()).help("write the value reached"));
-        }
-        if claim.monthly_growth.is_none() && claim.reaches.is_none() {
-            diags.push(
-                error("metric", "this claim states nothing to check".into())
-                    .help("give `monthly_growth: 0.2` (with optional from/to) or `reaches: 10000000` with `by: M24`"),
-            );
-        }
     }
 }
 

@@ -111,3 +111,15 @@ fn days_read_count_and_add_months_as_calendars_do() {
         );
     }
 }
+
+#[test]
+fn a_stretch_is_a_year_a_quarter_or_a_year_of_the_plan() {
+    let start = Month::new(2025, 4).unwrap();
+    let m = |y, mo| Month::new(y, mo).unwrap();
+    assert_eq!(parse_stretch("2026", start), Ok((m(2026, 1), m(2026, 12))));
+    assert_eq!(parse_stretch("2026-Q2", start), Ok((m(2026, 4), m(2026, 6))));
+    assert_eq!(parse_stretch("Y2", start), Ok((m(2026, 4), m(2027, 3))));
+    for bad in ["2026-Q5", "Q1", "Y0", "twenty", "", "2026-Q", "Y99999"] {
+        assert!(parse_stretch(bad, start).is_err(), "{bad}");
+    }
+}

@@ -436,11 +436,14 @@ fn the_example_plan_contradicts_itself_where_the_reference_does() {
         "`quarterly_investment` states $600K for M7–M9, but the milestones of those months add up to $1,2M – $2,4M",
         "`quarterly_investment` states $1,2M for M10–M12, but no milestone falls in those months",
         "`quarterly_growth` states 150\u{a0}% for M3 (2024-03), but there is no computed value to compare it with",
-        "the plan claims `arr` reaches $10M by M24 (2025-12), but its targets reach it at M12 (2024-12)",
+        // "$10M ARR in 24 months" is a date (`at`), and the table plans $50M then.
+        "the plan claims `arr` is $10M at M24 (2025-12), but its plan there is $50M",
         "the plan's two claims about `arr` disagree: 20\u{a0}% a month from $100K gives $6,62M at M24 (2025-12), \
          not $10M",
-        "the plan claims 20\u{a0}% monthly growth of `arr`, sustained, but its targets grow 52\u{a0}% a month \
-         from M1 to M12 and 14,4\u{a0}% a month from M12 to M24",
+        // Quarter by quarter, where the targets are at quarter ends.
+        "the plan claims 20\u{a0}% monthly growth of `arr`, sustained, but its targets grow 123,6\u{a0}% a month \
+         from M1 to M3, 44,2\u{a0}% a month from M3 to M6, 38,7\u{a0}% a month from M6 to M9, 35,7\u{a0}% a month \
+         from M9 to M12 and 14,4\u{a0}% a month from M12 to M24",
     ];
     let mut found = messages.clone();
     expect.sort_unstable();

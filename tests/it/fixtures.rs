@@ -115,7 +115,62 @@ fn valid_fixtures_build_cleanly() {
         assert!(dir.path().join("out/index.html").is_file());
         let o = palanca(&["check", "--advice", "--deny-warnings", "--site", case.to_str().unwrap()]);
         assert!(o.status.success(), "{}: {}", case.display(), stderr(&o));
+        assert!(!stderr(&o).contains("note["), "{}: {}", case.display(), stderr(&o));
     }
+}
+
+/// `notes/<case>`: a check that cannot run says so in a note, which
+/// `check` prints, `--deny-warnings` lets pass, and `build` keeps quiet.
+#[test]
+fn a_check_that_cannot_run_says_so_in_a_note() {
+    let cases = cases("notes");
+    assert!(!cases.is_empty());
+    for case in cases {
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        let o = palanca(&["check", "--deny-warnings", "--site", case.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "a note fails nothing: {err}");
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(err.contains(line), "missing `{line}` in:\n{err}");
+        }
+        assert!(err.contains("0 warning(s), 1 note(s)"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let o = build(&case, &dir.path().join("out"));
+        assert!(o.status.success());
+        assert!(!stderr(&o).contains("note["), "{}", stderr(&o));
+        let page = crate::html(&dir.path().join("out"), "consistency/index.html");
+        let text = crate::texts(&page, "main").join(" ");
+        assert!(
+            text.contains("No disagreements found"),
+            "notes stay off the consistency page: {text}"
+        );
+    }
+}
+
+/// A flow written as quarter totals (`per: quarter`) reads as the total
+/// spread over the quarter's months: the quarter table shows each total as
+/// written, the first quarter included.
+#[test]
+fn a_flow_per_quarter_shows_its_totals_as_written() {
+    let case = repo().join("tests/fixtures/valid/total_flujo_consistent");
+    let dir = tempfile::tempdir().unwrap();
+    let o = build(&case, &dir.path().join("out"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = crate::html(&dir.path().join("out"), "plan/index.html");
+    let cells = crate::texts(&page, "table.quarter-table tbody td");
+    assert_eq!(
+        cells,
+        [
+            "300K\u{a0}€",
+            "2,7M\u{a0}€",
+            "300K\u{a0}€",
+            "2,4M\u{a0}€",
+            "300K\u{a0}€",
+            "2,1M\u{a0}€",
+            "300K\u{a0}€",
+            "1,8M\u{a0}€"
+        ]
+    );
 }
 
 #[test]

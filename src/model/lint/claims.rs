@@ -26,6 +26,16 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
             if let (Some(value), Some(by)) = (claim.reaches, claim.by.as_deref()) {
                 check_deadline(s, &at, m, value, by, diags);
             }
+            if let (Some(value), Some(then)) = (claim.reaches, month_of(s, claim.at.as_deref())) {
+                check_at(s, &at, m, value, then, diags);
+            }
+            let deadline = month_of(s, claim.by.as_deref()).or_else(|| month_of(s, claim.at.as_deref()));
+            if let (Some(value), Some(deadline)) = (claim.reaches, deadline) {
+                check_rate_to(s, &at, m, value, deadline, diags);
+            }
+            if let (Some(total), Some(over)) = (claim.total, claim.over.as_deref()) {
+                super::flow_totals::check_claim(s, p, claim, m, total, over, diags);
+            }
         }
     }
 }
@@ -68,12 +78,13 @@ fn month_of(s: &Subject, text: Option<&str>) -> Option<Month> {
     text.and_then(|t| parse_period(t, s.start).ok())
 }
 
-/// The claim's window: `from` (else the first target) to `to` (else `by`,
-/// else the last target).
+/// The claim's window: `from` (else the first target) to `to` (else `by`
+/// or `at`, else the last target).
 fn window(s: &Subject, claim: &Claim, m: &Metric) -> Option<(Month, Month)> {
     let first = month_of(s, claim.from.as_deref()).or_else(|| m.target.keys().next().copied())?;
     let last = month_of(s, claim.to.as_deref())
         .or_else(|| month_of(s, claim.by.as_deref()))
+        .or_else(|| month_of(s, claim.at.as_deref()))
         .or_else(|| m.target.keys().next_back().copied())?;
     Some((first, last))
 }
@@ -160,22 +171,11 @@ fn unchecked(s: &Subject, at: &ClaimAt, m: &Metric, a: Month, b: Month, diags: &
     );
 }
 
-/// The stretches a sustained claim is judged on: the plan's years where it
-/// has targets at their ends (an investor reads "year one, year two"),
-/// else each pair of consecutive targets.
-fn stretches(s: &Subject, m: &Metric, a: Month, b: Month) -> Vec<(Month, Month)> {
+/// The stretches a sustained claim is judged on: each pair of consecutive
+/// targets, so a flat quarter (or month) inside a year of growth is seen.
+fn stretches(m: &Metric, a: Month, b: Month) -> Vec<(Month, Month)> {
     let targets: Vec<Month> = m.target.range(a..=b).map(|(k, _)| *k).collect();
-    let year_ends: Vec<Month> = targets
-        .iter()
-        .copied()
-        .filter(|t| *t > a && *t < b && plan_month(*t, s.start) % 12 == 0)
-        .collect();
-    let bounds: Vec<Month> = if year_ends.is_empty() {
-        targets
-    } else {
-        std::iter::once(a).chain(year_ends).chain(std::iter::once(b)).collect()
-    };
-    bounds.windows(2).map(|w| (w[0], w[1])).collect()
+    targets.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// A growth rate claimed for every month ("20% a month, sustained"): the
@@ -187,7 +187,7 @@ fn check_sustained(s: &Subject, at: &ClaimAt, m: &Metric, g: f64, diags: &mut Di
         return unchecked(s, at, m, a, b, diags);
     }
     let tolerance = rate_tolerance(at);
-    let rates: Vec<(Month, Month, f64)> = stretches(s, m, a, b)
+    let mut rates: Vec<(Month, Month, f64)> = stretches(m, a, b)
         .into_iter()
         .filter_map(|(x, y)| Some((x, y, cmgr(m.target[&x], m.target[&y], x.months_until(y))?)))
         .collect();
@@ -195,6 +195,8 @@ fn check_sustained(s: &Subject, at: &ClaimAt, m: &Metric, g: f64, diags: &mut Di
         return;
     }
     let pct = |v: f64| s.style.percent(v);
+    // Only the stretches that depart: a two-year claim has eight quarters.
+    rates.retain(|(_, _, r)| (r - g).abs() > tolerance);
     let author: Vec<String> = rates
         .iter()
         .map(|(x, y, r)| {
@@ -235,6 +237,66 @@ fn check_sustained(s: &Subject, at: &ClaimAt, m: &Metric, g: f64, diags: &mut Di
     );
 }
 
+/// The monthly growth from the first target to `value` at `deadline`.
+fn cmgr_from_first(m: &Metric, value: f64, deadline: Month) -> Option<f64> {
+    let (&first, &v0) = m.target.iter().next()?;
+    cmgr(v0, value, first.months_until(deadline))
+}
+
+/// A value claimed for a month exactly (`at:`, "$1M ARR in 24 months"):
+/// the plan of that month must be it, within the precision the value is
+/// written with.
+fn check_at(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, then: Month, diags: &mut Diagnostics) {
+    let literal = at.page.source.text.get(at.span("reaches")).unwrap_or("");
+    let tolerance = super::stated::tolerance(literal.trim_matches(['"', '\'']), value);
+    let planned = m.plan.get(&then).copied();
+    if planned.is_some_and(|p| (p - value).abs() <= tolerance) {
+        return;
+    }
+    let found = match planned {
+        Some(p) => format!("its plan there is {}", s.show(m, p)),
+        None => "its plan says nothing about that month".to_string(),
+    };
+    diags.push(
+        at.warning(
+            Code::DeadlineClaim,
+            "at",
+            m,
+            format!(
+                "the plan claims `{}` is {} at {}, but {found}",
+                m.id,
+                s.show(m, value),
+                s.when(then)
+            ),
+        )
+        .reader(
+            "finding_at",
+            vec![
+                ("metric", m.label.clone()),
+                ("value", s.show(m, value)),
+                ("month", s.month(then)),
+                ("planned", planned.map_or_else(|| "—".to_string(), |p| s.show(m, p))),
+            ],
+        )
+        .label(match reached_at(m, value) {
+            Some(month) if month != then => format!("the targets reach it at {}", s.when(month)),
+            _ => format!("planned: {}", planned.map_or_else(|| "—".to_string(), |p| s.show(m, p))),
+        })
+        .help("`at:` claims the value for that month exactly; write `by:` if it is a deadline that may be met earlier, or align the targets"),
+    );
+}
+
+/// The first month whose target reaches `value` in the metric's direction.
+fn reached_at(m: &Metric, value: f64) -> Option<Month> {
+    m.target
+        .iter()
+        .find(|(_, v)| match m.direction {
+            Direction::Up => **v >= value,
+            Direction::Down => **v <= value,
+        })
+        .map(|(t, _)| *t)
+}
+
 /// `a, b and c`.
 fn join(parts: &[String], and: &str) -> String {
     match parts {
@@ -244,9 +306,9 @@ fn join(parts: &[String], and: &str) -> String {
     }
 }
 
-/// A value claimed to be reached by a month: the targets must first reach
-/// it then; and when the claim also states a growth rate, the rate must
-/// lead there.
+/// A value claimed to be reached by a month: the targets must reach it
+/// then or earlier ("by" is no later than); and when the claim also states
+/// a growth rate, the rate must lead there.
 fn check_deadline(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, diags: &mut Diagnostics) {
     let Some(deadline) = month_of(s, Some(by)) else { return };
     let reached = m.target.iter().find(|(_, v)| match m.direction {
@@ -265,20 +327,10 @@ fn check_deadline(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, d
         f
     };
     match reached {
-        Some((&month, _)) if month == deadline => {}
+        // "By" is no later than: reaching it earlier keeps the promise.
+        Some((&month, _)) if month <= deadline => {}
         Some((&month, &v)) => {
             let gap = deadline.months_until(month);
-            let (how, rate) = match (m.target.iter().next(), gap < 0) {
-                (Some((&first, &v0)), true) => ("earlier", cmgr(v0, value, first.months_until(deadline))),
-                _ => ("later", None),
-            };
-            let needed = rate.map_or_else(String::new, |r| {
-                format!(
-                    "; reaching it exactly at {} takes {} a month",
-                    s.when(deadline),
-                    s.style.percent(r)
-                )
-            });
             diags.push(
                 at.warning(
                     Code::DeadlineClaim,
@@ -293,15 +345,15 @@ fn check_deadline(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, d
                     ),
                 )
                 .reader("finding_deadline", facts(Some(month)))
-                .label(format!(
-                    "{} months {how} ({} at {})",
-                    gap.abs(),
-                    s.show(m, v),
-                    s.when(month)
-                ))
-                .help(format!(
-                    "align the deadline with the targets, or the targets with the deadline{needed}"
-                )),
+                .label(format!("{} months later ({} at {})", gap, s.show(m, v), s.when(month)))
+                .help(match cmgr_from_first(m, value, deadline) {
+                    Some(r) => format!(
+                        "align the deadline with the targets, or the targets with the deadline: reaching it at {} takes {} a month",
+                        s.when(deadline),
+                        s.style.percent(r)
+                    ),
+                    None => "align the deadline with the targets, or the targets with the deadline".to_string(),
+                }),
             );
         }
         None => diags.push(
@@ -320,6 +372,12 @@ fn check_deadline(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, d
             .help("add a target that reaches the value, or correct the claim"),
         ),
     }
+}
+
+/// A value claimed for a deadline (`by` or `at`) together with a growth
+/// rate: the rate from the first month must lead to the value then.
+fn check_rate_to(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, deadline: Month, diags: &mut Diagnostics) {
+    let key = if at.claim.by.is_some() { "by" } else { "at" };
     let Some(g) = at.claim.monthly_growth else { return };
     let first = month_of(s, at.claim.from.as_deref()).or_else(|| m.target.keys().next().copied());
     let Some((a, &va)) = first.and_then(|a| Some((a, m.target.get(&a)?))) else {
@@ -332,7 +390,7 @@ fn check_deadline(s: &Subject, at: &ClaimAt, m: &Metric, value: f64, by: &str, d
     diags.push(
         at.warning(
             Code::ClaimsDisagree,
-            "by",
+            key,
             m,
             format!(
                 "the plan's two claims about `{}` disagree: {} a month from {} gives {} at {}, not {}",

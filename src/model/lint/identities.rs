@@ -8,13 +8,13 @@
 //! | ARR = 12 × MRR | arr, mrr |
 //! | MRR = customers × ARPU | mrr, customers, arpu (or arpa) |
 //! | runway = cash / net burn | runway, cash, net_burn |
-//! | cash(t) = cash(t−1) − net burn(t) + financing(t) | cash, net_burn (financing) |
-//! | customers(t) = customers(t−1) + new(t) − churned(t) | customers, new_customers (churned_customers or churn) |
 //! | CAC payback = CAC / (ARPU × gross margin) | cac_payback, cac, arpu (gross_margin) |
 //! | LTV = ARPU × gross margin / churn | ltv, arpu, churn or retention (gross_margin) |
 //! | LTV/CAC = LTV / CAC | ltv_cac, ltv, cac |
 //! | burn multiple = net burn / net new ARR | burn_multiple, net_burn, net_new_arr |
 //! | NRR ≤ 1 + expansion | nrr, expansion |
+//!
+//! Stocks rolled forward by their flows are in `balances`.
 //!
 //! Each identity gives at most one warning: its first month that breaks,
 //! and how many more do.
@@ -31,7 +31,7 @@ use crate::roles::Role;
 use crate::units::Unit;
 
 /// Relative difference allowed between the sides of a standard identity.
-const TOLERANCE: f64 = 0.05;
+pub(super) const TOLERANCE: f64 = 0.05;
 
 /// `checks: [{ expect: "mrr = customers * arpu" }]` in a metric file: both
 /// sides are evaluated on the targets of every month where both have a value.
@@ -141,7 +141,7 @@ fn apart(a: f64, b: f64, tolerance: f64) -> bool {
     scale > 0.0 && (a - b).abs() / scale > tolerance
 }
 
-fn more(misses: usize) -> String {
+pub(super) fn more(misses: usize) -> String {
     if misses > 1 {
         format!(" (and {} more months)", misses - 1)
     } else {
@@ -253,9 +253,10 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
         let retention = role(Role::Retention);
         let margin = role(Role::GrossMargin);
         if churn.is_some() || retention.is_some() {
+            // LTV reads a monthly churn: an annual one is compounded down.
             let churn_of = move |t: Month| match (churn, retention) {
-                (Some(c), _) => target(c, t),
-                (None, Some(r)) => target(r, t).map(|r| 1.0 - r),
+                (Some(c), _) => target(c, t).map(|v| super::periods::monthly(c, v)),
+                (None, Some(r)) => target(r, t).map(|v| 1.0 - super::periods::monthly(r, v)),
                 _ => None,
             };
             let churn_name = churn.map_or_else(
@@ -323,14 +324,16 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             reader: format!("{} ≤ 1 + {}", nrr.label, expansion.label),
             left: nrr,
             inputs: vec![expansion],
-            right: Box::new(move |t| Some(1.0 + target(expansion, t)?)),
+            // Both read over the NRR's own period.
+            right: Box::new(move |t| {
+                Some(1.0 + super::periods::over(expansion, target(expansion, t)?, nrr.per.months()))
+            }),
             at_most: true,
         });
     }
     for check in &checks {
         pointwise(s, check, diags);
     }
-    roll_forwards(s, diags);
 }
 
 /// Checks one pointwise identity over the months the left side has targets.
@@ -383,149 +386,6 @@ fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
         ));
     for input in &check.inputs {
         d = d.metric(&input.id);
-    }
-    diags.push(d);
-}
-
-/// A stock moved by flows, checked between each pair of its targets: the
-/// later must equal the earlier plus what flowed in and less what flowed
-/// out. Flows without a target in a month count as nothing in it.
-struct RollForward<'a> {
-    name: String,
-    reader: String,
-    stock: &'a Metric,
-    /// Flows into the stock (financing, new customers).
-    ins: Vec<&'a Metric>,
-    /// Flows out of it (net burn, churned customers).
-    outs: Vec<&'a Metric>,
-    /// A flow out as a rate of the stock (churn): taken from the stock's
-    /// plan of the month before.
-    rate_out: Option<&'a Metric>,
-    /// The flows that must have a target in every month of a stretch for
-    /// it to be checked (the stock's main driver).
-    required: Vec<&'a Metric>,
-}
-
-fn roll_forwards(s: &Subject, diags: &mut Diagnostics) {
-    let role = |r: Role| s.role(r);
-    let mut checks = Vec::new();
-    if let (Some(cash), Some(burn)) = (role(Role::Cash), role(Role::NetBurn)) {
-        let financing = role(Role::Financing);
-        checks.push(RollForward {
-            name: format!(
-                "{}(t) = {}(t-1) - {}(t){}",
-                cash.id,
-                cash.id,
-                burn.id,
-                financing.map_or_else(String::new, |f| format!(" + {}(t)", f.id))
-            ),
-            reader: format!(
-                "{} = {} − {}{}",
-                cash.label,
-                cash.label,
-                burn.label,
-                financing.map_or_else(String::new, |f| format!(" + {}", f.label))
-            ),
-            stock: cash,
-            ins: financing.into_iter().collect(),
-            outs: vec![burn],
-            rate_out: None,
-            required: vec![burn],
-        });
-    }
-    if let (Some(customers), Some(new)) = (role(Role::Customers), role(Role::NewCustomers)) {
-        let churned = role(Role::ChurnedCustomers);
-        let churn = role(Role::Churn).filter(|_| churned.is_none());
-        let lost = churned.or(churn);
-        checks.push(RollForward {
-            name: format!(
-                "{}(t) = {}(t-1) + {}(t){}",
-                customers.id,
-                customers.id,
-                new.id,
-                lost.map_or_else(String::new, |l| format!(" - {}(t)", l.id))
-            ),
-            reader: format!(
-                "{} = {} + {}{}",
-                customers.label,
-                customers.label,
-                new.label,
-                lost.map_or_else(String::new, |l| format!(" − {}", l.label))
-            ),
-            stock: customers,
-            ins: vec![new],
-            outs: churned.into_iter().collect(),
-            rate_out: churn,
-            required: vec![new],
-        });
-    }
-    for check in &checks {
-        roll_forward(s, check, diags);
-    }
-}
-
-fn roll_forward(s: &Subject, check: &RollForward, diags: &mut Diagnostics) {
-    let stock = check.stock;
-    let flow = |m: &Metric, t: Month| m.target.get(&t).copied().unwrap_or(0.0);
-    let mut misses: Vec<(Month, f64, f64)> = Vec::new();
-    for ((&a, &va), (&b, &vb)) in stock.target.iter().zip(stock.target.iter().skip(1)) {
-        let months: Vec<Month> = (1..=a.months_until(b)).map(|k| a.offset(k)).collect();
-        if !check
-            .required
-            .iter()
-            .all(|m| months.iter().all(|t| m.target.contains_key(t)))
-        {
-            continue;
-        }
-        let mut expected = va;
-        let mut moved = 0.0f64;
-        for &t in &months {
-            let into: f64 = check.ins.iter().map(|m| flow(m, t)).sum();
-            let mut out: f64 = check.outs.iter().map(|m| flow(m, t)).sum();
-            if let Some(rate) = check.rate_out {
-                let before = stock.plan.get(&t.offset(-1)).copied().unwrap_or(expected);
-                out += rate.target.get(&t).copied().unwrap_or(0.0) * before;
-            }
-            expected += into - out;
-            moved += into.abs() + out.abs();
-        }
-        // The slack is a share of what moved in the stretch, not of the
-        // stock: a month's error must not hide in a large balance.
-        if (vb - expected).abs() > TOLERANCE * moved.max(1.0) {
-            misses.push((b, vb, expected));
-        }
-    }
-    let Some(&(month, actual, expected)) = misses.first() else {
-        return;
-    };
-    let mut d = s
-        .warning(
-            Code::IdentityMismatch,
-            stock,
-            stock.value_place(s.groups, crate::model::metrics::Section::Target, month),
-            format!(
-                "`{}` does not hold in the targets: at {} `{}` is {}, but its earlier target and the flows give {}{}",
-                check.name,
-                s.when(month),
-                stock.id,
-                s.show(stock, actual),
-                s.show(stock, expected),
-                more(misses.len())
-            ),
-        )
-        .reader(
-            "finding_roll_forward",
-            vec![
-                ("identity", check.reader.clone()),
-                ("metric", stock.label.clone()),
-                ("month", s.month(month)),
-                ("left", s.show(stock, actual)),
-                ("right", s.show(stock, expected)),
-            ],
-        )
-        .help("a stock moves only by its flows: check for a flow written for a quarter where a month's belongs, or a missing financing or churn");
-    for m in check.ins.iter().chain(&check.outs).chain(check.rate_out.as_ref()) {
-        d = d.metric(&m.id);
     }
     diags.push(d);
 }

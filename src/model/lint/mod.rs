@@ -11,17 +11,26 @@
 //! - [`claims`]: growth claims (on average, or sustained month by month),
 //!   deadlines, and claims against each other;
 //! - [`totals`]: stated totals against the sum of their parts;
+//! - [`flow_totals`]: a flow's total claimed over a year or a quarter
+//!   against the sum of its months;
 //! - [`identities`]: identities written in `checks:`, and the standard
-//!   ones palanca knows from the metrics' roles (ARR = 12 × MRR, the cash
-//!   roll-forward, runway = cash / burn …);
+//!   ones palanca knows from the metrics' roles (ARR = 12 × MRR, runway =
+//!   cash / burn …);
+//! - [`balances`]: stocks rolled forward by their flows (cash, customers,
+//!   any stock with a `balance:`);
+//! - [`periods`]: rates of one quantity over different periods (a monthly
+//!   churn against an annual renewal), compounded;
 //! - [`ranges`]: values out of range, targets moving the wrong way, a
 //!   runway shorter than the site's alert;
 //! - [`advice`]: an investor's rules of thumb, shown with `check --advice`.
 
 mod advice;
+mod balances;
 mod claims;
+mod flow_totals;
 mod identities;
 pub mod letters;
+mod periods;
 mod ranges;
 pub mod stated;
 mod subject;
@@ -55,6 +64,8 @@ pub fn lint_metrics(s: &Subject) -> Diagnostics {
     stated::check(s, &mut diags);
     identities::check_written(s, &mut diags);
     identities::check_roles(s, &mut diags);
+    balances::check(s, &mut diags);
+    periods::check(s, &mut diags);
     ranges::check_ranges(s, &mut diags);
     ranges::check_directions(s, &mut diags);
     ranges::check_runway(s, &mut diags);

@@ -117,24 +117,33 @@ pub fn check_directions(s: &Subject, diags: &mut Diagnostics) {
     }
 }
 
-/// The runway of each month: the runway metric's values, else cash over
-/// net burn where the plan has both roles.
+/// The runway of each month, and the metric to point at: the shorter of
+/// the runway metric's value and cash over net burn, where the plan has
+/// those roles. A runway typed above what cash and burn give must not hide
+/// the alert the computed one would raise.
 fn runway<'a>(
     s: &'a Subject<'a>,
     series: fn(&crate::model::metrics::Metric) -> &Series,
-) -> Option<(Series, &'a crate::model::metrics::Metric)> {
+) -> Vec<(crate::period::Month, f64, &'a crate::model::metrics::Metric)> {
+    let mut months: std::collections::BTreeMap<crate::period::Month, (f64, &crate::model::metrics::Metric)> =
+        std::collections::BTreeMap::new();
     if let Some(r) = s.role(Role::Runway) {
-        return Some((series(r).clone(), r));
+        months.extend(series(r).iter().map(|(&t, &v)| (t, (v, r))));
     }
-    let (cash, burn) = (s.role(Role::Cash)?, s.role(Role::NetBurn)?);
-    let months: Series = series(cash)
-        .iter()
-        .filter_map(|(t, c)| {
-            let b = *series(burn).get(t)?;
-            (b > 0.0).then_some((*t, c / b))
-        })
-        .collect();
-    Some((months, cash))
+    if let (Some(cash), Some(burn)) = (s.role(Role::Cash), s.role(Role::NetBurn)) {
+        for (&t, &c) in series(cash) {
+            let Some(&b) = series(burn).get(&t) else { continue };
+            if b <= 0.0 {
+                continue;
+            }
+            let computed = c / b;
+            let shorter = months.get(&t).is_none_or(|(typed, _)| computed < *typed * 0.95);
+            if shorter {
+                months.insert(t, (computed, cash));
+            }
+        }
+    }
+    months.into_iter().map(|(t, (v, m))| (t, v, m)).collect()
 }
 
 /// A runway under `runway_alert` months (default 12), in the plan or in
@@ -147,12 +156,11 @@ pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
         ),
         (Section::Actual, |m: &crate::model::metrics::Metric| &m.actual),
     ] {
-        let Some((months, about)) = runway(s, series) else {
+        let Some(&(month, value, about)) = runway(s, series).iter().find(|(_, v, _)| *v < s.runway_alert) else {
             continue;
         };
-        let Some((&month, &value)) = months.iter().find(|(_, v)| **v < s.runway_alert) else {
-            continue;
-        };
+        // Whichever figure is short, the finding is about the runway.
+        let runway_metric = s.role(Role::Runway).filter(|r| r.id != about.id);
         let months_of = |v: f64| s.style.format(v, Unit::Months);
         // The message is English whatever the site's language.
         let english = NumberStyle {
@@ -166,8 +174,8 @@ pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
         } else {
             "finding_runway_actual"
         };
-        diags.push(
-            s.warning(
+        let d = s
+            .warning(
                 Code::RunwayShort,
                 about,
                 about.value_place(s.groups, section, month),
@@ -186,7 +194,10 @@ pub fn check_runway(s: &Subject, diags: &mut Diagnostics) {
                     ("alert", months_of(s.runway_alert)),
                 ],
             )
-            .help("raise money, spend less, or plan the round earlier; `runway_alert` in site.yaml sets the threshold"),
-        );
+            .help("raise money, spend less, or plan the round earlier; `runway_alert` in site.yaml sets the threshold");
+        diags.push(match runway_metric {
+            Some(r) => d.metric(&r.id),
+            None => d,
+        });
     }
 }

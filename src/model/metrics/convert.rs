@@ -241,6 +241,32 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         );
     }
     let kind = raw.kind();
+    diags.extend(per_and_balance(raw, file, kind));
+    let mut spread = |series: Series| match super::periods::spread(series, kind, raw.per) {
+        Ok(monthly) => monthly,
+        Err(month) => {
+            let at = written.get(Section::Target, month).unwrap_or_else(|| place("target"));
+            diags.push(
+                Diagnostic::error_at(
+                    Code::BadValue,
+                    src,
+                    at,
+                    format!(
+                        "this target of `{}` is the total of a {}, and that {} overlaps the one of an earlier target",
+                        raw.id,
+                        crate::units::name_of(&raw.per),
+                        crate::units::name_of(&raw.per)
+                    ),
+                )
+                .metric(&raw.id)
+                .help("with `per: quarter` write one target per quarter, in its last month (M3, M6 …); with `per: year`, one per year"),
+            );
+            Series::new()
+        }
+    };
+    let target = spread(target);
+    let original = original.map(&mut spread);
+    let scenarios: Vec<(String, Series)> = scenarios.into_iter().map(|(n, v)| (n, spread(v))).collect();
     let direction = match traits {
         Some(t) if !written_here("direction") => t.direction,
         _ => raw.direction,
@@ -250,7 +276,10 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
             .map(|t| [t.range.0, t.range.1])
             .filter(|r| r[0].is_finite() || r[1].is_finite())
     });
+    // Money raised comes in rounds, not a little every month: nothing is
+    // read between two of them.
     let interpolation = raw.interpolate.unwrap_or(match (kind, raw.unit, direction) {
+        _ if raw.role == Some(Role::Financing) => Interpolation::None,
         (MetricKind::Stock | MetricKind::Flow, Unit::Currency | Unit::Count, Direction::Up) => Interpolation::Geometric,
         _ => Interpolation::Linear,
     });
@@ -282,6 +311,11 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         written,
         position: raw.position,
         total_of: raw.total_of,
+        balance: raw.balance.as_ref().map(|b| super::metric::Balance {
+            ins: b.ins.clone(),
+            outs: b.out.clone(),
+        }),
+        per: raw.per,
         range,
         role: raw.role,
         kind,
@@ -300,6 +334,29 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
         original,
         revisions,
     }
+}
+
+/// What `per:` and `balance:` ask of the metric's kind: a stock has no
+/// `per`, and only a stock has a balance.
+fn per_and_balance(raw: &RawMetric, file: &MetricFile, kind: MetricKind) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let place = |field: &str| file.spans.value_or_key(&raw.path(field)).unwrap_or(0..0);
+    if let Some(d) = super::periods::check_per(&raw.id, kind, raw.per, &file.source, place("per")) {
+        diags.push(d);
+    }
+    if raw.balance.is_some() && kind != MetricKind::Stock {
+        diags.push(
+            Diagnostic::error_at(
+                Code::BadValue,
+                &file.source,
+                place("balance"),
+                format!("`{}` has a `balance`, but only a stock moves by flows", raw.id),
+            )
+            .metric(&raw.id)
+            .help("put the balance on the stock the flows move (inventory, deferred revenue, headcount), or give this metric `kind: stock`"),
+        );
+    }
+    diags
 }
 
 /// Adds the actuals of the metric's last pull (its snapshot) to those

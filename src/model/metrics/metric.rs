@@ -93,6 +93,11 @@ pub struct Metric {
     pub position: usize,
     /// What its targets state the total of, for the linter.
     pub total_of: Option<crate::load::TotalOf>,
+    /// The flows a stock moves by, if the author declared them.
+    pub balance: Option<Balance>,
+    /// The stretch each value covers (a rate per year, a flow's quarter
+    /// totals spread over its months when read).
+    pub per: crate::load::Per,
     /// The values that make sense, if the author said.
     pub range: Option<[f64; 2]>,
     /// The standard metric it is, if declared.
@@ -183,6 +188,15 @@ impl Metric {
             _ => at,
         }
     }
+}
+
+/// The flows a stock moves by: `balance: { in: [...], out: [...] }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Balance {
+    /// Ids of the flows that add to it.
+    pub ins: Vec<String>,
+    /// Ids of the flows that take from it.
+    pub outs: Vec<String>,
 }
 
 /// A metric file resolved: a group of metrics shown together.
