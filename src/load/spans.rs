@@ -49,7 +49,8 @@ impl Spans {
             text: yaml,
             base: start,
             ascii: yaml.is_ascii(),
-            cursor: (0, 0),
+            cursor: (0, 0, 0),
+            line: (0, 0),
             stack: Vec::new(),
             nodes: Vec::new(),
             done: false,
@@ -188,47 +189,67 @@ struct Reader<'a> {
     base: usize,
     /// Whether every character is one byte, so positions need no counting.
     ascii: bool,
-    /// The last position converted: (characters, bytes) from the start.
-    cursor: (usize, usize),
+    /// The last position converted: its line, and characters and bytes
+    /// from that line's start.
+    cursor: (usize, usize, usize),
+    /// The last line start found: (line, byte offset).
+    line: (usize, usize),
     stack: Vec<Frame>,
     nodes: Vec<(u64, Node)>,
     done: bool,
 }
 
 impl Reader<'_> {
-    /// The byte offset (in `text`) of a marker, which counts characters.
-    /// Events come in the document's order, so a cursor moving forward
-    /// converts them all in one pass over the text (counting each from its
-    /// line's start was quadratic in a long flow line such as
-    /// `target: { M1: …, M36: … }`); text in ASCII needs no conversion.
+    /// The byte offset (in `text`) of a marker. Text in ASCII needs no
+    /// conversion. Otherwise the marker's line and column are used, not its
+    /// index: yaml-rust2 0.13 counts a block scalar's (`>-`, `|`) line in
+    /// bytes and every other character as one, so after a block scalar
+    /// holding an accent the index runs ahead, while lines and columns start
+    /// afresh at each line. Events come in the document's order, so a
+    /// cursor moving forward along a line converts them all in one pass
+    /// (counting each from its line's start was quadratic in a long flow
+    /// line such as `target: { M1: …, M36: … }`).
     fn offset(&mut self, m: &Marker) -> usize {
-        self.byte_of_char(m.index())
+        if self.ascii {
+            return m.index().min(self.text.len());
+        }
+        self.byte_at(m.line().max(1) - 1, m.col())
     }
 
-    /// The byte offset of the `want`th character (see [`Reader::offset`]).
-    fn byte_of_char(&mut self, want: usize) -> usize {
-        if self.ascii {
-            return want.min(self.text.len());
-        }
-        let (mut chars, mut bytes) = self.cursor;
-        // A marker behind the cursor (none is expected) walks it back the
-        // same way, so no order of events makes this quadratic.
-        for c in self.text[..bytes].chars().rev() {
-            if chars <= want {
-                break;
-            }
-            chars -= 1;
-            bytes -= c.len_utf8();
+    /// The byte offset of character `col` (from 0) of line `line` (from 0).
+    fn byte_at(&mut self, line: usize, col: usize) -> usize {
+        let (at_line, mut chars, mut bytes) = self.cursor;
+        if at_line != line || chars > col {
+            chars = 0;
+            bytes = self.line_start(line);
         }
         for c in self.text[bytes..].chars() {
-            if chars == want {
+            if chars == col || c == '\n' {
                 break;
             }
             chars += 1;
             bytes += c.len_utf8();
         }
-        self.cursor = (chars, bytes);
+        self.cursor = (line, chars, bytes);
         bytes
+    }
+
+    /// The byte offset where line `line` (from 0) starts, found from the
+    /// last line asked for, which is this one or an earlier one.
+    fn line_start(&mut self, line: usize) -> usize {
+        let (mut at_line, mut start) = self.line;
+        if line < at_line {
+            (at_line, start) = (0, 0);
+        }
+        while at_line < line {
+            match self.text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return self.text.len(),
+            }
+            at_line += 1;
+        }
+        self.line = (at_line, start);
+        start
     }
 
     /// The end of the scalar written at `start`: its closing quote, or the

@@ -64,16 +64,18 @@ fn a_marker_behind_the_cursor_is_converted_too() {
         text,
         base: 0,
         ascii: false,
-        cursor: (0, 0),
+        cursor: (0, 0, 0),
+        line: (0, 0),
         stack: Vec::new(),
         nodes: Vec::new(),
         done: false,
     };
     let nota = text.find("nota").unwrap();
-    let nota_chars = text[..nota].chars().count();
-    assert_eq!(reader.byte_of_char(nota_chars), nota);
-    assert_eq!(reader.byte_of_char(8), text.find('«').unwrap(), "walked back");
-    assert_eq!(reader.byte_of_char(nota_chars), nota, "and forward again");
+    let fin = text.find("fin").unwrap();
+    assert_eq!(reader.byte_at(1, 6), fin);
+    assert_eq!(reader.byte_at(0, 8), text.find('«').unwrap(), "walked back");
+    assert_eq!(reader.byte_at(1, 0), nota, "and forward again");
+    assert_eq!(reader.byte_at(1, 6), fin);
 }
 
 #[test]
@@ -383,4 +385,16 @@ fn split_path(path: &str) -> Vec<(Option<&str>, Option<usize>)> {
         }
     }
     steps
+}
+
+#[test]
+fn positions_after_a_block_scalar_with_accents_stay_exact() {
+    // yaml-rust2 counts a block scalar's line in bytes and everything else
+    // in characters: positions come from lines and columns instead.
+    let text = "title: Año\ndescription: >-\n  la comisión · ñ\n  y más\nmetrics:\n  - id: a\n    target: { M1: 0.5, M2: 1.7 }\n";
+    let spans = Spans::parse(text, 0, text.len());
+    let at = spans.value("metrics[0].target.M2").unwrap();
+    assert_eq!(&text[at], "1.7");
+    let at = spans.value("metrics[0].id").unwrap();
+    assert_eq!(&text[at], "a");
 }
