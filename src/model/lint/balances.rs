@@ -272,6 +272,7 @@ fn note_unchecked(s: &Subject, check: &RollForward, first: &Unchecked, stretches
     let ids: Vec<String> = first.missing.iter().map(|id| format!("`{id}`")).collect();
     let others = match stretches {
         1 => String::new(),
+        2 => " (and 1 more stretch)".to_string(),
         n => format!(" (and {} more stretches)", n - 1),
     };
     let src = &s.groups[stock.group].source;

@@ -142,10 +142,10 @@ fn apart(a: f64, b: f64, tolerance: f64) -> bool {
 }
 
 pub(super) fn more(misses: usize) -> String {
-    if misses > 1 {
-        format!(" (and {} more months)", misses - 1)
-    } else {
-        String::new()
+    match misses {
+        0 | 1 => String::new(),
+        2 => " (and 1 more month)".to_string(),
+        n => format!(" (and {} more months)", n - 1),
     }
 }
 
@@ -172,18 +172,31 @@ fn with_labels(s: &Subject, expression: &str) -> String {
     out
 }
 
+/// How the two sides of an identity must compare.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bound {
+    /// Equal, within the tolerance.
+    Equal,
+    /// The left side no more than the right.
+    AtMost,
+    /// The left side no less than the right.
+    AtLeast,
+}
+
 /// One standard identity, checked pointwise on the targets: `left` against
 /// what `right` computes in the same month.
-struct Pointwise<'a> {
+pub(super) struct Pointwise<'a> {
     /// How the author reads it: `arr = 12 * mrr`.
-    name: String,
+    pub name: String,
     /// How a reader does: `ARR = 12 × MRR`.
-    reader: String,
-    left: &'a Metric,
-    inputs: Vec<&'a Metric>,
-    right: Box<dyn Fn(Month) -> Option<f64> + 'a>,
-    /// Only `left ≤ right` is required (an upper bound), not equality.
-    at_most: bool,
+    pub reader: String,
+    pub left: &'a Metric,
+    pub inputs: Vec<&'a Metric>,
+    pub right: Box<dyn Fn(Month) -> Option<f64> + 'a>,
+    /// Equality, or only a bound.
+    pub bound: Bound,
+    /// What to do about it, when the general advice would not say.
+    pub help: Option<&'static str>,
 }
 
 /// The standard identities whose roles the plan has.
@@ -200,7 +213,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             left: arr,
             inputs: vec![mrr],
             right: Box::new(move |t| Some(12.0 * target(mrr, t)?)),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(mrr), Some(customers), Some(arpu)) = (role(Role::Mrr), role(Role::Customers), arpu()) {
@@ -210,7 +224,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             left: mrr,
             inputs: vec![customers, arpu],
             right: Box::new(move |t| Some(target(customers, t)? * target(arpu, t)?)),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(runway), Some(cash), Some(burn)) = (role(Role::Runway), role(Role::Cash), role(Role::NetBurn)) {
@@ -223,7 +238,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
                 let b = target(burn, t)?;
                 (b > 0.0).then(|| target(cash, t).map(|c| c / b)).flatten()
             }),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(payback), Some(cac), Some(arpu)) = (role(Role::CacPayback), role(Role::Cac), arpu()) {
@@ -245,7 +261,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
                 let earned = target(arpu, t)? * margin.map_or(Some(1.0), |gm| target(gm, t))?;
                 (earned > 0.0).then(|| target(cac, t).map(|c| c / earned)).flatten()
             }),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(ltv), Some(arpu)) = (role(Role::Ltv), arpu()) {
@@ -286,7 +303,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
                     let kept = target(arpu, t)? * margin.map_or(Some(1.0), |gm| target(gm, t))?;
                     (c > 0.0).then_some(kept / c)
                 }),
-                at_most: false,
+                bound: Bound::Equal,
+                help: None,
             });
         }
     }
@@ -300,7 +318,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
                 let c = target(cac, t)?;
                 (c > 0.0).then(|| target(ltv, t).map(|l| l / c)).flatten()
             }),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(multiple), Some(burn), Some(new_arr)) =
@@ -315,7 +334,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
                 let n = target(new_arr, t)?;
                 (n > 0.0).then(|| target(burn, t).map(|b| b / n)).flatten()
             }),
-            at_most: false,
+            bound: Bound::Equal,
+            help: None,
         });
     }
     if let (Some(nrr), Some(expansion)) = (role(Role::Nrr), role(Role::Expansion)) {
@@ -328,7 +348,8 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
             right: Box::new(move |t| {
                 Some(1.0 + super::periods::over(expansion, target(expansion, t)?, nrr.per.months()))
             }),
-            at_most: true,
+            bound: Bound::AtMost,
+            help: None,
         });
     }
     for check in &checks {
@@ -337,7 +358,7 @@ pub fn check_roles(s: &Subject, diags: &mut Diagnostics) {
 }
 
 /// Checks one pointwise identity over the months the left side has targets.
-fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
+pub(super) fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
     // A left side computed by a formula from the same inputs holds by
     // construction; checking it would only repeat the formula.
     let misses: Vec<(Month, f64, f64)> = check
@@ -345,18 +366,20 @@ fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
         .target
         .iter()
         .filter_map(|(&t, &l)| Some((t, l, (check.right)(t)?)))
-        .filter(|&(_, l, r)| {
-            if check.at_most {
-                l > r * (1.0 + TOLERANCE)
-            } else {
-                apart(l, r, TOLERANCE)
-            }
+        .filter(|&(_, l, r)| match check.bound {
+            Bound::AtMost => l > r + TOLERANCE * r.abs(),
+            Bound::AtLeast => l < r - TOLERANCE * r.abs(),
+            Bound::Equal => apart(l, r, TOLERANCE),
         })
         .collect();
     let Some(&(month, l, r)) = misses.first() else { return };
     let m = check.left;
     let (shown_l, shown_r) = (s.show(m, l), s.show(m, r));
-    let relation = if check.at_most { "exceeds" } else { "is not" };
+    let relation = match check.bound {
+        Bound::AtMost => "exceeds",
+        Bound::AtLeast => "falls short of",
+        Bound::Equal => "is not",
+    };
     let mut d = s
         .warning(
             Code::IdentityMismatch,
@@ -379,10 +402,15 @@ fn pointwise(s: &Subject, check: &Pointwise, diags: &mut Diagnostics) {
                 ("right", shown_r),
             ],
         )
-        .help(format!(
-            "palanca checks this identity because the metrics have the roles it needs; correct the targets of `{}` or of {}",
-            m.id,
-            check.inputs.iter().map(|i| format!("`{}`", i.id)).collect::<Vec<_>>().join(", ")
+        .help(check.help.map_or_else(
+            || {
+                format!(
+                    "palanca checks this identity because the metrics have the roles it needs; correct the targets of `{}` or of {}",
+                    m.id,
+                    check.inputs.iter().map(|i| format!("`{}`", i.id)).collect::<Vec<_>>().join(", ")
+                )
+            },
+            str::to_string,
         ));
     for input in &check.inputs {
         d = d.metric(&input.id);

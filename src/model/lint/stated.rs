@@ -59,7 +59,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
             let plan_month = crate::period::plan_month(month, s.start);
             let shown = |v: f64| s.style.format(v, m.unit);
             let what = if m.is_derived() { "computed value" } else { "target" };
-            match m.target.get(&month) {
+            match covered(m, month) {
                 None => diags.push(
                     s.warning(
                         Code::StatedMismatch,
@@ -81,7 +81,7 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
                         "add a target for that month"
                     }),
                 ),
-                Some(&computed) if (computed - stated).abs() > tolerance(&literal, stated) => diags.push(
+                Some(computed) if (computed - stated).abs() > tolerance(&literal, stated) => diags.push(
                     s.warning(
                         Code::StatedMismatch,
                         m,
@@ -114,6 +114,17 @@ pub fn check(s: &Subject, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The target a stated figure of `month` is compared with: for a flow
+/// written per quarter or year, the total of the stretch ending in that
+/// month, as its targets were written.
+fn covered(m: &Metric, month: Month) -> Option<f64> {
+    let n = m.per.months();
+    if m.kind != crate::roles::MetricKind::Flow || n == 1 {
+        return m.target.get(&month).copied();
+    }
+    (0..n).map(|k| m.target.get(&month.offset(-(k as i32))).copied()).sum()
 }
 
 /// What to correct when a stated figure disagrees with a target: the
