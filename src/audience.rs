@@ -308,12 +308,30 @@ fn drop_checks(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnostic
     }
 }
 
-/// Balances of public stocks that name a hidden flow: without it the
-/// stock cannot be rolled forward, so the public build does not try.
+/// Balances and sums of parts of public metrics that name a hidden one:
+/// without it the stock cannot be rolled forward, nor the total added up,
+/// so the public build does not try.
 fn drop_balances(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnostics) {
     for file in &mut project.metric_files {
         let file = std::sync::Arc::make_mut(file);
         for m in &mut file.doc.metrics {
+            if m.parts.iter().any(|id| hidden.metrics.contains(id)) {
+                let span = file.spans.value_or_key(&m.path("parts")).unwrap_or(0..0);
+                warnings.push(
+                    Diagnostic::warning_at(
+                        Code::HiddenDependency,
+                        &file.source,
+                        span,
+                        format!(
+                            "the parts of `{}` name a metric that is only for investors, so the public build does not add them up",
+                            m.id
+                        ),
+                    )
+                    .metric(&m.id)
+                    .help("mark this metric `audience: investors` too, or make its parts public"),
+                );
+                m.parts.clear();
+            }
             let Some(balance) = &m.balance else { continue };
             if !balance
                 .ins

@@ -108,6 +108,21 @@ pub enum Role {
     Grr,
     /// MRR per paying account.
     Arpa,
+    /// Everything paid out in the month, cost of revenue included.
+    Spend,
+    /// Salaries and their costs in the month, a part of spend.
+    Payroll,
+    /// What delivering the month's revenue cost (hosting, payment fees,
+    /// support), a part of spend.
+    CostOfRevenue,
+    /// Gross merchandise value: what buyers paid through a marketplace.
+    Gmv,
+    /// The share of GMV a marketplace keeps as revenue.
+    TakeRate,
+    /// Visitors in the month: the top of a funnel.
+    Visitors,
+    /// One step of a funnel: the share of the step before that goes on.
+    Conversion,
 }
 
 /// A metric a metric file's `revenue:` block gives, computed from invoice
@@ -290,7 +305,9 @@ impl Role {
             Cac => (Rate, Direction::Down, (0.0, f64::INFINITY), true),
             LtvCac => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
             CacPayback => (Rate, Direction::Down, (0.0, f64::INFINITY), true),
-            GrossMargin => (Rate, Direction::Up, (-1.0, 1.0), true),
+            // Margins move with the mix (a marketplace lowering its take
+            // rate lowers its margin by design).
+            GrossMargin => (Rate, Direction::Up, (-1.0, 1.0), false),
             Churn => (Rate, Direction::Down, (0.0, 1.0), true),
             Retention | Uptime => (Rate, Direction::Up, (0.0, 1.0), true),
             Nrr => (Rate, Direction::Up, (0.0, 3.0), true),
@@ -307,6 +324,12 @@ impl Role {
             LogoChurn | RevenueChurn => (Rate, Direction::Down, (0.0, 1.0), true),
             Grr => (Rate, Direction::Up, (0.0, 1.0), true),
             Arpa => (Rate, Direction::Up, (0.0, f64::INFINITY), true),
+            // Costs rise with the business by design.
+            Spend | Payroll | CostOfRevenue => (Flow, Direction::Down, (0.0, f64::INFINITY), false),
+            Gmv | Visitors => (Flow, Direction::Up, (0.0, f64::INFINITY), true),
+            // A marketplace may lower its take rate on purpose.
+            TakeRate => (Rate, Direction::Up, (0.0, 1.0), false),
+            Conversion => (Rate, Direction::Up, (0.0, 1.0), true),
         };
         Traits {
             kind,
@@ -327,11 +350,11 @@ impl Role {
         use Role::*;
         match self {
             Arr | Mrr | Revenue | NetNewArr | Arpu | Cac | Ltv | Cash | NetBurn | Financing | Valuation | NewMrr
-            | ExpansionMrr | ContractionMrr | ChurnedMrr | ReactivationMrr | Arpa => Unit::Currency,
-            Customers | NewCustomers | ChurnedCustomers | Headcount => Unit::Count,
-            GrossMargin | Churn | Retention | Nrr | Expansion | Uptime | LogoChurn | RevenueChurn | Grr => {
-                Unit::Percent
-            }
+            | ExpansionMrr | ContractionMrr | ChurnedMrr | ReactivationMrr | Arpa | Spend | Payroll | CostOfRevenue
+            | Gmv => Unit::Currency,
+            Customers | NewCustomers | ChurnedCustomers | Headcount | Visitors => Unit::Count,
+            GrossMargin | Churn | Retention | Nrr | Expansion | Uptime | LogoChurn | RevenueChurn | Grr | TakeRate
+            | Conversion => Unit::Percent,
             LtvCac | BurnMultiple => Unit::Ratio,
             CacPayback | Runway => Unit::Months,
         }

@@ -343,6 +343,10 @@ pub struct RawMetric {
     /// The flows this stock moves by, for the linter's roll-forward.
     #[serde(default)]
     pub balance: Option<RawBalance>,
+    /// The metrics this one is the sum of (spend: payroll, rent,
+    /// marketing), for the linter.
+    #[serde(default)]
+    pub parts: Vec<String>,
     /// The stretch each value covers: a rate per month (the default),
     /// quarter or year (an annual churn, a yearly NRR); a flow's targets as
     /// the total of the quarter or the year that ends in their month.

@@ -161,7 +161,7 @@ fn metric_part(project: &mut Project) -> MetricPart {
     let calendar = crate::period::Calendar::new(project.site.language.code());
     let derivations = metrics::resolve_formulas(&mut metrics, &groups, calendar, &mut read);
     metrics::fill_plans(&mut metrics, &derivations);
-    metrics::check_balances(&metrics, &groups, &mut read);
+    metrics::check_declared(&metrics, &groups, &mut read);
     let index: HashMap<String, usize> = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
     let headline = match project.site.headline.is_empty() {
         true => money_first(&metrics),

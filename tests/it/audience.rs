@@ -148,7 +148,14 @@ fn items_left_out_are_named_by_their_public_side_only() {
     public_metrics.sort();
     assert_eq!(
         public_metrics,
-        ["burn_share", "cash_cover", "cover_trend", "floor_value", "seats"]
+        [
+            "burn_share",
+            "cash_cover",
+            "cover_trend",
+            "floor_value",
+            "outlay",
+            "seats"
+        ]
     );
     // The investors' check does not leave anything out.
     let o = palanca(&["check", "--format", "json", "--site", leaks().to_str().unwrap()]);

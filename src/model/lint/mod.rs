@@ -16,6 +16,8 @@
 //! - [`identities`]: identities written in `checks:`, and the standard
 //!   ones palanca knows from the metrics' roles (ARR = 12 × MRR, runway =
 //!   cash / burn …);
+//! - [`compositions`]: totals made of parts (net burn = spend − revenue,
+//!   revenue = GMV × take rate, a funnel, a metric's `parts:`);
 //! - [`balances`]: stocks rolled forward by their flows (cash, customers,
 //!   any stock with a `balance:`);
 //! - [`periods`]: rates of one quantity over different periods (a monthly
@@ -27,6 +29,7 @@
 mod advice;
 mod balances;
 mod claims;
+mod compositions;
 mod flow_totals;
 mod identities;
 pub mod letters;
@@ -64,6 +67,7 @@ pub fn lint_metrics(s: &Subject) -> Diagnostics {
     stated::check(s, &mut diags);
     identities::check_written(s, &mut diags);
     identities::check_roles(s, &mut diags);
+    compositions::check(s, &mut diags);
     balances::check(s, &mut diags);
     periods::check(s, &mut diags);
     ranges::check_ranges(s, &mut diags);

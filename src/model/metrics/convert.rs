@@ -315,6 +315,7 @@ fn convert(raw: &RawMetric, file: &MetricFile, group: usize, start: Month, diags
             ins: b.ins.clone(),
             outs: b.out.clone(),
         }),
+        parts: raw.parts.clone(),
         per: raw.per,
         range,
         role: raw.role,

@@ -95,6 +95,8 @@ pub struct Metric {
     pub total_of: Option<crate::load::TotalOf>,
     /// The flows a stock moves by, if the author declared them.
     pub balance: Option<Balance>,
+    /// The metrics it is the sum of, if the author declared them.
+    pub parts: Vec<String>,
     /// The stretch each value covers (a rate per year, a flow's quarter
     /// totals spread over its months when read).
     pub per: crate::load::Per,
