@@ -254,6 +254,16 @@ impl Calendar {
         MONTHS[self.lang].1[m.month() as usize - 1]
     }
 
+    /// The month (1–12) a word names in any language palanca writes in
+    /// (`marzo`, `March`), case aside.
+    pub fn month_named(word: &str) -> Option<u32> {
+        MONTHS.iter().find_map(|(_, _, long)| {
+            long.iter()
+                .position(|name| name.eq_ignore_ascii_case(word))
+                .map(|i| i as u32 + 1)
+        })
+    }
+
     /// `marzo de 2024` / `March 2024`.
     pub fn long(self, m: Month) -> String {
         let name = MONTHS[self.lang].2[m.month() as usize - 1];

@@ -163,6 +163,11 @@ codes! {
     RatePeriods = "rate-periods", Lint;
     /// A claimed total over months the flow's plan does not cover (a note).
     TotalUnchecked = "total-unchecked", Lint;
+    /// A figure in a letter that the data contradicts: near the actual, but
+    /// not it; or a word of change (tripled) the actuals do not bear out.
+    ContradictedFigure = "contradicted-figure", Lint;
+    /// A figure in a letter that nothing in the data holds (a note).
+    UntracedFigure = "untraced-figure", Lint;
     /// A value outside the range its unit or metric allows.
     OutOfRange = "out-of-range", Lint;
     /// A target that moves against the metric's direction.

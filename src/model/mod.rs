@@ -266,7 +266,7 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
     pages.extend(missing_folder_indexes(&pages));
     let plan = plan::Plan::from_pages(&pages, start);
     diags.extend(part.lint.clone());
-    diags.extend(lint::lint_plan(&lint::Subject {
+    let subject = lint::Subject {
         metrics: &part.metrics,
         index: &part.index,
         groups: &part.groups,
@@ -276,7 +276,9 @@ pub fn resolve_with(mut project: Project, cache: &ModelCache) -> Result<Model, D
         style: &style,
         calendar,
         runway_alert: project.site.runway_alert,
-    }));
+    };
+    diags.extend(lint::lint_plan(&subject));
+    diags.extend(lint::lint_letters(&subject, &updates));
     // From here on the headline is the one shown: the site's, or the money.
     project.site.headline = part.headline.to_vec();
     let mut page_index: Vec<u32> = (0..pages.len() as u32).collect();

@@ -214,8 +214,12 @@ fn a_theme_overrides_the_default_file_by_file() {
 fn every_reader_sentence_exists_in_every_language() {
     let lint = repo().join("src/model/lint");
     let mut keys = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(&lint).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    let files = walkdir::WalkDir::new(&lint)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file());
+    for entry in files {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
         for prefix in ["\"finding_", "\"advice_"] {
             for (at, _) in text.match_indices(prefix) {
                 let key: String = text[at + 1..]

@@ -41,6 +41,10 @@ pub fn check_claim(
                     crate::units::name_of(&m.kind)
                 ),
             )
+            .reader(
+                "finding_total_not_flow",
+                vec![("metric", m.label.clone()), ("over", over.to_string())],
+            )
             .help("claim a total of a flow (revenue, burn, units sold), or claim the level a stock reaches with `reaches:` and `at:`"),
         );
         return;

@@ -24,6 +24,8 @@
 //!   churn against an annual renewal), compounded;
 //! - [`ranges`]: values out of range, targets moving the wrong way, a
 //!   runway shorter than the site's alert;
+//! - [`prose`]: figures written by hand in the letters, traced to the
+//!   data;
 //! - [`advice`]: an investor's rules of thumb, shown with `check --advice`.
 
 mod advice;
@@ -34,6 +36,7 @@ mod flow_totals;
 mod identities;
 pub mod letters;
 mod periods;
+mod prose;
 mod ranges;
 pub mod stated;
 mod subject;
@@ -57,6 +60,13 @@ pub fn lint_plan(s: &Subject) -> Diagnostics {
     let mut diags = Diagnostics::default();
     claims::check(s, &mut diags);
     totals::check(s, &mut diags);
+    diags
+}
+
+/// The figures written by hand in the updates, traced to the data.
+pub fn lint_letters(s: &Subject, updates: &[crate::load::Update]) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    prose::check(s, updates, &mut diags);
     diags
 }
 
