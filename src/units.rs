@@ -1,6 +1,7 @@
 //! Units of measure, how values of each are written in YAML, and how they
 //! are shown to a reader in the site's number style.
 
+pub mod figures;
 use serde::{Deserialize, Serialize};
 
 /// What a metric's numbers measure.

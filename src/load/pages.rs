@@ -183,6 +183,10 @@ pub struct Page {
     pub spans: Spans,
     /// Its body: the Markdown, or the HTML it was made when loaded.
     pub body_at: Body,
+    /// The lines of its body that hold a figure with a unit: kept for the
+    /// linter, which traces them to the plan, since the body itself may
+    /// not be kept.
+    pub figures: Vec<crate::units::figures::FigureLine>,
 }
 
 /// A page's body. A page with shortcodes keeps its Markdown: the model
@@ -359,6 +363,8 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
         .to_string();
     let before = diags.error_count();
     let (tasks, shortcodes) = scan_body(&source, split.body, diags);
+    let first_line = source.text[..split.body].matches('\n').count() + 1;
+    let figures = crate::units::figures::figure_lines(&source.text[split.body..], first_line);
     let page = Page {
         slug,
         front,
@@ -368,6 +374,7 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
         spans,
         source,
         body_at: Body::Markdown,
+        figures,
     };
     check_fields(&page, diags);
     check_claims(

@@ -408,6 +408,7 @@ fn missing_folder_indexes(pages: &[Arc<Page>]) -> Vec<Arc<Page>> {
                 front,
                 body_offset,
                 body_at: crate::load::Body::Markdown,
+                figures: Vec::new(),
                 tasks: plan::Progress::default(),
                 shortcodes: Vec::new(),
                 spans: Spans::default(),

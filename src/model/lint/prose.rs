@@ -13,12 +13,10 @@
 //! warning. Any other is an `untraced-figure` note: palanca cannot tell
 //! where it comes from, and says so.
 
-mod figures;
-
 use std::collections::HashMap;
 use std::ops::Range;
 
-use figures::{Figure, Kind};
+use crate::units::figures::{self, Figure, Kind};
 
 use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Source, Subject as About};
@@ -51,12 +49,13 @@ const RATIOS: [(&str, f64); 10] = [
 /// The longest label, in words, looked for.
 const LABEL_WORDS: usize = 6;
 
-/// Traces the figures of every update.
+/// Traces the figures of every update and plan page.
 pub fn check(s: &Subject, updates: &[Update], diags: &mut Diagnostics) {
     let labels = Labels::new(s.metrics);
     if labels.map.is_empty() {
         return;
     }
+    check_pages(s, &labels, diags);
     for u in updates {
         let letter = Letter {
             source: &u.source,
@@ -146,20 +145,12 @@ impl Letter<'_> {
             }
             let at = |r: Range<usize>| offset + range.start + r.start..offset + range.start + r.end;
             for figure in &found {
-                let fits: Vec<&Metric> = named
-                    .iter()
-                    .map(|&(m, _)| &s.metrics[m])
-                    .filter(|m| fits(m, figure.kind))
-                    .collect();
-                if fits.is_empty() || fits.iter().any(|m| self.traced(m, figure)) {
+                let Some((fits, m)) = about(s, &named, figure) else {
+                    continue;
+                };
+                if fits.iter().any(|m| self.traced(m, figure)) {
                     continue;
                 }
-                // The metric named last before the figure, else the first.
-                let m = named
-                    .iter()
-                    .filter(|(m, _)| fits.iter().any(|f| f.id == s.metrics[*m].id))
-                    .rfind(|(_, pos)| *pos < figure.span.start)
-                    .map_or(fits[0], |&(m, _)| &s.metrics[m]);
                 diags.push(self.untraced(s, m, figure, &sentence[figure.span.clone()], at(figure.span.clone())));
             }
             if let Some((word, claimed, span)) = ratio {
@@ -169,7 +160,8 @@ impl Letter<'_> {
                     .rfind(|(m, pos)| *pos < span.start && s.metrics[*m].unit != Unit::Percent)
                     .map(|&(m, _)| &s.metrics[m]);
                 if let Some(m) = m {
-                    let since = named_month(&sentence[span.end..], self.month).unwrap_or(self.month.offset(-1));
+                    let since = named_month(sentence.get(span.end..).unwrap_or(""), self.month)
+                        .unwrap_or(self.month.offset(-1));
                     if let Some(d) = self.check_ratio(s, m, (word, claimed), since, at(span)) {
                         diags.push(d);
                     }
@@ -309,6 +301,92 @@ impl Letter<'_> {
             .about(self.about.clone())
             .help("a word of change claims a ratio: doubled is ×2, tripled ×3, halved ×0.5; correct the word or name the month it is measured from"),
         )
+    }
+}
+
+/// The metrics a figure may be about (those the sentence names, in a unit
+/// the figure can measure), and the one a finding names: the one named
+/// last before the figure, else the first.
+fn about<'a>(s: &'a Subject, named: &[(usize, usize)], figure: &Figure) -> Option<(Vec<&'a Metric>, &'a Metric)> {
+    let fits: Vec<&Metric> = named
+        .iter()
+        .map(|&(m, _)| &s.metrics[m])
+        .filter(|m| fits(m, figure.kind))
+        .collect();
+    let first = *fits.first()?;
+    let m = named
+        .iter()
+        .filter(|(m, _)| fits.iter().any(|f| f.id == s.metrics[*m].id))
+        .rfind(|(_, pos)| *pos < figure.span.start)
+        .map_or(first, |&(m, _)| &s.metrics[m]);
+    Some((fits, m))
+}
+
+/// Traces the figures of the plan pages against the plan: any target,
+/// value read between targets or stated figure, and (a percentage) the
+/// growth between two consecutive targets, monthly or over the stretch.
+/// A page has no month, so nothing it says can contradict one: what
+/// matches nothing is a note.
+fn check_pages(s: &Subject, labels: &Labels, diags: &mut Diagnostics) {
+    for page in s.pages {
+        for line in &page.figures {
+            for range in &line.sentences {
+                let sentence = &line.text[range.clone()];
+                let named = labels.named_in(sentence);
+                if named.is_empty() {
+                    continue;
+                }
+                for figure in figures::scan(sentence, s.style.decimal, s.style.thousands) {
+                    let Some((fits, m)) = about(s, &named, &figure) else {
+                        continue;
+                    };
+                    if fits.iter().any(|m| in_plan(m, &figure)) {
+                        continue;
+                    }
+                    let at = range.start + figure.span.start..range.start + figure.span.end;
+                    let mut d = Diagnostic::warning(
+                        Code::UntracedFigure,
+                        page.source.path.clone(),
+                        format!(
+                            "the page says {} next to `{}`, and nothing in its plan is that figure",
+                            &sentence[figure.span.clone()],
+                            m.id
+                        ),
+                    )
+                    .metric(&m.id)
+                    .about(About::Page(page.slug.clone()))
+                    .help("a figure palanca can trace on a plan page is a target of the metric the sentence names, a value read between targets, or the growth between two targets; write the claim in `claims:` to have it checked");
+                    d.severity = crate::diagnostic::Severity::Note;
+                    let mut location = crate::diagnostic::Location::at(&line.text, at);
+                    location.line = line.line;
+                    d.location = Some(location);
+                    diags.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// Whether the plan of `m` holds `figure`.
+fn in_plan(m: &Metric, figure: &Figure) -> bool {
+    let near = |v: f64| (v.abs() - figure.value).abs() <= figure.precision + 1e-9 * figure.value.abs();
+    let mut values = m
+        .plan
+        .values()
+        .chain(m.target.values())
+        .chain(m.stated.values())
+        .copied();
+    let steps = || m.target.iter().zip(m.target.iter().skip(1));
+    match figure.kind {
+        Kind::Money | Kind::Months => values.any(near),
+        Kind::Percent => {
+            (m.unit == Unit::Percent && values.any(near))
+                || steps().any(|((a, va), (b, vb))| {
+                    super::subject::cmgr(*va, *vb, a.months_until(*b)).is_some_and(near)
+                        || (*va != 0.0 && near(vb / va - 1.0))
+                })
+        }
+        Kind::Points => steps().any(|((_, va), (_, vb))| near(vb - va)),
     }
 }
 

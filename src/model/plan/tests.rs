@@ -17,6 +17,7 @@ fn page(slug: &str, front: &str) -> std::sync::Arc<Page> {
         spans: crate::load::Spans::default(),
         source,
         body_at: crate::load::Body::Markdown,
+        figures: Vec::new(),
     })
 }
 

@@ -109,7 +109,10 @@ fn read(text: &str, start: usize, decimal: char, thousands: char) -> (usize, Opt
     } else {
         None
     };
-    let span_start = if money_before { before.len() - 1 } else { start };
+    let span_start = match before.chars().next_back() {
+        Some(c @ ('$' | '€')) if money_before => before.len() - c.len_utf8(),
+        _ => start,
+    };
     let figure = kind.map(|kind| Figure {
         value,
         kind,
@@ -183,6 +186,43 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// A line of prose that holds figures, kept for the linter: its number in
+/// the file, its text, and its sentences that hold a figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureLine {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The line's text.
+    pub text: String,
+    /// The sentences with figures, as byte ranges of `text`.
+    pub sentences: Vec<Range<usize>>,
+}
+
+/// The lines of `text` with a sentence that holds a figure with a unit, in
+/// either way of writing numbers (`1,234.5` or `1.234,5`): what a page
+/// keeps of its prose for the linter, which reads them again in the site's
+/// style once the metrics are known. `first_line` is the number of the
+/// text's first line in its file.
+pub fn figure_lines(text: &str, first_line: usize) -> Vec<FigureLine> {
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let sentences: Vec<Range<usize>> = sentences(line)
+                .into_iter()
+                .filter(|r| {
+                    let t = &line[r.clone()];
+                    !scan(t, '.', ',').is_empty() || !scan(t, ',', '.').is_empty()
+                })
+                .collect();
+            (!sentences.is_empty()).then(|| FigureLine {
+                line: first_line + i,
+                text: line.to_string(),
+                sentences,
+            })
+        })
+        .collect()
+}
+
 /// The words of `text`, lowercased, with where each starts.
 pub fn words(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -224,12 +264,33 @@ mod tests {
         assert_eq!(one("+2 pp", ',', '.').1, Kind::Points);
         assert_eq!(one("12,4 meses", ',', '.'), (12.4, Kind::Months, 0.05));
         assert_eq!(one("$1.2 million", '.', ','), (1_200_000.0, Kind::Money, 50_000.0));
+        let text = "finish 2027 at €4M of ARR";
+        let found = scan(text, '.', ',');
+        assert_eq!(&text[found[0].span.clone()], "€4M", "a symbol of three bytes");
     }
 
     #[test]
     fn numbers_without_a_unit_and_inside_words_are_not_figures() {
         assert!(scan("In 2024 we hired 12 people at M12 and Q3", '.', ',').is_empty());
         assert_eq!(scan("4 d, desde 6 en enero", ',', '.'), []);
+    }
+
+    proptest::proptest! {
+        /// Any text, however odd its characters, scans without a panic,
+        /// and every figure's span is a piece of it.
+        #[test]
+        fn any_text_scans(text in "[0-9$€%., \u{a0}KMkmpeslíñ\n·—x]{0,40}") {
+            for (decimal, thousands) in [('.', ','), (',', '.')] {
+                for f in scan(&text, decimal, thousands) {
+                    proptest::prop_assert!(text.get(f.span.clone()).is_some());
+                }
+            }
+            for line in figure_lines(&text, 1) {
+                for r in &line.sentences {
+                    proptest::prop_assert!(line.text.get(r.clone()).is_some());
+                }
+            }
+        }
     }
 
     #[test]
