@@ -183,10 +183,10 @@ pub struct Page {
     pub spans: Spans,
     /// Its body: the Markdown, or the HTML it was made when loaded.
     pub body_at: Body,
-    /// The lines of its body that hold a figure with a unit: kept for the
-    /// linter, which traces them to the plan, since the body itself may
-    /// not be kept.
-    pub figures: Vec<crate::units::figures::FigureLine>,
+    /// The sentences of its body that hold a figure with a unit: kept for
+    /// the linter, which traces them to the plan, since the body itself
+    /// may not be kept.
+    pub figures: Vec<crate::units::figures::FigureSentence>,
 }
 
 /// A page's body. A page with shortcodes keeps its Markdown: the model
@@ -364,7 +364,7 @@ pub fn parse_page(source: Source, start: Month, diags: &mut Diagnostics) -> Opti
     let before = diags.error_count();
     let (tasks, shortcodes) = scan_body(&source, split.body, diags);
     let first_line = source.text[..split.body].matches('\n').count() + 1;
-    let figures = crate::units::figures::figure_lines(&source.text[split.body..], first_line);
+    let figures = crate::units::figures::figure_sentences(&source.text[split.body..], first_line);
     let page = Page {
         slug,
         front,

@@ -83,6 +83,17 @@ fn read(text: &str, start: usize, decimal: char, thousands: char) -> (usize, Opt
     let (mut at, mut value, mut precision) = (end, value, precision);
     let rest = |at: usize| text[at..].trim_start_matches([' ', '\u{a0}']);
     let gap = |at: usize| text.len() - rest(at).len();
+    // Most numbers in prose and tables have no unit: one look at the next
+    // character settles them.
+    let unit_may_follow = rest(end).chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            'm' | 'M' | 'K' | 'k' | 'b' | 'B' | '€' | '$' | 'U' | 'E' | '%' | 'p' | 'P'
+        )
+    });
+    if !money_before && !unit_may_follow {
+        return (end, None);
+    }
     if let Some((word, scale)) = SCALES.iter().find(|(w, _)| word_at(rest(at), w)) {
         at = gap(at) + word.len();
         value *= scale;
@@ -186,41 +197,50 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// A line of prose that holds figures, kept for the linter: its number in
-/// the file, its text, and its sentences that hold a figure.
+/// A sentence of prose that holds a figure, kept for the linter: where it
+/// is (line, and column of its first character, both from 1) and its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FigureLine {
-    /// 1-based line number in the file.
-    pub line: usize,
-    /// The line's text.
-    pub text: String,
-    /// The sentences with figures, as byte ranges of `text`.
-    pub sentences: Vec<Range<usize>>,
+pub struct FigureSentence {
+    /// Its line in the file.
+    pub line: u32,
+    /// The column, in characters, where it starts.
+    pub column: u32,
+    /// Its text.
+    pub text: Box<str>,
 }
 
-/// The lines of `text` with a sentence that holds a figure with a unit, in
-/// either way of writing numbers (`1,234.5` or `1.234,5`): what a page
-/// keeps of its prose for the linter, which reads them again in the site's
-/// style once the metrics are known. `first_line` is the number of the
-/// text's first line in its file.
-pub fn figure_lines(text: &str, first_line: usize) -> Vec<FigureLine> {
-    text.split('\n')
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let sentences: Vec<Range<usize>> = sentences(line)
-                .into_iter()
-                .filter(|r| {
-                    let t = &line[r.clone()];
-                    !scan(t, '.', ',').is_empty() || !scan(t, ',', '.').is_empty()
-                })
-                .collect();
-            (!sentences.is_empty()).then(|| FigureLine {
-                line: first_line + i,
-                text: line.to_string(),
-                sentences,
-            })
-        })
-        .collect()
+/// The sentences of `text` that hold a figure with a unit, in either way
+/// of writing numbers (`1,234.5` or `1.234,5`): what a page keeps of its
+/// prose for the linter, which reads them again in the site's style once
+/// the metrics are known. Only the sentences are kept, not their lines:
+/// a page of long paragraphs costs little, and at most
+/// [`crate::limits::FIGURE_SENTENCES`] of them, none longer than
+/// [`crate::limits::FIGURE_SENTENCE_BYTES`]. `first_line` is the number of
+/// the text's first line in its file.
+pub fn figure_sentences(text: &str, first_line: usize) -> Vec<FigureSentence> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for r in sentences(line) {
+            let t = &line[r.clone()];
+            if t.len() > crate::limits::FIGURE_SENTENCE_BYTES || out.len() >= crate::limits::FIGURE_SENTENCES {
+                continue;
+            }
+            // Whether a number has a unit does not depend on which
+            // separator is the decimal one: one reading decides.
+            if scan(t, '.', ',').is_empty() {
+                continue;
+            }
+            out.push(FigureSentence {
+                line: (first_line + i) as u32,
+                column: line[..r.start].chars().count() as u32 + 1,
+                text: t.into(),
+            });
+        }
+    }
+    out
 }
 
 /// The words of `text`, lowercased, with where each starts.
@@ -285,10 +305,8 @@ mod tests {
                     proptest::prop_assert!(text.get(f.span.clone()).is_some());
                 }
             }
-            for line in figure_lines(&text, 1) {
-                for r in &line.sentences {
-                    proptest::prop_assert!(line.text.get(r.clone()).is_some());
-                }
+            for sentence in figure_sentences(&text, 1) {
+                proptest::prop_assert!(text.contains(&*sentence.text));
             }
         }
     }

@@ -85,24 +85,30 @@ pub fn check(s: &Subject, updates: &[Update], diags: &mut Diagnostics) {
 /// Metrics by their label's and id's words, lowercased.
 struct Labels {
     map: HashMap<String, Vec<usize>>,
+    /// The most words of a label beginning with each word: most words of
+    /// a sentence begin none, and cost one lookup.
+    first: HashMap<String, usize>,
 }
 
 impl Labels {
     fn new(metrics: &[Metric]) -> Labels {
         let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut first: HashMap<String, usize> = HashMap::new();
         for (i, m) in metrics.iter().enumerate() {
             for name in [&m.label, &m.id] {
                 let words: Vec<String> = figures::words(name).into_iter().map(|(_, w)| w).collect();
                 if words.is_empty() || words.len() > LABEL_WORDS {
                     continue;
                 }
+                let longest = first.entry(words[0].clone()).or_insert(0);
+                *longest = (*longest).max(words.len());
                 let entry = map.entry(words.join(" ")).or_default();
                 if !entry.contains(&i) {
                     entry.push(i);
                 }
             }
         }
-        Labels { map }
+        Labels { map, first }
     }
 
     /// The metrics a sentence names, each with where it is named.
@@ -110,7 +116,10 @@ impl Labels {
         let words = figures::words(sentence);
         let mut named = Vec::new();
         for i in 0..words.len() {
-            for n in (1..=LABEL_WORDS.min(words.len() - i)).rev() {
+            let Some(&longest) = self.first.get(&words[i].1) else {
+                continue;
+            };
+            for n in (1..=longest.min(words.len() - i)).rev() {
                 let key: Vec<&str> = words[i..i + n].iter().map(|(_, w)| w.as_str()).collect();
                 if let Some(found) = self.map.get(&key.join(" ")) {
                     named.extend(found.iter().map(|&m| (m, words[i].0)));
@@ -329,41 +338,49 @@ fn about<'a>(s: &'a Subject, named: &[(usize, usize)], figure: &Figure) -> Optio
 /// matches nothing is a note.
 fn check_pages(s: &Subject, labels: &Labels, diags: &mut Diagnostics) {
     for page in s.pages {
-        for line in &page.figures {
-            for range in &line.sentences {
-                let sentence = &line.text[range.clone()];
-                let named = labels.named_in(sentence);
-                if named.is_empty() {
+        for sentence in &page.figures {
+            let text = &*sentence.text;
+            let named = labels.named_in(text);
+            if named.is_empty() {
+                continue;
+            }
+            for figure in figures::scan(text, s.style.decimal, s.style.thousands) {
+                let Some((fits, m)) = about(s, &named, &figure) else {
+                    continue;
+                };
+                if fits.iter().any(|m| in_plan(m, &figure)) {
                     continue;
                 }
-                for figure in figures::scan(sentence, s.style.decimal, s.style.thousands) {
-                    let Some((fits, m)) = about(s, &named, &figure) else {
-                        continue;
-                    };
-                    if fits.iter().any(|m| in_plan(m, &figure)) {
-                        continue;
-                    }
-                    let at = range.start + figure.span.start..range.start + figure.span.end;
-                    let mut d = Diagnostic::warning(
-                        Code::UntracedFigure,
-                        page.source.path.clone(),
-                        format!(
-                            "the page says {} next to `{}`, and nothing in its plan is that figure",
-                            &sentence[figure.span.clone()],
-                            m.id
-                        ),
-                    )
-                    .metric(&m.id)
-                    .about(About::Page(page.slug.clone()))
-                    .help("a figure palanca can trace on a plan page is a target of the metric the sentence names, a value read between targets, or the growth between two targets; write the claim in `claims:` to have it checked");
-                    d.severity = crate::diagnostic::Severity::Note;
-                    let mut location = crate::diagnostic::Location::at(&line.text, at);
-                    location.line = line.line;
-                    d.location = Some(location);
-                    diags.push(d);
-                }
+                let written = &text[figure.span.clone()];
+                let mut d = Diagnostic::warning(
+                    Code::UntracedFigure,
+                    page.source.path.clone(),
+                    format!("the page says {written} next to `{}`, and nothing in its plan is that figure", m.id),
+                )
+                .metric(&m.id)
+                .about(About::Page(page.slug.clone()))
+                .help("a figure palanca can trace on a plan page is a target of the metric the sentence names, a value read between targets, or the growth between two targets; write the claim in `claims:` to have it checked");
+                d.severity = crate::diagnostic::Severity::Note;
+                d.location = Some(sentence_location(sentence, figure.span));
+                diags.push(d);
             }
         }
+    }
+}
+
+/// Where a figure of a kept sentence is: its line and column in the file,
+/// and the sentence as the snippet (the rest of its line is not kept; a
+/// leading `…` says so, as a clipped snippet does).
+fn sentence_location(sentence: &figures::FigureSentence, span: Range<usize>) -> crate::diagnostic::Location {
+    let text = &*sentence.text;
+    let before = text[..span.start].chars().count();
+    let clipped = sentence.column > 1;
+    let lead = if clipped { "…" } else { "" };
+    crate::diagnostic::Location {
+        line: sentence.line as usize,
+        column: before + 1 + usize::from(clipped),
+        width: text[span].chars().count().max(1),
+        line_text: format!("{lead}{}", text.trim_end()),
     }
 }
 
