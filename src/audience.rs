@@ -315,47 +315,36 @@ fn drop_balances(project: &mut Project, hidden: &Hidden, warnings: &mut Diagnost
     for file in &mut project.metric_files {
         let file = std::sync::Arc::make_mut(file);
         for m in &mut file.doc.metrics {
-            if m.parts.iter().any(|id| hidden.metrics.contains(id)) {
-                let span = file.spans.value_or_key(&m.path("parts")).unwrap_or(0..0);
-                warnings.push(
-                    Diagnostic::warning_at(
-                        Code::HiddenDependency,
-                        &file.source,
-                        span,
-                        format!(
-                            "the parts of `{}` name a metric that is only for investors, so the public build does not add them up",
-                            m.id
-                        ),
-                    )
-                    .metric(&m.id)
-                    .help("mark this metric `audience: investors` too, or make its parts public"),
+            let hidden_id = |id: &String| hidden.metrics.contains(id);
+            let parts = m.parts.iter().any(hidden_id);
+            let balance = m
+                .balance
+                .as_ref()
+                .is_some_and(|b| b.ins.iter().chain(&b.out).any(hidden_id));
+            let dropped = [
+                (parts, "parts", "name", "add them up", "its parts"),
+                (balance, "balance", "names", "roll it forward", "its flows"),
+            ];
+            for (_, key, verb, skipped, inputs) in dropped.into_iter().filter(|d| d.0) {
+                let span = file.spans.value_or_key(&m.path(key)).unwrap_or(0..0);
+                let message = format!(
+                    "the {key} of `{}` {verb} a metric that is only for investors, so the public build does not {skipped}",
+                    m.id
                 );
+                warnings.push(
+                    Diagnostic::warning_at(Code::HiddenDependency, &file.source, span, message)
+                        .metric(&m.id)
+                        .help(format!(
+                            "mark this metric `audience: investors` too, or make {inputs} public"
+                        )),
+                );
+            }
+            if parts {
                 m.parts.clear();
             }
-            let Some(balance) = &m.balance else { continue };
-            if !balance
-                .ins
-                .iter()
-                .chain(&balance.out)
-                .any(|id| hidden.metrics.contains(id))
-            {
-                continue;
+            if balance {
+                m.balance = None;
             }
-            let span = file.spans.value_or_key(&m.path("balance")).unwrap_or(0..0);
-            warnings.push(
-                Diagnostic::warning_at(
-                    Code::HiddenDependency,
-                    &file.source,
-                    span,
-                    format!(
-                        "the balance of `{}` names a metric that is only for investors, so the public build does not roll it forward",
-                        m.id
-                    ),
-                )
-                .metric(&m.id)
-                .help("mark this metric `audience: investors` too, or make its flows public"),
-            );
-            m.balance = None;
         }
     }
 }

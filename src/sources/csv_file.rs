@@ -97,18 +97,11 @@ impl SourceKind for Csv {
                 "remove the sign from the format, or give the metric `unit: currency`",
             );
         }
-        let delimiter = match s.delimiter.as_deref() {
-            None => b',',
-            Some(d) if d.len() == 1 && d != "\"" && d != "\n" => d.as_bytes()[0],
-            Some(d) => {
-                fail(
-                    "delimiter",
-                    format!("`delimiter: {}` is not one character", crate::diagnostic::quote(d)),
-                    "write the character between columns, e.g. `delimiter: \";\"` or `delimiter: \"\\t\"` for tabs",
-                );
+        let delimiter =
+            crate::sources::settings::delimiter(s.delimiter.as_deref()).unwrap_or_else(|(message, help)| {
+                fail("delimiter", message, help);
                 b','
-            }
-        };
+            });
         let path = s.csv.clone().unwrap_or_default();
         if let Err(why) = check_path(&path) {
             fail(

@@ -104,6 +104,20 @@ impl<'a> Merged<'a> {
     }
 }
 
+/// The byte between a CSV file's columns: `delimiter:` as written, a comma
+/// when it is absent. Anything but one character (and not a quote or a
+/// line break) is refused with what to write instead.
+pub fn delimiter(written: Option<&str>) -> Result<u8, (String, &'static str)> {
+    match written {
+        None => Ok(b','),
+        Some(d) if d.len() == 1 && d != "\"" && d != "\n" => Ok(d.as_bytes()[0]),
+        Some(d) => Err((
+            format!("`delimiter: {}` is not one character", crate::diagnostic::quote(d)),
+            "write the character between columns, e.g. `delimiter: \";\"` or `delimiter: \"\\t\"` for tabs",
+        )),
+    }
+}
+
 /// A source file's path stays inside the site: relative, without `..`.
 pub fn check_path(path: &str) -> Result<(), &'static str> {
     let p = Path::new(path);

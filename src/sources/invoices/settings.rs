@@ -79,18 +79,11 @@ pub fn check(file: &MetricFile, raw: &RawRevenue, site: &SiteConfig) -> Result<(
                     "write the export's path relative to the site folder, e.g. `invoices: data/invoice-lines.csv`",
                 );
             }
-            let delimiter = match raw.delimiter.as_deref() {
-                None => b',',
-                Some(d) if d.len() == 1 && d != "\"" && d != "\n" => d.as_bytes()[0],
-                Some(d) => {
-                    fail(
-                        "delimiter",
-                        format!("`delimiter: {}` is not one character", crate::diagnostic::quote(d)),
-                        "write the character between columns, e.g. `delimiter: \";\"`",
-                    );
+            let delimiter =
+                crate::sources::settings::delimiter(raw.delimiter.as_deref()).unwrap_or_else(|(message, help)| {
+                    fail("delimiter", message, help);
                     b','
-                }
-            };
+                });
             let format = match raw.format.as_deref().map(NumberFormat::parse) {
                 None => NumberFormat::default(),
                 Some(Ok(f)) if !f.is_percent() => f,
