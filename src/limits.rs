@@ -107,9 +107,9 @@ pub const PARALLEL_PIECE: usize = 16;
 /// ten years, the longest plan palanca reads in one chart.
 pub const PLAN_AHEAD_MAX: u32 = 120;
 
-/// The most sentences with figures a plan page keeps for the linter, and
-/// the longest such sentence, in bytes: the linter's memory stays a small
-/// share of a large site's.
+/// The most sentences with figures a plan page keeps for the linter (and
+/// an update has traced), and the longest such sentence, in bytes: the
+/// linter's memory and time stay a small share of a large site's.
 pub const FIGURE_SENTENCES: usize = 64;
 /// See [`FIGURE_SENTENCES`].
 pub const FIGURE_SENTENCE_BYTES: usize = 600;

@@ -241,3 +241,18 @@ fn every_reader_sentence_exists_in_every_language() {
         }
     }
 }
+
+/// A letter's figures are traced up to a bound: a letter of absurd length
+/// is traced in part, in bounded time, and says no more than the bound.
+#[test]
+fn a_letter_is_traced_up_to_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(&repo().join("tests/fixtures/notes/untraced_figure"), dir.path());
+    let path = dir.path().join("content/updates/2024-03.md");
+    let letter = std::fs::read_to_string(&path).unwrap();
+    let many = "Monthly retention rose 5 pp.\n".repeat(200);
+    std::fs::write(&path, format!("{letter}\n{many}")).unwrap();
+    let o = palanca(&["check", "--site", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 warning(s), 64 note(s)"), "{}", stderr(&o));
+}

@@ -61,6 +61,7 @@ pub fn check(s: &Subject, updates: &[Update], diags: &mut Diagnostics) {
             source: &u.source,
             month: u.period,
             about: About::Update(u.period.to_string()),
+            traced_sentences: std::cell::Cell::new(0),
         };
         letter.trace(s, &labels, u.body(), u.body_offset, diags);
         for (key, lines) in [
@@ -136,6 +137,8 @@ struct Letter<'a> {
     source: &'a Source,
     month: Month,
     about: About,
+    /// Sentences with figures traced so far, text and lines together.
+    traced_sentences: std::cell::Cell<usize>,
 }
 
 impl Letter<'_> {
@@ -143,11 +146,20 @@ impl Letter<'_> {
     fn trace(&self, s: &Subject, labels: &Labels, text: &str, offset: usize, diags: &mut Diagnostics) {
         for range in figures::sentences(text) {
             let sentence = &text[range.clone()];
+            // The same bounds as a plan page's kept sentences: a letter of
+            // absurd length is traced in part, never for ever.
+            if sentence.len() > crate::limits::FIGURE_SENTENCE_BYTES {
+                continue;
+            }
             let found = figures::scan(sentence, s.style.decimal, s.style.thousands);
             let ratio = ratio_word(sentence);
             if found.is_empty() && ratio.is_none() {
                 continue;
             }
+            if self.traced_sentences.get() >= crate::limits::FIGURE_SENTENCES {
+                return;
+            }
+            self.traced_sentences.set(self.traced_sentences.get() + 1);
             let named = labels.named_in(sentence);
             if named.is_empty() {
                 continue;
